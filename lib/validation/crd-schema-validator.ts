@@ -1,0 +1,234 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+
+/** One way in which a manifest breaks the schema of its kind. */
+export interface SchemaViolation {
+  /** `Kind/namespace/name` of the offending object. */
+  readonly object: string;
+  /** Dotted path of the offending field inside the object, e.g. `spec.egress[0].hosts`. */
+  readonly path: string;
+  /** What is wrong, in the words of the schema check. */
+  readonly message: string;
+}
+
+/** A Kubernetes manifest as synthesized: plain JSON. */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+interface StoredSchema {
+  readonly scope: 'Namespaced' | 'Cluster';
+  readonly schema: Record<string, any>;
+}
+
+/** Where `npm run import` writes the openAPIV3Schema of every served CRD version. */
+const SCHEMA_DIR = path.join(__dirname, '..', '..', 'imports', 'crd-schemas');
+
+/**
+ * Validates custom resources against the openAPIV3Schema of their upstream CRD, the way the API
+ * server does for what can be checked offline: types, enums, required fields, patterns, ranges,
+ * int-or-string, nullable, and unknown fields rejected unless the schema preserves them.
+ * CEL rules (`x-kubernetes-validations`) and formats are not evaluated.
+ *
+ * Schemas are loaded and compiled on first use of each kind, then cached.
+ */
+export class CrdSchemaValidator {
+  /** A process-wide validator, so that each schema is compiled once. */
+  public static shared(): CrdSchemaValidator {
+    if (!CrdSchemaValidator.instance) {
+      CrdSchemaValidator.instance = new CrdSchemaValidator();
+    }
+    return CrdSchemaValidator.instance;
+  }
+
+  private static instance: CrdSchemaValidator | undefined;
+
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+  private readonly index: Record<string, string>;
+  private readonly files = new Map<string, Record<string, StoredSchema>>();
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(private readonly schemaDir: string = SCHEMA_DIR) {
+    this.index = JSON.parse(fs.readFileSync(path.join(schemaDir, 'index.json'), 'utf8'));
+  }
+
+  /** Whether an upstream CRD schema is known for this apiVersion and kind. */
+  public hasSchema(apiVersion: string, kind: string): boolean {
+    return `${apiVersion}/${kind}` in this.index;
+  }
+
+  /** The raw openAPIV3Schema of a CRD version, for callers that validate a sub-tree. */
+  public rawSchema(apiVersion: string, kind: string): Record<string, any> {
+    return this.stored(apiVersion, kind).schema;
+  }
+
+  /** Whether objects of this kind live in a namespace. */
+  public isNamespaced(apiVersion: string, kind: string): boolean {
+    return this.stored(apiVersion, kind).scope === 'Namespaced';
+  }
+
+  /**
+   * Validates one custom resource. Throws if its kind has no known schema: an object that the
+   * library cannot check must not pass silently.
+   */
+  public validate(manifest: Manifest): SchemaViolation[] {
+    const key = `${manifest.apiVersion}/${manifest.kind}`;
+    let validateFn = this.compiled.get(key);
+    if (!validateFn) {
+      validateFn = this.ajv.compile(toJsonSchema(this.stored(manifest.apiVersion, manifest.kind).schema, Position.ROOT));
+      this.compiled.set(key, validateFn);
+    }
+    return validateFn(manifest) ? [] : toViolations(manifest, validateFn.errors ?? []);
+  }
+
+  /**
+   * Validates a value against a sub-schema of a CRD, e.g. an IstioOperator's `meshConfig`
+   * against the Sail `Istio` CRD's `spec.values.meshConfig`.
+   *
+   * @param schemaPath property names leading from the CRD root to the sub-schema
+   * @param objectName how to name the checked value in violations
+   */
+  public validateFragment(apiVersion: string, kind: string, schemaPath: string[], value: unknown, objectName: string): SchemaViolation[] {
+    const key = `${apiVersion}/${kind}#${schemaPath.join('.')}`;
+    let validateFn = this.compiled.get(key);
+    if (!validateFn) {
+      let schema = this.stored(apiVersion, kind).schema;
+      for (const property of schemaPath) {
+        schema = schema.properties?.[property];
+        if (!schema) {
+          throw new Error(`${apiVersion} ${kind} has no schema at ${schemaPath.join('.')}`);
+        }
+      }
+      validateFn = this.ajv.compile(toJsonSchema(schema, Position.NESTED));
+      this.compiled.set(key, validateFn);
+    }
+    if (validateFn(value)) {
+      return [];
+    }
+    return (validateFn.errors ?? []).map((error) => ({
+      object: objectName,
+      path: errorPath(error),
+      message: errorMessage(error),
+    }));
+  }
+
+  private stored(apiVersion: string, kind: string): StoredSchema {
+    const key = `${apiVersion}/${kind}`;
+    const file = this.index[key];
+    if (!file) {
+      throw new Error(`no CRD schema for ${key}: add its CRD to cdk8s.yaml imports and run 'npm run import'`);
+    }
+    let schemas = this.files.get(file);
+    if (!schemas) {
+      schemas = JSON.parse(fs.readFileSync(path.join(this.schemaDir, file), 'utf8')) as Record<string, StoredSchema>;
+      this.files.set(file, schemas);
+    }
+    return schemas[key];
+  }
+}
+
+enum Position {
+  /** The CRD root: apiVersion, kind and metadata are the API server's, not the CRD's. */
+  ROOT,
+  /** A node whose unknown fields the API server prunes, so we reject them. */
+  NESTED,
+  /** Inside allOf/anyOf/oneOf/not: structural schemas only add value checks there. */
+  JUNCTION,
+}
+
+const OBJECT_META = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    namespace: { type: 'string' },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    annotations: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+};
+
+/**
+ * Turns a Kubernetes structural schema into JSON Schema with the API server's semantics for
+ * unknown fields (rejected here instead of silently pruned), int-or-string and nullable.
+ */
+function toJsonSchema(node: Record<string, any>, position: Position): Record<string, any> {
+  const childPosition = position === Position.JUNCTION ? Position.JUNCTION : Position.NESTED;
+  const result: Record<string, any> = {};
+  for (const keyword of ['enum', 'required', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
+    'minLength', 'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'multipleOf']) {
+    if (node[keyword] !== undefined) {
+      result[keyword] = node[keyword];
+    }
+  }
+  if (node['x-kubernetes-int-or-string']) {
+    result.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  } else if (node.type) {
+    result.type = node.nullable ? [node.type, 'null'] : node.type;
+  }
+  for (const junction of ['allOf', 'anyOf', 'oneOf']) {
+    if (node[junction]) {
+      const branches = node[junction].map((branch: Record<string, any>) => toJsonSchema(branch, Position.JUNCTION));
+      result.allOf = [...(result.allOf ?? []), junction === 'allOf' ? { allOf: branches } : { [junction]: branches }];
+    }
+  }
+  if (node.not) {
+    result.not = toJsonSchema(node.not, Position.JUNCTION);
+  }
+  if (node.items) {
+    result.items = toJsonSchema(node.items, childPosition);
+  }
+  if (node.properties) {
+    result.properties = Object.fromEntries(Object.entries(node.properties as Record<string, any>)
+      .map(([name, child]) => [name, toJsonSchema(child, childPosition)]));
+  }
+  if (node.additionalProperties !== undefined && typeof node.additionalProperties === 'object') {
+    result.additionalProperties = toJsonSchema(node.additionalProperties, childPosition);
+  } else if (node.additionalProperties !== undefined) {
+    result.additionalProperties = node.additionalProperties;
+  }
+
+  const preservesUnknown = node['x-kubernetes-preserve-unknown-fields'] === true;
+  const embedded = node['x-kubernetes-embedded-resource'] === true;
+  if (position === Position.ROOT || embedded) {
+    result.properties = {
+      ...result.properties,
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: OBJECT_META,
+    };
+  }
+  if (position === Position.ROOT) {
+    result.required = [...new Set([...(result.required ?? []), 'apiVersion', 'kind', 'metadata'])];
+  }
+  const isObject = node.type === 'object' || node.properties !== undefined;
+  if (position !== Position.JUNCTION && isObject && !preservesUnknown && result.additionalProperties === undefined) {
+    result.additionalProperties = false;
+  }
+  return result;
+}
+
+function toViolations(manifest: Manifest, errors: ErrorObject[]): SchemaViolation[] {
+  const namespace = manifest.metadata?.namespace;
+  const object = [manifest.kind, namespace, manifest.metadata?.name].filter((part) => part !== undefined).join('/');
+  return errors.map((error) => ({ object, path: errorPath(error), message: errorMessage(error) }));
+}
+
+function errorPath(error: ErrorObject): string {
+  const segments = error.instancePath.split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return segments.reduce((dotted, segment) => (/^\d+$/.test(segment)
+    ? `${dotted}[${segment}]`
+    : dotted ? `${dotted}.${segment}` : segment), '') || '(root)';
+}
+
+function errorMessage(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') {
+    return `unknown field '${(error.params as { additionalProperty: string }).additionalProperty}'`;
+  }
+  if (error.keyword === 'enum') {
+    return `must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
+  }
+  return error.message ?? error.keyword;
+}

@@ -1,0 +1,85 @@
+import { CrdSchemaValidator, validateManifests } from '../../lib';
+
+const validator = CrdSchemaValidator.shared();
+
+function sidecar(spec: Record<string, unknown>) {
+  return { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'shop' }, spec };
+}
+
+describe('CrdSchemaValidator', () => {
+  test('accepts a valid custom resource', () => {
+    // GIVEN a Sidecar as the Istio CRD defines it
+    const manifest = sidecar({ egress: [{ hosts: ['./*', 'istio-system/*'] }] });
+    // THEN
+    expect(validator.validate(manifest)).toEqual([]);
+  });
+
+  test('rejects an unknown field with its path', () => {
+    // GIVEN a typo in a nested field
+    const manifest = sidecar({ egress: [{ hostz: ['./*'] }] });
+    // WHEN
+    const violations = validator.validate(manifest);
+    // THEN
+    expect(violations).toContainEqual({ object: 'Sidecar/shop/default', path: 'spec.egress[0]', message: "unknown field 'hostz'" });
+  });
+
+  test('rejects a wrong type and a value outside an enum', () => {
+    // GIVEN
+    const manifest = sidecar({ egress: [{ hosts: 'not-a-list' }], outboundTrafficPolicy: { mode: 'SOMETIMES' } });
+    // WHEN
+    const messages = validator.validate(manifest).map((v) => `${v.path}: ${v.message}`);
+    // THEN
+    expect(messages).toEqual(expect.arrayContaining([
+      'spec.egress[0].hosts: must be array',
+      expect.stringMatching(/^spec.outboundTrafficPolicy.mode: must be one of .*REGISTRY_ONLY/),
+    ]));
+  });
+
+  test('accepts int-or-string fields as either', () => {
+    // GIVEN a ServiceMonitor whose targetPort is int-or-string
+    const monitor = (targetPort: number | string) => ({
+      apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'm', namespace: 'monitoring' },
+      spec: { selector: {}, endpoints: [{ targetPort }] },
+    });
+    // THEN
+    expect(validator.validate(monitor(15014))).toEqual([]);
+    expect(validator.validate(monitor('http-monitoring'))).toEqual([]);
+    expect(validator.validate(monitor(true as unknown as number))).not.toEqual([]);
+  });
+
+  test('keeps fields that the schema preserves', () => {
+    // GIVEN a Jaeger whose options are free-form (x-kubernetes-preserve-unknown-fields)
+    const jaeger = {
+      apiVersion: 'jaegertracing.io/v1', kind: 'Jaeger', metadata: { name: 'jaeger', namespace: 'observability' },
+      spec: { strategy: 'allInOne', allInOne: { options: { 'collector.zipkin.host-port': ':9411' } } },
+    };
+    // THEN
+    expect(validator.validate(jaeger)).toEqual([]);
+  });
+
+  test('refuses to pass a kind it has no schema for', () => {
+    expect(() => validator.validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }))
+      .toThrow(/no CRD schema for example.com\/v1\/Widget/);
+  });
+});
+
+describe('validateManifests', () => {
+  test('checks IstioOperator meshConfig and values against the Sail schema', () => {
+    // GIVEN an IstioOperator with a misspelled meshConfig field and a bad values type
+    const iop = {
+      apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'control-plane', namespace: 'istio-system' },
+      spec: {
+        meshConfig: { enableTracing: true, enableTrazing: true },
+        values: { global: { hub: 42 }, cni: { cniBinDir: '/opt/cni/bin', chained: 'yes' }, gateways: { 'istio-ingressgateway': { injectionTemplate: 'gateway' } } },
+      },
+    };
+    // WHEN
+    const found = validateManifests([iop]).map((v) => `${v.path}: ${v.message}`);
+    // THEN
+    expect(found).toEqual([
+      "spec.meshConfig: unknown field 'enableTrazing'",
+      'spec.values.global.hub: must be string',
+      'spec.values.cni.chained: must be boolean',
+    ]);
+  });
+});
