@@ -6,3 +6,7 @@ export * from './output/atomic-output';
 export * from './tracing/mesh-tracing';
 export * from './validation/crd-schema-validator';
 export * from './validation/validate-manifests';
+export * from './core/endpoint';
+export * from './tracing/tracing-backend';
+export * from './metrics/prometheus-backend';
+export * from './dashboards/grafana-backend';

@@ -1,3 +1,4 @@
+import { IEndpoint } from './endpoint';
 import { assertDnsLabel } from './names';
 
 /** URL scheme of a service endpoint. */
@@ -24,7 +25,7 @@ export interface ServiceEndpointProps {
  * an operator create) the Service builds the endpoint, and whoever calls it reads the address
  * from here, so no host name or port is ever typed twice.
  */
-export class ServiceEndpoint {
+export class ServiceEndpoint implements IEndpoint {
   public readonly serviceName: string;
   public readonly namespace: string;
   public readonly port: number;

@@ -1,0 +1,26 @@
+import { IEndpoint } from '../core/endpoint';
+
+/** Tracing products, in the spelling of Kiali's `external_services.tracing.provider`. */
+export enum TracingProvider {
+  JAEGER = 'jaeger',
+  TEMPO = 'tempo',
+}
+
+/**
+ * What the mesh and Kiali need from a tracing backend. Implemented by the Jaeger operator CR,
+ * the Jaeger v2 deployment and external backends; consumers never type its hosts or ports.
+ */
+export interface ITracingBackend {
+  /** Product, for Kiali's `tracing.provider`. */
+  readonly provider: TracingProvider;
+  /** Where Envoy sends spans in Zipkin format (port 9411 for Jaeger). */
+  readonly zipkinEndpoint: IEndpoint;
+  /** HTTP query API and UI (Jaeger: port 16686), for Kiali's `tracing.internal_url` without gRPC. */
+  readonly queryEndpoint: IEndpoint;
+  /** Path prefix of the query API on `queryEndpoint`, e.g. '/jaeger'; '' for none. */
+  readonly queryBasePath: string;
+  /** gRPC query API (Jaeger: port 16685), when the backend offers one; Kiali prefers it. */
+  readonly grpcQueryEndpoint?: IEndpoint;
+  /** URL users open in a browser, for Kiali's `tracing.external_url`, when known. */
+  readonly externalUrl?: string;
+}
