@@ -1,0 +1,144 @@
+import * as yaml from 'js-yaml';
+import { Manifest } from '../validation/crd-schema-validator';
+
+/** How many namespaces the diagram draws one by one before it folds the rest into one node. */
+const MAX_DRAWN_NAMESPACES = 40;
+
+interface Edge {
+  readonly from: string;
+  readonly to: string;
+  readonly label: string;
+}
+
+/**
+ * Renders `MESH.md`: a Mermaid diagram of the mesh read back from the synthesized manifests, so it
+ * shows what will be applied, not what was meant: namespaces, the control plane, gateways, the
+ * tracing, metrics and Kiali wiring, and the Sidecar egress edges between namespaces.
+ */
+export function renderMeshDiagram(manifests: readonly Manifest[]): string {
+  const components = new Map<string, Set<string>>();
+  const edges: Edge[] = [];
+  const addComponent = (namespace: string, label: string) => {
+    if (!components.has(namespace)) {
+      components.set(namespace, new Set());
+    }
+    if (label) {
+      components.get(namespace)!.add(label);
+    }
+  };
+  const hostNamespace = (host: string): string | undefined => {
+    const parts = host.replace(/^[a-z]+:\/\//, '').split(/[:/]/)[0].split('.');
+    return parts.length >= 2 && (parts.length === 2 || parts[2] === 'svc') ? parts[1] : undefined;
+  };
+  const addEdge = (fromNamespace: string, urlOrHost: string | undefined, label: string) => {
+    const target = urlOrHost ? hostNamespace(urlOrHost) : undefined;
+    if (target) {
+      addComponent(target, '');
+      edges.push({ from: fromNamespace, to: target, label });
+    }
+  };
+
+  for (const manifest of manifests) {
+    const namespace = manifest.metadata?.namespace;
+    const name = manifest.metadata?.name ?? '';
+    const spec = (manifest.spec ?? {}) as Record<string, any>;
+    switch (manifest.kind) {
+      case 'Namespace':
+        addComponent(name, '');
+        break;
+      case 'Istio':
+      case 'IstioOperator': {
+        const controlPlaneNamespace = spec.namespace ?? namespace ?? 'istio-system';
+        addComponent(controlPlaneNamespace, `control plane (${manifest.kind} ${name})`);
+        const meshConfig = spec.values?.meshConfig ?? spec.meshConfig ?? {};
+        addEdge(controlPlaneNamespace, meshConfig.defaultConfig?.tracing?.zipkin?.address, 'spans (zipkin)');
+        for (const provider of meshConfig.extensionProviders ?? []) {
+          addEdge(controlPlaneNamespace, provider.zipkin?.service, `spans (${provider.name})`);
+        }
+        break;
+      }
+      case 'IstioCNI':
+        addComponent(spec.namespace ?? 'istio-cni', 'Istio CNI node agent');
+        break;
+      case 'Deployment': {
+        const annotations = spec.template?.metadata?.annotations ?? {};
+        if (annotations['inject.istio.io/templates'] === 'gateway') {
+          addComponent(namespace!, `gateway ${name}`);
+        }
+        break;
+      }
+      case 'Jaeger':
+        addComponent(namespace!, `Jaeger ${name}`);
+        break;
+      case 'Prometheus':
+        addComponent(namespace!, `Prometheus ${name}`);
+        break;
+      case 'GrafanaDatasource':
+        addComponent(namespace!, `Grafana datasource ${name}`);
+        addEdge(namespace!, spec.datasource?.url, 'queries');
+        break;
+      case 'Kiali':
+        addComponent(namespace!, `Kiali ${name}`);
+        addKialiEdges(namespace!, spec.external_services ?? {}, addEdge);
+        break;
+      case 'ConfigMap':
+        if (name === 'kiali' && typeof (manifest.data as Record<string, string> | undefined)?.['config.yaml'] === 'string') {
+          addComponent(namespace!, 'Kiali');
+          const config = yaml.load((manifest.data as Record<string, string>)['config.yaml']) as Record<string, any>;
+          addKialiEdges(namespace!, config?.external_services ?? {}, addEdge);
+        }
+        break;
+      case 'Sidecar':
+        for (const egress of spec.egress ?? []) {
+          for (const host of egress.hosts ?? []) {
+            const target = String(host).split('/')[0];
+            if (target !== '.' && target !== '*' && target !== '~' && target !== namespace) {
+              addComponent(target, '');
+              edges.push({ from: namespace!, to: target, label: 'egress' });
+            }
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  const namespaces = [...components.keys()].sort();
+  const drawn = new Set(namespaces.slice(0, MAX_DRAWN_NAMESPACES));
+  const nodeOf = (namespace: string) => (drawn.has(namespace) ? `ns_${namespace.replace(/[^a-zA-Z0-9]/g, '_')}` : 'ns_more');
+  const lines = ['flowchart LR'];
+  for (const namespace of drawn) {
+    const labels = [...components.get(namespace)!].sort();
+    const body = labels.length > 0 ? `<br/>${labels.join('<br/>')}` : '';
+    lines.push(`  ${nodeOf(namespace)}["<b>${namespace}</b>${body}"]`);
+  }
+  if (namespaces.length > drawn.size) {
+    lines.push(`  ns_more["${namespaces.length - drawn.size} more namespaces"]`);
+  }
+  const seen = new Set<string>();
+  for (const edge of edges) {
+    const line = `  ${nodeOf(edge.from)} -->|${edge.label}| ${nodeOf(edge.to)}`;
+    if (nodeOf(edge.from) !== nodeOf(edge.to) && !seen.has(line)) {
+      seen.add(line);
+      lines.push(line);
+    }
+  }
+  return [
+    '# Mesh diagram',
+    '',
+    'Generated by `npm run synth` from the manifests in this folder: namespaces with what runs in them, and the',
+    'wiring between them (spans, metric queries, Kiali links, Sidecar egress).',
+    '',
+    '```mermaid',
+    ...lines,
+    '```',
+    '',
+  ].join('\n');
+}
+
+function addKialiEdges(namespace: string, services: Record<string, any>, addEdge: (from: string, url: string | undefined, label: string) => void): void {
+  addEdge(namespace, services.prometheus?.url, 'metrics');
+  addEdge(namespace, services.grafana?.internal_url, 'dashboards');
+  addEdge(namespace, services.tracing?.internal_url, 'traces');
+}
