@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// `npm run build`: compiles lib/ and imports/ to build/ (JavaScript and .d.ts) and copies the
+// CRD schemas the validator reads at run time.
+'use strict';
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+fs.rmSync(path.join(root, 'build'), { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+fs.cpSync(path.join(root, 'imports', 'crd-schemas'), path.join(root, 'build', 'imports', 'crd-schemas'), { recursive: true });
+console.log('build: build/lib and build/imports written');
