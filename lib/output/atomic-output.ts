@@ -24,7 +24,7 @@ export interface AtomicOutputProps {
  */
 export class AtomicOutput {
   /** Reads the staging folder from CDK8S_OUTDIR (set by the cdk8s CLI) and the target from MESH_OUTDIR. */
-  public static fromEnvironment(env: NodeJS.ProcessEnv = process.env): AtomicOutput {
+  public static fromEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): AtomicOutput {
     return new AtomicOutput({ outdir: env.MESH_OUTDIR, stagingDir: env.CDK8S_OUTDIR });
   }
 
