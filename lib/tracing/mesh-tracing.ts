@@ -1,6 +1,12 @@
 import { Construct } from 'constructs';
+import { ServiceEntry, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from '../../imports/istio-networking.istio.io';
+import { Telemetry } from '../../imports/istio-telemetry.istio.io';
 import { IstioSpecValuesMeshConfig } from '../../imports/sail-istio-sailoperator.io';
+import { IEndpoint } from '../core/endpoint';
+import { assertDnsLabel } from '../core/names';
+import { ServiceEndpoint } from '../core/service-endpoint';
 import { IstioVersion } from '../istio/istio-version';
+import { ITracingBackend } from './tracing-backend';
 
 /** What a control plane tells its tracing setup when it binds it. */
 export interface MeshTracingBindOptions {
@@ -16,12 +22,154 @@ export interface MeshTracingConfig {
   readonly meshConfig: IstioSpecValuesMeshConfig;
 }
 
+/** Which of Istio's two ways to configure proxy tracing is emitted. */
+export enum TracingMode {
+  /**
+   * A Zipkin entry in `meshConfig.extensionProviders` plus a mesh-wide `Telemetry`
+   * (telemetry.istio.io/v1) in the root namespace that selects it and sets the sampling. Istio's
+   * documented way since the Telemetry API; needs Istio 1.22 or newer, the first release that
+   * serves telemetry.istio.io/v1.
+   */
+  TELEMETRY_API = 'TELEMETRY_API',
+  /**
+   * The legacy form: `meshConfig.enableTracing` with `meshConfig.defaultConfig.tracing.sampling`
+   * and `.zipkin.address`. Still read by current Istio, but superseded by the Telemetry API; the
+   * only form for releases older than 1.22 here.
+   */
+  MESH_CONFIG = 'MESH_CONFIG',
+}
+
+/** Options of {@link MeshTracing.zipkin}. */
+export interface ZipkinMeshTracingOptions {
+  /**
+   * Percentage of requests traced when the caller made no sampling decision, from 0 to 100
+   * (1 means 1%, the unit of both `randomSamplingPercentage` and the legacy `sampling`).
+   * @default 1
+   */
+  readonly samplingPercent?: number;
+  /**
+   * How the proxies are configured.
+   * @default - TracingMode.TELEMETRY_API for Istio 1.22 and newer, TracingMode.MESH_CONFIG before.
+   * Istio documents the Telemetry API as the way to configure tracing and keeps
+   * `defaultConfig.tracing` only for compatibility; 1.22 is the first release serving the
+   * Telemetry API as telemetry.istio.io/v1 (promoted from v1alpha1, which older releases served
+   * as an alpha API), so older releases get the form they support without an alpha API.
+   */
+  readonly mode?: TracingMode;
+  /**
+   * Name of the `meshConfig.extensionProviders` entry the `Telemetry` selects (TELEMETRY_API
+   * only); a DNS-1123 label.
+   * @default 'zipkin'
+   */
+  readonly providerName?: string;
+}
+
 /**
  * How the mesh's proxies report spans. The control plane calls {@link bind} once, merges the
  * returned meshConfig fragment into its own, and lets the tracing setup add any objects it needs
  * (a mesh-wide `Telemetry`, for example) under `scope`.
  */
 export abstract class MeshTracing {
+  /**
+   * Proxies send spans in Zipkin format to `backend.zipkinEndpoint` (Jaeger v1 and v2 both receive
+   * Zipkin on 9411).
+   * @throws if `samplingPercent` is not within 0..100 or `providerName` is not a DNS-1123 label
+   */
+  public static zipkin(backend: ITracingBackend, options: ZipkinMeshTracingOptions = {}): MeshTracing {
+    return new ZipkinMeshTracing(backend, options);
+  }
+
   /** Called by the control plane; not meant for users. */
   public abstract bind(scope: Construct, options: MeshTracingBindOptions): MeshTracingConfig;
+}
+
+/** Istio serves telemetry.istio.io/v1 and networking.istio.io/v1 from this release on. */
+const V1_APIS_SINCE = { major: 1, minor: 22 };
+
+class ZipkinMeshTracing extends MeshTracing {
+  private readonly samplingPercent: number;
+  private readonly providerName: string;
+
+  constructor(private readonly backend: ITracingBackend, private readonly options: ZipkinMeshTracingOptions) {
+    super();
+    const samplingPercent = options.samplingPercent ?? 1;
+    if (!Number.isFinite(samplingPercent) || samplingPercent < 0 || samplingPercent > 100) {
+      throw new Error(`samplingPercent must be between 0 and 100 (a percentage: 1 means 1%), got ${samplingPercent}`);
+    }
+    this.samplingPercent = samplingPercent;
+    this.providerName = options.providerName ?? 'zipkin';
+    assertDnsLabel('providerName', this.providerName);
+  }
+
+  public bind(scope: Construct, options: MeshTracingBindOptions): MeshTracingConfig {
+    const hasV1Apis = options.istioVersion.isAtLeast(V1_APIS_SINCE.major, V1_APIS_SINCE.minor);
+    const mode = this.options.mode ?? (hasV1Apis ? TracingMode.TELEMETRY_API : TracingMode.MESH_CONFIG);
+    if (mode === TracingMode.MESH_CONFIG) {
+      return this.bindMeshConfig();
+    }
+    if (!hasV1Apis) {
+      throw new Error(`TracingMode.TELEMETRY_API needs Istio ${V1_APIS_SINCE.major}.${V1_APIS_SINCE.minor} or newer (the first release serving telemetry.istio.io/v1), got ${options.istioVersion}; use TracingMode.MESH_CONFIG for older releases`);
+    }
+    return this.bindTelemetryApi(scope, options.rootNamespace);
+  }
+
+  private bindMeshConfig(): MeshTracingConfig {
+    return {
+      meshConfig: {
+        enableTracing: true,
+        defaultConfig: {
+          tracing: {
+            sampling: this.samplingPercent,
+            zipkin: { address: this.backend.zipkinEndpoint.address },
+          },
+        },
+      },
+    };
+  }
+
+  private bindTelemetryApi(scope: Construct, rootNamespace: string): MeshTracingConfig {
+    const zipkin = this.backend.zipkinEndpoint;
+    if (!(zipkin instanceof ServiceEndpoint)) {
+      // istiod resolves an extension provider's service in its registry and drops the provider
+      // when the host is unknown, so a backend outside the cluster needs a ServiceEntry.
+      this.addExternalServiceEntry(scope, zipkin, rootNamespace);
+    }
+    new Telemetry(scope, 'TracingTelemetry', {
+      metadata: { name: 'mesh-default', namespace: rootNamespace },
+      spec: {
+        tracing: [{
+          providers: [{ name: this.providerName }],
+          randomSamplingPercentage: this.samplingPercent,
+        }],
+      },
+    });
+    return {
+      meshConfig: {
+        enableTracing: true,
+        // Istio's tracing task clears the legacy per-proxy tracer so the Telemetry's provider is
+        // the only one configured.
+        defaultConfig: { tracing: {} },
+        extensionProviders: [{
+          name: this.providerName,
+          zipkin: {
+            // The provider wants the fully qualified name of a Service or ServiceEntry host.
+            service: zipkin instanceof ServiceEndpoint ? zipkin.fqdn : zipkin.host,
+            port: zipkin.port,
+          },
+        }],
+      },
+    };
+  }
+
+  private addExternalServiceEntry(scope: Construct, zipkin: IEndpoint, rootNamespace: string): void {
+    new ServiceEntry(scope, 'TracingServiceEntry', {
+      metadata: { name: `${this.providerName}-tracing-backend`, namespace: rootNamespace },
+      spec: {
+        hosts: [zipkin.host],
+        location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
+        resolution: ServiceEntrySpecResolution.DNS,
+        ports: [{ number: zipkin.port, name: 'http-zipkin', protocol: 'HTTP' }],
+      },
+    });
+  }
 }

@@ -7,17 +7,25 @@ export enum TracingProvider {
 }
 
 /**
- * What the mesh and Kiali need from a tracing backend. Implemented by the Jaeger operator CR,
- * the Jaeger v2 deployment and external backends; consumers never type its hosts or ports.
+ * What the mesh and Kiali need from a tracing backend. Implemented by the Jaeger operator CR
+ * ({@link Jaeger}), the Jaeger v2 deployment ({@link JaegerV2}) and backends outside the app
+ * ({@link ExternalTracing}); consumers never type its hosts or ports.
  */
 export interface ITracingBackend {
   /** Product, for Kiali's `tracing.provider`. */
   readonly provider: TracingProvider;
-  /** Where Envoy sends spans in Zipkin format (port 9411 for Jaeger). */
+  /**
+   * Where Envoy sends spans in Zipkin format (port 9411 for Jaeger), as plain HTTP to
+   * `/api/v2/spans`.
+   */
   readonly zipkinEndpoint: IEndpoint;
   /** HTTP query API and UI (Jaeger: port 16686), for Kiali's `tracing.internal_url` without gRPC. */
   readonly queryEndpoint: IEndpoint;
-  /** Path prefix of the query API on `queryEndpoint`, e.g. '/jaeger'; '' for none. */
+  /**
+   * Path prefix of the query API on `queryEndpoint`, e.g. '/jaeger'; '' for none. The query API's
+   * base URL is `queryEndpoint.url(queryBasePath)` (an endpoint given by URL already carries the
+   * URL's own path, so its backend reports '').
+   */
   readonly queryBasePath: string;
   /** gRPC query API (Jaeger: port 16685), when the backend offers one; Kiali prefers it. */
   readonly grpcQueryEndpoint?: IEndpoint;
