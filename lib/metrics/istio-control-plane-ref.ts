@@ -1,0 +1,8 @@
+/**
+ * What metrics constructs need to know about the Istio control plane. The control plane construct
+ * satisfies it; `{ namespace: 'istio-system' }` describes a control plane installed elsewhere.
+ */
+export interface IIstioControlPlaneRef {
+  /** Namespace istiod runs in. */
+  readonly namespace: string;
+}

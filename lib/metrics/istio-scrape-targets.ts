@@ -1,0 +1,53 @@
+import { assertDnsLabel } from '../core/names';
+import { IIstioControlPlaneRef } from './istio-control-plane-ref';
+import { IPrometheusBackend } from './prometheus-backend';
+
+// Upstream facts shared by the scrape Secret and the monitors, so that both forms always scrape
+// the same targets. Internal: not re-exported from lib/index.ts.
+
+/** Istio's default control plane namespace. */
+export const DEFAULT_ISTIO_NAMESPACE = 'istio-system';
+/** istiod's Service, as Istio's Helm charts name it for the default revision. */
+export const ISTIOD_SERVICE_NAME = 'istiod';
+/** istiod's Service and pods carry `istio=pilot` in every revision. */
+export const ISTIOD_SELECTOR_LABELS: Readonly<Record<string, string>> = { istio: 'pilot' };
+/** istiod's metrics port (15014) is named `http-monitoring` on its Service. */
+export const ISTIOD_MONITORING_PORT_NAME = 'http-monitoring';
+/** The injector names the proxy's Prometheus port (15090) `http-envoy-prom` on sidecars and gateways. */
+export const ENVOY_PROM_PORT_NAME_REGEX = '.*-envoy-prom';
+/** Envoy serves its stats in Prometheus format on this path. */
+export const ENVOY_STATS_PATH = '/stats/prometheus';
+/** Pods in these phases have no proxy to scrape. */
+export const FINISHED_POD_PHASES_REGEX = 'Pending|Succeeded|Failed|Completed';
+
+/** The control plane namespace, `istio-system` unless a control plane says otherwise. */
+export function istioNamespaceOf(controlPlane: IIstioControlPlaneRef | undefined): string {
+  const namespace = controlPlane?.namespace ?? DEFAULT_ISTIO_NAMESPACE;
+  assertDnsLabel('controlPlane.namespace', namespace);
+  return namespace;
+}
+
+/** Checks a list of namespaces to scrape; undefined means every namespace. */
+export function checkedNamespaces(field: string, namespaces: readonly string[] | undefined): string[] | undefined {
+  if (namespaces === undefined) {
+    return undefined;
+  }
+  if (namespaces.length === 0) {
+    throw new Error(`${field} must list at least one namespace, or be left out to scrape every namespace`);
+  }
+  namespaces.forEach((namespace, index) => assertDnsLabel(`${field}[${index}]`, namespace));
+  return [...namespaces];
+}
+
+/**
+ * Where objects that configure a Prometheus go: the given namespace, else the Prometheus' own.
+ * @throws when neither is known (a Prometheus outside the cluster)
+ */
+export function monitoringNamespaceOf(construct: string, prometheus: IPrometheusBackend, namespace: string | undefined): string {
+  const resolved = namespace ?? prometheus.namespace;
+  if (resolved === undefined) {
+    throw new Error(`${construct}: namespace is required when the Prometheus runs outside the cluster (it has no namespace to default to)`);
+  }
+  assertDnsLabel(`${construct}: namespace`, resolved);
+  return resolved;
+}

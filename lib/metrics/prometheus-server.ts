@@ -1,0 +1,128 @@
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Prometheus } from '../../imports/prometheus-prometheus-monitoring.coreos.com';
+import { assertDnsLabel } from '../core/names';
+import { ServiceEndpoint } from '../core/service-endpoint';
+import { IstioScrapeConfig, IstioScrapeConfigOptions } from './istio-scrape-config';
+import { IPrometheusBackend } from './prometheus-backend';
+import { prometheusDuration } from './prometheus-duration';
+
+/** Props of a {@link PrometheusServer}. */
+export interface PrometheusServerProps {
+  /** Name of the `Prometheus` object; the operator runs it as StatefulSet `prometheus-<name>`. @default 'prometheus' */
+  readonly name?: string;
+  /** Namespace of the Prometheus and its ServiceAccount. @default 'monitoring' */
+  readonly namespace?: string;
+  /**
+   * Labels that ServiceMonitors, PodMonitors and PrometheusRules need for this Prometheus to load
+   * them. Only objects in the Prometheus' own namespace are considered.
+   * @default { prometheus: <name> }
+   */
+  readonly monitorSelectorLabels?: Record<string, string>;
+  /** Default interval between scrapes. @default Duration.seconds(15) */
+  readonly scrapeInterval?: Duration;
+  /** Default interval between rule evaluations. @default Duration.seconds(30) */
+  readonly evaluationInterval?: Duration;
+  /** How long samples are kept. @default Duration.days(15) */
+  readonly retention?: Duration;
+  /** Number of Prometheus pods, each scraping every target. @default 1 */
+  readonly replicas?: number;
+  /** Prometheus release the operator runs, such as 'v3.10.0'. @default - the operator's default */
+  readonly version?: string;
+}
+
+/**
+ * A Prometheus run by prometheus-operator: the `Prometheus` object (id 'Resource') with a
+ * ServiceAccount and the cluster-wide read access to pods, services and endpoints that
+ * Kubernetes service discovery needs, and nothing more. It selects monitors and rules by label in
+ * its own namespace only, runs as non-root with the runtime's seccomp profile, and keeps its
+ * proxy-less pods out of the mesh.
+ */
+export class PrometheusServer extends Construct implements IPrometheusBackend {
+  public readonly name: string;
+  public readonly namespace: string;
+  /**
+   * The operator's `prometheus-operated` Service, port 9090 (`web`), which it creates for every
+   * `Prometheus` object in the namespace.
+   */
+  public readonly queryEndpoint: ServiceEndpoint;
+  public readonly monitorSelectorLabels: Readonly<Record<string, string>>;
+  /** The generated `Prometheus` object. */
+  public readonly resource: ApiObject;
+  private istioScrapeConfig?: IstioScrapeConfig;
+
+  constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? 'prometheus';
+    this.namespace = props.namespace ?? 'monitoring';
+    assertDnsLabel('name', this.name);
+    assertDnsLabel('namespace', this.namespace);
+    const replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw new Error(`replicas must be a whole number of at least 1, got ${replicas}`);
+    }
+    this.monitorSelectorLabels = props.monitorSelectorLabels ?? { prometheus: this.name };
+    this.queryEndpoint = new ServiceEndpoint({ serviceName: 'prometheus-operated', namespace: this.namespace, port: 9090 });
+
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, namespace: this.namespace },
+    });
+    // ClusterRoles are cluster-wide: the namespace in the name keeps two Prometheus apart.
+    const roleName = `${this.namespace}-${this.name}`;
+    const role = new k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name: roleName },
+      rules: [
+        // What kubernetes_sd roles `endpoints` and `pod` watch, in every namespace with proxies.
+        { apiGroups: [''], resources: ['endpoints', 'pods', 'services'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      ],
+    });
+    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: roleName },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace: this.namespace }],
+    });
+
+    const selector = { matchLabels: { ...this.monitorSelectorLabels } };
+    this.resource = new Prometheus(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: {
+        version: props.version,
+        replicas,
+        serviceAccountName: serviceAccount.name,
+        scrapeInterval: prometheusDuration('scrapeInterval', props.scrapeInterval ?? Duration.seconds(15)),
+        evaluationInterval: prometheusDuration('evaluationInterval', props.evaluationInterval ?? Duration.seconds(30)),
+        retention: prometheusDuration('retention', props.retention ?? Duration.days(15)),
+        // Namespace selectors left unset: the operator then reads monitors and rules from this
+        // namespace only, so no other namespace can add scrape jobs or rules to this Prometheus.
+        serviceMonitorSelector: selector,
+        podMonitorSelector: selector,
+        ruleSelector: selector,
+        // Istio's guide: a sidecar must not intercept Prometheus' direct connections to pods.
+        podMetadata: { labels: { 'sidecar.istio.io/inject': 'false' } },
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 1000,
+          runAsGroup: 2000,
+          fsGroup: 2000,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
+      },
+    });
+  }
+
+  /**
+   * Adds the Secret with Istio's scrape jobs ({@link IstioScrapeConfig}) to this Prometheus'
+   * namespace and points `spec.additionalScrapeConfigs` at it.
+   * @throws if called twice: a Prometheus reads one additional-scrape-configs key
+   */
+  public addIstioScrapeConfig(options: IstioScrapeConfigOptions = {}): IstioScrapeConfig {
+    if (this.istioScrapeConfig) {
+      throw new Error(`Prometheus ${this.namespace}/${this.name} already has Istio's scrape config (spec.additionalScrapeConfigs holds one Secret key)`);
+    }
+    this.istioScrapeConfig = new IstioScrapeConfig(this, 'IstioScrapeConfig', { ...options, prometheus: this });
+    this.resource.addJsonPatch(JsonPatch.add('/spec/additionalScrapeConfigs', { ...this.istioScrapeConfig.secretKeyReference }));
+    return this.istioScrapeConfig;
+  }
+}
