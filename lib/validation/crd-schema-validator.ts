@@ -210,9 +210,14 @@ function toJsonSchema(node: Record<string, any>, position: Position): Record<str
   return result;
 }
 
-function toViolations(manifest: Manifest, errors: ErrorObject[]): SchemaViolation[] {
-  const namespace = manifest.metadata?.namespace;
-  const object = [manifest.kind, namespace, manifest.metadata?.name].filter((part) => part !== undefined).join('/');
+/** How violations name an object: `Kind/namespace/name`, or `Kind/name` when cluster-scoped. */
+export function describeObject(manifest: Manifest): string {
+  return [manifest.kind, manifest.metadata?.namespace, manifest.metadata?.name].filter((part) => part !== undefined).join('/');
+}
+
+/** Turns ajv errors about one manifest into violations with dotted paths. */
+export function toViolations(manifest: Manifest, errors: readonly ErrorObject[]): SchemaViolation[] {
+  const object = describeObject(manifest);
   return errors.map((error) => ({ object, path: errorPath(error), message: errorMessage(error) }));
 }
 

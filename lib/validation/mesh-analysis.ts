@@ -1,0 +1,375 @@
+import * as yaml from 'js-yaml';
+import { CrdSchemaValidator, Manifest, describeObject } from './crd-schema-validator';
+
+/** What a {@link MeshFinding} is about; the cdk8s validation plugin groups findings by it. */
+export enum MeshRule {
+  /** An object breaks the schema of its kind, or its kind has no known schema. */
+  SCHEMA = 'schema',
+  /** A namespaced object lives in a namespace that the output neither creates nor declares external. */
+  NAMESPACE_EXISTS = 'namespace-exists',
+  /** A Sidecar's egress host names a namespace that the output neither creates nor declares external. */
+  SIDECAR_EGRESS_NAMESPACE = 'sidecar-egress-namespace',
+  /** More than one Sidecar without workloadSelector in a namespace. */
+  SIDECAR_DEFAULT_UNIQUE = 'sidecar-default-unique',
+  /** A namespace that hosts an injected gateway has injection disabled. */
+  GATEWAY_INJECTION = 'gateway-injection',
+  /** A URL or address in known configuration points at an in-cluster service the output does not define. */
+  SERVICE_REFERENCE = 'service-reference',
+}
+
+/** One problem in the output, in the words of the check that found it. */
+export interface MeshFinding {
+  /** The check that found it. */
+  readonly rule: MeshRule;
+  /** `Kind/namespace/name` of the offending object. */
+  readonly object: string;
+  /** Dotted path of the offending field inside the object. */
+  readonly path: string;
+  /** What is wrong and how to fix it. */
+  readonly message: string;
+}
+
+/** Options of {@link analyzeMesh}. */
+export interface MeshAnalysisOptions {
+  /**
+   * Namespaces that exist in the cluster without being in this output (managed elsewhere).
+   * Objects may live there, Sidecars may name them, and URLs into them are not checked further.
+   * `default`, `kube-system`, `kube-public` and `kube-node-lease` exist in every cluster and need
+   * not be listed.
+   * @default - none
+   */
+  readonly externalNamespaces?: readonly string[];
+  /**
+   * Hosts that look like in-cluster `<service>.<namespace>` names but are not, e.g. a two-label
+   * public domain `example.com` (or write it with a trailing dot: `example.com.`).
+   * @default - none
+   */
+  readonly externalHosts?: readonly string[];
+  /** Tells which custom resources are namespaced. @default CrdSchemaValidator.shared() */
+  readonly crdValidator?: CrdSchemaValidator;
+}
+
+/** Namespaces every Kubernetes cluster has. */
+const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Cluster-scoped kinds of the Kubernetes API (custom resources tell their scope by their CRD). */
+const CLUSTER_SCOPED_CORE_KINDS = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'APIService',
+  'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'PriorityClass', 'RuntimeClass', 'IngressClass',
+  'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration',
+]);
+
+const WORKLOAD_KINDS = new Set(['apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet', 'apps/v1/ReplicaSet']);
+
+/** Sidecar egress namespace parts that name no namespace: this one, any, and none. */
+const SIDECAR_NAMESPACE_WILDCARDS = new Set(['.', '*', '~']);
+
+/** Services that operators create for their custom resources, keyed by `apiVersion/kind`. */
+const OPERATOR_SERVICES: Record<string, (name: string) => string[]> = {
+  // jaeger-operator names its services after the Jaeger instance.
+  'jaegertracing.io/v1/Jaeger': (name) => [`${name}-collector`, `${name}-collector-headless`, `${name}-query`, `${name}-agent`],
+  // prometheus-operator governs the pods of all Prometheus (Alertmanager) instances of a namespace with one service.
+  'monitoring.coreos.com/v1/Prometheus': () => ['prometheus-operated'],
+  'monitoring.coreos.com/v1/Alertmanager': () => ['alertmanager-operated'],
+  // grafana-operator v5 exposes a Grafana instance as `<name>-service`.
+  'grafana.integreatly.org/v1beta1/Grafana': (name) => [`${name}-service`],
+};
+
+const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
+
+/** Where a host points, once classified. */
+type HostTarget =
+  | { readonly inCluster: false }
+  | { readonly inCluster: true; readonly service: string; readonly namespace: string };
+
+/**
+ * Semantic checks of the output in the spirit of `istioctl analyze`, for what this library emits:
+ * - every namespaced object's namespace is in the output or declared external;
+ * - Sidecar egress hosts name namespaces that are in the output or declared external;
+ * - at most one Sidecar without workloadSelector per namespace;
+ * - a namespace that hosts an injected gateway (`inject.istio.io/templates: gateway`) is not
+ *   labelled `istio-injection=disabled`;
+ * - URLs in Kiali's config (ConfigMap `config.yaml` or Kiali CR: `external_services.*.url` and
+ *   `internal_url`), GrafanaDatasource `spec.datasource.url` and meshConfig tracing addresses and
+ *   extension providers point at Services in the output (or created by an operator resource in
+ *   it), on one of their ports; hosts not shaped `<service>.<namespace>[.svc...]` are external.
+ *
+ * Runs in time linear in the size of the output: everything is looked up in maps.
+ *
+ * @returns every finding, empty when the output is consistent
+ */
+export function analyzeMesh(manifests: readonly Manifest[], options: MeshAnalysisOptions = {}): MeshFinding[] {
+  return new MeshAnalysis(manifests, options).run();
+}
+
+class MeshAnalysis {
+  private readonly findings: MeshFinding[] = [];
+  private readonly crdValidator: CrdSchemaValidator;
+  private readonly externalNamespaces: ReadonlySet<string>;
+  private readonly externalHosts: ReadonlySet<string>;
+  private readonly namespaces = new Map<string, Manifest>();
+  /** Ports by `service.namespace`; undefined when an operator creates the Service. */
+  private readonly services = new Map<string, ReadonlySet<number> | undefined>();
+
+  constructor(private readonly manifests: readonly Manifest[], options: MeshAnalysisOptions) {
+    this.crdValidator = options.crdValidator ?? CrdSchemaValidator.shared();
+    this.externalNamespaces = new Set([...BUILT_IN_NAMESPACES, ...options.externalNamespaces ?? []]);
+    this.externalHosts = new Set(options.externalHosts ?? []);
+  }
+
+  public run(): MeshFinding[] {
+    this.index();
+    const defaultSidecars = new Map<string, Manifest[]>();
+    const gatewayWorkloads = new Map<string, Manifest>();
+    for (const manifest of this.manifests) {
+      const key = `${manifest.apiVersion}/${manifest.kind}`;
+      const namespace = manifest.metadata?.namespace;
+      this.checkNamespace(manifest);
+      if (manifest.kind === 'Sidecar' && manifest.apiVersion.startsWith('networking.istio.io/')) {
+        this.checkSidecarEgress(manifest);
+        if (namespace !== undefined && !spec(manifest).workloadSelector) {
+          defaultSidecars.set(namespace, [...defaultSidecars.get(namespace) ?? [], manifest]);
+        }
+      } else if (namespace !== undefined && hostsInjectedGateway(manifest) && !gatewayWorkloads.has(namespace)) {
+        gatewayWorkloads.set(namespace, manifest);
+      } else if (key === 'v1/ConfigMap') {
+        this.checkKialiConfigMap(manifest);
+      } else if (key === 'kiali.io/v1alpha1/Kiali') {
+        this.checkExternalServices(manifest, spec(manifest).external_services, 'spec.external_services');
+      } else if (key === 'grafana.integreatly.org/v1beta1/GrafanaDatasource') {
+        this.checkUrl(manifest, 'spec.datasource.url', spec(manifest).datasource?.url);
+      } else if (key === 'install.istio.io/v1alpha1/IstioOperator' || key === 'sailoperator.io/v1/Istio') {
+        this.checkMeshConfig(manifest, 'spec.meshConfig', spec(manifest).meshConfig);
+        this.checkMeshConfig(manifest, 'spec.values.meshConfig', spec(manifest).values?.meshConfig);
+      }
+    }
+    for (const [namespace, sidecars] of defaultSidecars) {
+      this.checkOneDefaultSidecar(namespace, sidecars);
+    }
+    for (const [namespace, workload] of gatewayWorkloads) {
+      this.checkGatewayInjection(namespace, workload);
+    }
+    return this.findings;
+  }
+
+  private index(): void {
+    for (const manifest of this.manifests) {
+      const key = `${manifest.apiVersion}/${manifest.kind}`;
+      const name = manifest.metadata?.name;
+      const namespace = manifest.metadata?.namespace;
+      if (key === 'v1/Namespace' && name !== undefined) {
+        this.namespaces.set(name, manifest);
+      } else if (key === 'v1/Service' && name !== undefined && namespace !== undefined) {
+        const ports = (spec(manifest).ports ?? []).map((port: { port?: unknown }) => port.port).filter((port: unknown) => typeof port === 'number');
+        this.services.set(`${name}.${namespace}`, new Set(ports));
+      } else if (OPERATOR_SERVICES[key] && name !== undefined && namespace !== undefined) {
+        for (const service of OPERATOR_SERVICES[key](name)) {
+          if (!this.services.has(`${service}.${namespace}`)) {
+            this.services.set(`${service}.${namespace}`, undefined);
+          }
+        }
+      }
+    }
+  }
+
+  private namespaceExists(namespace: string): boolean {
+    return this.namespaces.has(namespace) || this.externalNamespaces.has(namespace);
+  }
+
+  private checkNamespace(manifest: Manifest): void {
+    const namespace = manifest.metadata?.namespace;
+    if (namespace === undefined) {
+      if (this.isNamespaced(manifest)) {
+        this.report(MeshRule.NAMESPACE_EXISTS, manifest, 'metadata',
+          `${manifest.kind} is namespaced but has no metadata.namespace, so it would land in whatever namespace kubectl's context `
+          + 'points at: give it a namespace (charts and constructs pass theirs down)');
+      }
+    } else if (!this.namespaceExists(namespace)) {
+      this.report(MeshRule.NAMESPACE_EXISTS, manifest, 'metadata.namespace',
+        `namespace '${namespace}' is neither in the output nor declared external: add it (MeshNamespace) `
+        + 'or list it in externalNamespaces if another repository creates it');
+    }
+  }
+
+  private isNamespaced(manifest: Manifest): boolean {
+    if (this.crdValidator.hasSchema(manifest.apiVersion, manifest.kind)) {
+      return this.crdValidator.isNamespaced(manifest.apiVersion, manifest.kind);
+    }
+    const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
+    // Only kinds of the Kubernetes API groups are known to be namespaced; anything else has been
+    // reported by the schema check already.
+    const isCoreGroup = group === '' || group.endsWith('.k8s.io') || !group.includes('.');
+    return isCoreGroup && !CLUSTER_SCOPED_CORE_KINDS.has(manifest.kind);
+  }
+
+  private checkSidecarEgress(sidecar: Manifest): void {
+    const egress: unknown[] = Array.isArray(spec(sidecar).egress) ? spec(sidecar).egress : [];
+    egress.forEach((listener, listenerIndex) => {
+      const hosts = (listener as { hosts?: unknown }).hosts;
+      (Array.isArray(hosts) ? hosts : []).forEach((host: unknown, hostIndex) => {
+        if (typeof host !== 'string' || !host.includes('/')) {
+          return;
+        }
+        const namespace = host.slice(0, host.indexOf('/'));
+        if (!SIDECAR_NAMESPACE_WILDCARDS.has(namespace) && !this.namespaceExists(namespace)) {
+          this.report(MeshRule.SIDECAR_EGRESS_NAMESPACE, sidecar, `spec.egress[${listenerIndex}].hosts[${hostIndex}]`,
+            `host '${host}' names namespace '${namespace}', which is neither in the output nor declared external: `
+            + 'fix the namespace, add it to the output, or list it in externalNamespaces');
+        }
+      });
+    });
+  }
+
+  private checkOneDefaultSidecar(namespace: string, sidecars: readonly Manifest[]): void {
+    if (sidecars.length < 2) {
+      return;
+    }
+    const names = sidecars.map((sidecar) => sidecar.metadata?.name).join(', ');
+    for (const sidecar of sidecars.slice(1)) {
+      this.report(MeshRule.SIDECAR_DEFAULT_UNIQUE, sidecar, 'spec.workloadSelector',
+        `namespace '${namespace}' has ${sidecars.length} Sidecars without workloadSelector (${names}); Istio applies only one `
+        + 'of them, chosen unpredictably: merge them into one, or give the others a workloadSelector');
+    }
+  }
+
+  private checkGatewayInjection(namespace: string, workload: Manifest): void {
+    const namespaceObject = this.namespaces.get(namespace);
+    const labels = (namespaceObject?.metadata?.labels ?? {}) as Record<string, unknown>;
+    if (namespaceObject && labels['istio-injection'] === 'disabled') {
+      this.report(MeshRule.GATEWAY_INJECTION, namespaceObject, "metadata.labels['istio-injection']",
+        `namespace '${namespace}' hosts the injected gateway ${describeObject(workload)} but disables injection, so the `
+        + "gateway pods would start without their proxy: label the namespace for injection (SidecarInjection.enabled()) or "
+        + 'move the gateway to a namespace of its own');
+    }
+  }
+
+  private checkKialiConfigMap(configMap: Manifest): void {
+    const text = (configMap.data as Record<string, unknown> | undefined)?.['config.yaml'];
+    if (typeof text !== 'string') {
+      return;
+    }
+    let config: unknown;
+    try {
+      config = yaml.load(text);
+    } catch {
+      // Not YAML, so not Kiali's configuration: nothing here to check.
+      return;
+    }
+    const externalServices = (config as { external_services?: unknown } | null)?.external_services;
+    this.checkExternalServices(configMap, externalServices, "data['config.yaml'].external_services");
+  }
+
+  /** Kiali's `external_services`: every `url` and `internal_url`, at any depth (custom_dashboards too). */
+  private checkExternalServices(manifest: Manifest, node: unknown, path: string): void {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) {
+      return;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === 'url' || key === 'internal_url') && typeof value === 'string') {
+        this.checkUrl(manifest, `${path}.${key}`, value);
+      } else {
+        this.checkExternalServices(manifest, value, `${path}.${key}`);
+      }
+    }
+  }
+
+  private checkMeshConfig(manifest: Manifest, path: string, meshConfig: any): void {
+    if (!meshConfig || typeof meshConfig !== 'object') {
+      return;
+    }
+    const zipkinAddress = meshConfig.defaultConfig?.tracing?.zipkin?.address;
+    if (typeof zipkinAddress === 'string') {
+      const [host, port] = splitHostPort(zipkinAddress);
+      this.checkHost(manifest, `${path}.defaultConfig.tracing.zipkin.address`, zipkinAddress, host, port);
+    }
+    const providers: unknown[] = Array.isArray(meshConfig.extensionProviders) ? meshConfig.extensionProviders : [];
+    providers.forEach((provider, index) => {
+      for (const kind of ['zipkin', 'opentelemetry']) {
+        const target = (provider as Record<string, any>)?.[kind];
+        if (typeof target?.service === 'string') {
+          this.checkHost(manifest, `${path}.extensionProviders[${index}].${kind}.service`, target.service, target.service,
+            typeof target.port === 'number' ? target.port : undefined);
+        }
+      }
+    });
+  }
+
+  private checkUrl(manifest: Manifest, path: string, url: unknown): void {
+    if (typeof url !== 'string') {
+      return;
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      this.report(MeshRule.SERVICE_REFERENCE, manifest, path, `'${url}' is not a URL: write it as scheme://host:port/path`);
+      return;
+    }
+    const port = parsed.port ? Number(parsed.port) : DEFAULT_PORTS[parsed.protocol];
+    this.checkHost(manifest, path, url, parsed.hostname, port);
+  }
+
+  private checkHost(manifest: Manifest, path: string, written: string, host: string, port: number | undefined): void {
+    if (this.externalHosts.has(host)) {
+      return;
+    }
+    const target = classifyHost(host);
+    if (!target.inCluster || this.externalNamespaces.has(target.namespace)) {
+      return;
+    }
+    const fullName = `${target.service}.${target.namespace}`;
+    if (!this.services.has(fullName)) {
+      const namespaceNote = this.namespaces.has(target.namespace) ? '' : ` (nor namespace '${target.namespace}')`;
+      this.report(MeshRule.SERVICE_REFERENCE, manifest, path,
+        `'${written}' points at Service '${target.service}' in namespace '${target.namespace}', which the output does not `
+        + `define${namespaceNote}: wire the backend by reference (its endpoint) instead of typing the host, fix the name, `
+        + 'or declare the namespace in externalNamespaces (a public host in externalHosts)');
+      return;
+    }
+    const ports = this.services.get(fullName);
+    if (ports && port !== undefined && !ports.has(port)) {
+      this.report(MeshRule.SERVICE_REFERENCE, manifest, path,
+        `'${written}' uses port ${port}, but Service ${fullName} has ports ${[...ports].sort((a, b) => a - b).join(', ') || 'none'}: `
+        + 'take the port from the backend\'s endpoint');
+    }
+  }
+
+  private report(rule: MeshRule, manifest: Manifest, path: string, message: string): void {
+    this.findings.push({ rule, object: describeObject(manifest), path, message });
+  }
+}
+
+function spec(manifest: Manifest): Record<string, any> {
+  const value = manifest.spec;
+  return value !== null && typeof value === 'object' ? value as Record<string, any> : {};
+}
+
+/** A pod (or pod template) that Istio injects with the gateway template instead of a sidecar. */
+function hostsInjectedGateway(manifest: Manifest): boolean {
+  const key = `${manifest.apiVersion}/${manifest.kind}`;
+  const podMetadata = key === 'v1/Pod' ? manifest.metadata : WORKLOAD_KINDS.has(key) ? spec(manifest).template?.metadata : undefined;
+  const templates = podMetadata?.annotations?.['inject.istio.io/templates'];
+  return typeof templates === 'string' && templates.split(',').map((name) => name.trim()).includes('gateway');
+}
+
+/**
+ * In-cluster service names are `<service>.<namespace>` or `<service>.<namespace>.svc[.<domain>]`;
+ * anything else (one label, IP addresses, other domains, a trailing dot) is outside the cluster.
+ */
+function classifyHost(host: string): HostTarget {
+  const labels = host.split('.');
+  if (host.endsWith('.') || labels.some((label) => label === '') || /^[0-9.]+$/.test(host) || host.includes(':')) {
+    return { inCluster: false };
+  }
+  if (labels.length === 2 || (labels.length >= 3 && labels[2] === 'svc')) {
+    return { inCluster: true, service: labels[0], namespace: labels[1] };
+  }
+  return { inCluster: false };
+}
+
+function splitHostPort(address: string): [string, number | undefined] {
+  const match = /^(.*):(\d+)$/.exec(address);
+  return match ? [match[1], Number(match[2])] : [address, undefined];
+}

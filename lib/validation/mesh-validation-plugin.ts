@@ -1,0 +1,128 @@
+import { Manifest, describeObject } from './crd-schema-validator';
+import { MeshValidationOptions, formatFinding, validateMesh } from './assert-valid';
+import { MeshFinding, MeshRule } from './mesh-analysis';
+
+/**
+ * The parts of cdk8s-cli's `ValidationContext` (cdk8s-cli/lib/plugins/validation.d.ts) that the
+ * plugin uses. Declared here because cdk8s-cli is a tool, not a dependency of this library; the
+ * CLI matches them structurally.
+ */
+export interface PluginValidationContext {
+  /** Paths of every `.yaml` file in the synth output folder. */
+  readonly manifests: readonly string[];
+  readonly report: {
+    addViolation(violation: {
+      readonly ruleName: string;
+      readonly recommendation: string;
+      readonly fix: string;
+      readonly violatingResources: ReadonlyArray<{ readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string }>;
+    }): void;
+    submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
+  };
+  parseManifest(manifestPath: string): any[];
+}
+
+/** Properties of the plugin: the `properties` of its entry in cdk8s.yaml `validations`. */
+export interface MeshValidationPluginProps {
+  /** Namespaces that exist without being in the output. @default - none */
+  readonly externalNamespaces?: readonly string[];
+  /** Hosts shaped like `<service>.<namespace>` that are outside the cluster. @default - none */
+  readonly externalHosts?: readonly string[];
+}
+
+/** Manifest files cdk8s writes; other `.yaml` in the output (a kustomization) are not objects to apply. */
+const MANIFEST_FILE = /\.k8s\.yaml$/;
+
+const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: string }> = {
+  [MeshRule.SCHEMA]: {
+    recommendation: 'Every object must match the schema of its kind (Kubernetes API or upstream CRD), without unknown fields',
+    fix: 'Fix the field named in each location; an unknown kind needs its CRD in cdk8s.yaml imports',
+  },
+  [MeshRule.NAMESPACE_EXISTS]: {
+    recommendation: 'Every namespaced object needs a namespace that the output creates or that is declared external',
+    fix: 'Add the namespace (MeshNamespace) or list it in the plugin property externalNamespaces',
+  },
+  [MeshRule.SIDECAR_EGRESS_NAMESPACE]: {
+    recommendation: 'Sidecar egress hosts must name namespaces that exist',
+    fix: 'Fix the namespace part of the host, or list the namespace in externalNamespaces',
+  },
+  [MeshRule.SIDECAR_DEFAULT_UNIQUE]: {
+    recommendation: 'A namespace may have only one Sidecar without workloadSelector',
+    fix: 'Merge the Sidecars, or give all but one a workloadSelector',
+  },
+  [MeshRule.GATEWAY_INJECTION]: {
+    recommendation: 'Injected gateways need sidecar injection in their namespace',
+    fix: 'Do not label the namespace istio-injection=disabled',
+  },
+  [MeshRule.SERVICE_REFERENCE]: {
+    recommendation: 'In-cluster URLs must point at Services of the output, on one of their ports',
+    fix: 'Wire the backend by reference, or declare external namespaces and hosts',
+  },
+};
+
+/**
+ * The checks of {@link validateMesh} as a cdk8s validation plugin, for `cdk8s synth --validate`.
+ * cdk8s.yaml:
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./lib/validation/cdk8s-plugin.js
+ *     version: 0.1.0
+ *     class: MeshValidationPlugin
+ *     properties:
+ *       externalNamespaces: [cert-manager]
+ * ```
+ */
+export class MeshValidationPlugin {
+  private readonly options: MeshValidationOptions;
+
+  constructor(props: MeshValidationPluginProps = {}) {
+    this.options = {
+      externalNamespaces: stringList(props.externalNamespaces, 'externalNamespaces'),
+      externalHosts: stringList(props.externalHosts, 'externalHosts'),
+    };
+  }
+
+  public async validate(context: PluginValidationContext): Promise<void> {
+    const files = context.manifests.filter((file) => MANIFEST_FILE.test(file)).sort();
+    const manifests: Manifest[] = [];
+    const origins = new Map<string, { readonly name: string; readonly file: string }>();
+    for (const file of files) {
+      for (const manifest of context.parseManifest(file).filter((doc) => doc !== null && doc !== undefined) as Manifest[]) {
+        manifests.push(manifest);
+        origins.set(describeObject(manifest), { name: manifest.metadata?.name ?? '', file });
+      }
+    }
+
+    const findings = validateMesh(manifests, this.options);
+    const byRule = new Map<MeshRule, MeshFinding[]>();
+    for (const finding of findings) {
+      byRule.set(finding.rule, [...byRule.get(finding.rule) ?? [], finding]);
+    }
+    for (const [rule, ruleFindings] of byRule) {
+      context.report.addViolation({
+        ruleName: rule,
+        ...RULES[rule],
+        violatingResources: ruleFindings.map((finding) => ({
+          resourceName: origins.get(finding.object)?.name ?? finding.object,
+          locations: [formatFinding(finding)],
+          manifestPath: origins.get(finding.object)?.file ?? 'N/A',
+        })),
+      });
+    }
+    context.report.submit(findings.length === 0 ? 'success' : 'failure', {
+      objects: String(manifests.length),
+      problems: String(findings.length),
+    });
+  }
+}
+
+function stringList(value: unknown, property: string): string[] {
+  if (value === undefined) {
+    return [];
+  }
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new Error(`cdk8s.yaml validations: MeshValidationPlugin property ${property} must be a list of strings, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
