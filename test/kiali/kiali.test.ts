@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
-  ExternalEndpoint, ITracingBackend, Kiali, KialiAuthStrategy, KialiDeployment, Scheme, ServiceEndpoint, TracingProvider,
+  ExternalEndpoint, ITracingBackend, JaegerV2, Kiali, KialiAuthStrategy, KialiDeployment, Scheme, ServiceEndpoint, TracingProvider,
 } from '../../lib';
 import { findOne, synthValid } from '../helpers/manifests';
 import { backends } from './fixtures';
@@ -163,6 +163,18 @@ describe('Kiali addon', () => {
     // Kiali's own default enables Grafana at http://grafana.istio-system:3000.
     expect(config.external_services.grafana).toEqual({ enabled: false });
     expect(config.external_services.tracing).toEqual({ enabled: false });
+  });
+
+  test('a real Jaeger v2 construct is queried on its gRPC query port', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const jaeger = new JaegerV2(chart, 'jaeger', { namespace: 'observability' });
+    // WHEN
+    new Kiali(chart, 'kiali', { prometheus: backends().prometheus, tracing: jaeger });
+    // THEN
+    const tracing = kialiConfig(synthValid(chart)).external_services.tracing;
+    expect(tracing.internal_url).toBe(`http://${jaeger.grpcQueryEndpoint.address}`);
+    expect(tracing.use_grpc).toBe(true);
   });
 
   test('a backend without gRPC is queried over HTTP under its base path', () => {
