@@ -1,0 +1,274 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { MeshNamespace } from '../core/mesh-namespace';
+import { assertDnsLabel } from '../core/names';
+
+/** How the ingress gateway's Service is exposed. */
+export enum GatewayServiceType {
+  /** A cloud load balancer in front of the gateway: the usual way in. */
+  LOAD_BALANCER = 'LoadBalancer',
+  /** A port on every node, for clusters without a load balancer controller. */
+  NODE_PORT = 'NodePort',
+  /** Cluster-internal only, for a load balancer managed outside Kubernetes. */
+  CLUSTER_IP = 'ClusterIP',
+}
+
+/** How many gateway pods a voluntary disruption (node drain, upgrade) may take down. */
+export class GatewayDisruptionBudget {
+  /**
+   * At least `pods` gateway pods stay up during a drain. Must stay below the autoscaler's
+   * `minReplicas`, or a drain could never evict a gateway pod.
+   */
+  public static minAvailable(pods: number): GatewayDisruptionBudget {
+    assertPositiveInteger('disruption budget minAvailable', pods);
+    return new GatewayDisruptionBudget(pods, undefined);
+  }
+
+  /** At most `pods` gateway pods are down at once during a drain. */
+  public static maxUnavailable(pods: number): GatewayDisruptionBudget {
+    assertPositiveInteger('disruption budget maxUnavailable', pods);
+    return new GatewayDisruptionBudget(undefined, pods);
+  }
+
+  private constructor(
+    /** Pods that stay available, if the budget is given that way. */
+    public readonly minAvailablePods: number | undefined,
+    /** Pods that may be unavailable, if the budget is given that way. */
+    public readonly maxUnavailablePods: number | undefined,
+  ) {}
+}
+
+/** CPU and memory of the gateway's proxy container. */
+export interface GatewayResources {
+  /** CPU request; the autoscaler's utilization is relative to it. @default 100 */
+  readonly cpuRequestMillicores?: number;
+  /** Memory request. @default 128 */
+  readonly memoryRequestMebibytes?: number;
+  /** CPU limit. @default 2000 */
+  readonly cpuLimitMillicores?: number;
+  /** Memory limit. @default 1024 */
+  readonly memoryLimitMebibytes?: number;
+}
+
+/** Props of an {@link IngressGateway}. */
+export interface IngressGatewayProps {
+  /**
+   * Namespace of the gateway. It must not carry `istio-injection=disabled`: the gateway pods get
+   * their proxy from the injector, and without it they would start with image `auto` and fail.
+   * @default - a new namespace `istio-ingress` without injection label (the pods ask for injection themselves)
+   */
+  readonly namespace?: MeshNamespace;
+  /** Name of the Deployment, Service and ServiceAccount; `app` label. @default 'istio-ingressgateway' */
+  readonly name?: string;
+  /**
+   * Control plane revision whose injector configures the gateway (`istio.io/rev` pod label).
+   * @default - the default revision
+   */
+  readonly revision?: string;
+  /** Type of the gateway's Service. @default GatewayServiceType.LOAD_BALANCER */
+  readonly serviceType?: GatewayServiceType;
+  /**
+   * Fewest gateway pods. Two by default (Istio's chart has one) so that a node drain or a crash
+   * never leaves the mesh without an entrance.
+   * @default 2
+   */
+  readonly minReplicas?: number;
+  /** Most gateway pods. @default 5 */
+  readonly maxReplicas?: number;
+  /** Average CPU use, in percent of the request, the autoscaler keeps the pods at. @default 80 */
+  readonly targetCpuUtilizationPercent?: number;
+  /** Pods a voluntary disruption may take down. @default GatewayDisruptionBudget.minAvailable(1) */
+  readonly disruptionBudget?: GatewayDisruptionBudget;
+  /** CPU and memory of the proxy. @default - Istio's gateway chart: 100m/128Mi requested, 2000m/1024Mi limit */
+  readonly resources?: GatewayResources;
+}
+
+// The port the injected proxy serves its Prometheus metrics on (merged with the app's).
+const PROXY_METRICS_PORT = 15020;
+
+/**
+ * An Istio ingress gateway the way Istio's `gateway` Helm chart renders it: a Deployment whose
+ * pods ask the sidecar injector for the `gateway` template (container image `auto` is replaced at
+ * admission), in its own namespace, with its Service, ServiceAccount, the Role to read TLS
+ * secrets, a HorizontalPodAutoscaler and a PodDisruptionBudget.
+ *
+ * Gateway objects find it by {@link selectorLabels} (`istio: ingressgateway`).
+ */
+export class IngressGateway extends Construct {
+  public readonly name: string;
+  public readonly namespace: MeshNamespace;
+  /** Labels that select the gateway pods: pass them to a Gateway's `selector`. */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  /** The generated Deployment. */
+  public readonly resource: ApiObject;
+
+  constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? 'istio-ingressgateway';
+    assertDnsLabel('gateway name', this.name);
+    if (props.revision !== undefined) {
+      assertDnsLabel('revision', props.revision);
+    }
+    const minReplicas = props.minReplicas ?? 2;
+    const maxReplicas = props.maxReplicas ?? 5;
+    const targetCpuUtilizationPercent = props.targetCpuUtilizationPercent ?? 80;
+    const budget = props.disruptionBudget ?? GatewayDisruptionBudget.minAvailable(1);
+    assertReplicas(minReplicas, maxReplicas, targetCpuUtilizationPercent, budget);
+    const resources = resourceRequirements(props.resources ?? {});
+
+    this.namespace = props.namespace ?? new MeshNamespace(this, 'Namespace', { name: 'istio-ingress' });
+    assertInjectable(this.namespace, props.revision);
+    const namespace = this.namespace.name;
+
+    // The chart's selector labels: `app: <name>`, `istio: <name without istio- prefix>`.
+    this.selectorLabels = { app: this.name, istio: this.name.replace(/^istio-/, '') };
+    const labels = { ...this.selectorLabels, 'app.kubernetes.io/name': this.name };
+    const metadata = { name: this.name, namespace, labels };
+
+    this.resource = new k8s.KubeDeployment(this, 'Resource', {
+      metadata,
+      spec: {
+        // No replicas: the autoscaler owns the count.
+        selector: { matchLabels: { ...this.selectorLabels } },
+        template: {
+          metadata: {
+            labels: {
+              'sidecar.istio.io/inject': 'true',
+              ...(props.revision === undefined ? {} : { 'istio.io/rev': props.revision }),
+              ...labels,
+            },
+            annotations: {
+              'inject.istio.io/templates': 'gateway',
+              'prometheus.io/port': String(PROXY_METRICS_PORT),
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/path': '/stats/prometheus',
+            },
+          },
+          spec: {
+            serviceAccountName: this.name,
+            // Lets the proxy bind 80 and 443 without root or NET_BIND_SERVICE; the sysctl is
+            // namespaced and allowed by default since Kubernetes 1.22.
+            securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
+            containers: [{
+              name: 'istio-proxy',
+              // Replaced by the injector with the proxy image of the control plane's revision.
+              image: 'auto',
+              securityContext: {
+                capabilities: { drop: ['ALL'] },
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                runAsUser: 1337,
+                runAsGroup: 1337,
+                runAsNonRoot: true,
+              },
+              ports: [{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }],
+              resources,
+            }],
+            terminationGracePeriodSeconds: 30,
+          },
+        },
+      },
+    });
+
+    new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
+        selector: { ...this.selectorLabels },
+        ports: [
+          { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(15021) },
+          { name: 'http2', port: 80, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(80) },
+          { name: 'https', port: 443, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(443) },
+        ],
+      },
+    });
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
+
+    // Gateways read the TLS certificates of their Gateway objects from secrets of their namespace.
+    new k8s.KubeRole(this, 'Role', {
+      metadata,
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
+    });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name }],
+    });
+
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        minReplicas,
+        maxReplicas,
+        metrics: [{
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: targetCpuUtilizationPercent } },
+        }],
+      },
+    });
+
+    new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata,
+      spec: {
+        selector: { matchLabels: { ...this.selectorLabels } },
+        minAvailable: budget.minAvailablePods === undefined ? undefined : k8s.IntOrString.fromNumber(budget.minAvailablePods),
+        maxUnavailable: budget.maxUnavailablePods === undefined ? undefined : k8s.IntOrString.fromNumber(budget.maxUnavailablePods),
+      },
+    });
+  }
+}
+
+function assertPositiveInteger(field: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${field} must be a positive integer, got ${value}`);
+  }
+}
+
+function assertReplicas(minReplicas: number, maxReplicas: number, targetCpuUtilizationPercent: number, budget: GatewayDisruptionBudget): void {
+  assertPositiveInteger('minReplicas', minReplicas);
+  assertPositiveInteger('maxReplicas', maxReplicas);
+  assertPositiveInteger('targetCpuUtilizationPercent (a percentage of the CPU request: 80 means 80%)', targetCpuUtilizationPercent);
+  if (maxReplicas < minReplicas) {
+    throw new Error(`maxReplicas must be at least minReplicas (${minReplicas}), got ${maxReplicas}`);
+  }
+  if (budget.minAvailablePods !== undefined && budget.minAvailablePods >= minReplicas) {
+    throw new Error(`disruption budget minAvailable (${budget.minAvailablePods}) must be less than minReplicas (${minReplicas}), or a node drain can never evict a gateway pod: raise minReplicas or lower minAvailable`);
+  }
+}
+
+function assertInjectable(namespace: MeshNamespace, revision: string | undefined): void {
+  const labels = namespace.injection.labels;
+  if (labels['istio-injection'] === 'disabled') {
+    throw new Error(`the ingress gateway's namespace ${namespace.name} has istio-injection=disabled: the injector would skip the gateway pods, which would then start with image 'auto' and fail. Give the namespace SidecarInjection.none() (the pods ask for injection themselves) or enable injection`);
+  }
+  // A namespace injection label wins over the pod's istio.io/rev in Istio's webhook selectors.
+  const namespaceRevision = labels['istio-injection'] === 'enabled' ? 'default' : labels['istio.io/rev'];
+  if (revision !== undefined && namespaceRevision !== undefined && namespaceRevision !== revision) {
+    throw new Error(`ingress gateway revision '${revision}' conflicts with namespace ${namespace.name} (injection ${namespace.injection.description}): the namespace label wins, so the gateway would get the ${namespaceRevision} revision's proxy. Give the namespace SidecarInjection.none() or SidecarInjection.revision('${revision}')`);
+  }
+}
+
+function resourceRequirements(resources: GatewayResources): k8s.ResourceRequirements {
+  const cpuRequest = resources.cpuRequestMillicores ?? 100;
+  const memoryRequest = resources.memoryRequestMebibytes ?? 128;
+  const cpuLimit = resources.cpuLimitMillicores ?? 2000;
+  const memoryLimit = resources.memoryLimitMebibytes ?? 1024;
+  assertPositiveInteger('resources.cpuRequestMillicores', cpuRequest);
+  assertPositiveInteger('resources.memoryRequestMebibytes', memoryRequest);
+  assertPositiveInteger('resources.cpuLimitMillicores', cpuLimit);
+  assertPositiveInteger('resources.memoryLimitMebibytes', memoryLimit);
+  if (cpuLimit < cpuRequest) {
+    throw new Error(`resources.cpuLimitMillicores (${cpuLimit}) must be at least cpuRequestMillicores (${cpuRequest})`);
+  }
+  if (memoryLimit < memoryRequest) {
+    throw new Error(`resources.memoryLimitMebibytes (${memoryLimit}) must be at least memoryRequestMebibytes (${memoryRequest})`);
+  }
+  return {
+    requests: { cpu: k8s.Quantity.fromString(`${cpuRequest}m`), memory: k8s.Quantity.fromString(`${memoryRequest}Mi`) },
+    limits: { cpu: k8s.Quantity.fromString(`${cpuLimit}m`), memory: k8s.Quantity.fromString(`${memoryLimit}Mi`) },
+  };
+}

@@ -1,0 +1,154 @@
+import { SidecarScoping } from './sidecar-scoping';
+import { WorkloadNamespace } from './workload-namespace';
+
+/** How much of the mesh the proxies of one namespace see, without and with Sidecar scoping. */
+export interface NamespaceScope {
+  /** Namespace name. */
+  readonly namespace: string;
+  /** Services declared in the namespace itself (visible through `./*`). */
+  readonly ownServices: number;
+  /** Services declared in the root namespace (visible through `<root>/*`). */
+  readonly rootServices: number;
+  /** Services of other namespaces of the app that the namespace declared it calls. */
+  readonly dependencyServices: number;
+  /** Egress hosts outside the app (not counted: the app does not know their services). */
+  readonly externalHosts: readonly string[];
+  /** Services the proxies see without scoping: every service the app declares. */
+  readonly servicesWithoutScoping: number;
+  /** Services the proxies see with scoping: own + root + dependencies. */
+  readonly servicesWithScoping: number;
+  /** `100 * (1 - with / without)`, one decimal; 0 when the app declares no service. */
+  readonly reductionPercent: number;
+}
+
+/** Sums over all namespaces of the report. */
+export interface ScopeTotals {
+  /** Sum of {@link NamespaceScope.servicesWithoutScoping}. */
+  readonly servicesWithoutScoping: number;
+  /** Sum of {@link NamespaceScope.servicesWithScoping}. */
+  readonly servicesWithScoping: number;
+  /** Reduction of the sums, in percent, one decimal. */
+  readonly reductionPercent: number;
+}
+
+/**
+ * Per namespace, how many services its proxies would get configuration for without Sidecar
+ * scoping (all of the app's services) and with it (own + root namespace + declared dependencies).
+ * Counts only, in a deterministic order; the memory a proxy saves depends on far more than this.
+ */
+export class ScopeReport {
+  /** Computes the report in time linear in namespaces, services and declared dependencies. */
+  public static of(scoping: SidecarScoping): ScopeReport {
+    const namespaces = scoping.namespaces;
+    const rootServices = scoping.rootServices.length;
+    const totalServices = rootServices + namespaces.reduce((sum, ns) => sum + ns.serviceCount, 0);
+    const scopes = namespaces.map((ns) => namespaceScope(ns, rootServices, totalServices));
+    const without = scopes.reduce((sum, s) => sum + s.servicesWithoutScoping, 0);
+    const withScoping = scopes.reduce((sum, s) => sum + s.servicesWithScoping, 0);
+    return new ScopeReport(scoping.rootNamespace, totalServices, rootServices, scopes, {
+      servicesWithoutScoping: without,
+      servicesWithScoping: withScoping,
+      reductionPercent: reductionPercent(without, withScoping),
+    });
+  }
+
+  private constructor(
+    /** Istio's root namespace. */
+    public readonly rootNamespace: string,
+    /** Services the app declares in the mesh, root namespace included. */
+    public readonly totalServices: number,
+    /** Services declared in the root namespace, which every namespace sees. */
+    public readonly rootServices: number,
+    /** One entry per workload namespace, sorted by name. */
+    public readonly namespaces: readonly NamespaceScope[],
+    public readonly totals: ScopeTotals,
+  ) {}
+
+  /** The report as JSON, keys in a fixed order, two-space indented, with a final newline. */
+  public toJson(): string {
+    const data = {
+      rootNamespace: this.rootNamespace,
+      totalServices: this.totalServices,
+      rootServices: this.rootServices,
+      namespaces: this.namespaces.map((s) => ({
+        namespace: s.namespace,
+        ownServices: s.ownServices,
+        rootServices: s.rootServices,
+        dependencyServices: s.dependencyServices,
+        externalHosts: [...s.externalHosts],
+        servicesWithoutScoping: s.servicesWithoutScoping,
+        servicesWithScoping: s.servicesWithScoping,
+        reductionPercent: s.reductionPercent,
+      })),
+      totals: {
+        servicesWithoutScoping: this.totals.servicesWithoutScoping,
+        servicesWithScoping: this.totals.servicesWithScoping,
+        reductionPercent: this.totals.reductionPercent,
+      },
+    };
+    return `${JSON.stringify(data, null, 2)}\n`;
+  }
+
+  /** The report as a Markdown page: a short explanation and one table row per namespace. */
+  public toMarkdown(): string {
+    const lines = [
+      '# Sidecar scope report',
+      '',
+      'Without a Sidecar resource, every Envoy proxy of an Istio mesh receives listeners, routes and',
+      'clusters for every service of the mesh, and its memory grows with the mesh. The Sidecar scopes',
+      'generated here limit each namespace to its own services, the root namespace',
+      `(\`${this.rootNamespace}\`) and the dependencies it declares. For scale: the production guide`,
+      'this library implements measured its bookinfo pods at 281–457 MiB of memory without Sidecar',
+      'scoping and at 50–192 MiB with it.',
+      'The table below counts services, not memory: what a proxy saves in your mesh depends on the',
+      'services, endpoints and routes behind each of them.',
+      '',
+      `Services declared in the mesh: ${this.totalServices} (${this.rootServices} in the root namespace).`,
+      '',
+      '| namespace | own services | root namespace services | dependency services | external hosts | without scoping | with scoping | reduction |',
+      '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
+      ...this.namespaces.map((s) => `| ${s.namespace} | ${s.ownServices} | ${s.rootServices} | ${s.dependencyServices} | ${formatHosts(s.externalHosts)} | ${s.servicesWithoutScoping} | ${s.servicesWithScoping} | ${formatPercent(s.reductionPercent)} |`),
+      `| **total** | | | | | ${this.totals.servicesWithoutScoping} | ${this.totals.servicesWithScoping} | ${formatPercent(this.totals.reductionPercent)} |`,
+      '',
+    ];
+    return lines.join('\n');
+  }
+
+  /** The files the output stage writes into `dist/`. */
+  public files(): Record<string, string> {
+    return { 'scope-report.md': this.toMarkdown(), 'scope-report.json': this.toJson() };
+  }
+}
+
+function namespaceScope(ns: WorkloadNamespace, rootServices: number, totalServices: number): NamespaceScope {
+  const called = ns.calledNamespaces;
+  const calledNames = new Set(called.map((c) => c.name));
+  const wholeNamespaces = called.reduce((sum, c) => sum + c.serviceCount, 0);
+  // A service of a namespace also called as a whole is already counted with its namespace.
+  const singleServices = ns.calledServices.filter((s) => !calledNames.has(s.namespaceName)).length;
+  const ownServices = ns.serviceCount;
+  const dependencyServices = wholeNamespaces + singleServices;
+  const servicesWithScoping = ownServices + rootServices + dependencyServices;
+  return {
+    namespace: ns.name,
+    ownServices,
+    rootServices,
+    dependencyServices,
+    externalHosts: ns.externalHosts,
+    servicesWithoutScoping: totalServices,
+    servicesWithScoping,
+    reductionPercent: reductionPercent(totalServices, servicesWithScoping),
+  };
+}
+
+function reductionPercent(without: number, withScoping: number): number {
+  return without === 0 ? 0 : Math.round((1 - withScoping / without) * 1000) / 10;
+}
+
+function formatPercent(percent: number): string {
+  return `${percent.toFixed(1)}%`;
+}
+
+function formatHosts(hosts: readonly string[]): string {
+  return hosts.length === 0 ? '–' : hosts.map((host) => `\`${host}\``).join(', ');
+}

@@ -1,0 +1,139 @@
+import { Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { Sidecar } from '../../imports/istio-networking.istio.io';
+import { assertDnsLabel } from '../core/names';
+import { assertEgressHost, canonicalEgressHosts } from './egress-host';
+
+/** Props of a {@link SidecarScope}. */
+export interface SidecarScopeProps {
+  /** Namespace the Sidecar lives in and applies to. */
+  readonly namespace: string;
+  /**
+   * Hosts the selected proxies may reach, each `namespace/dnsName` (`./*` is the own namespace,
+   * `istio-system/*` a whole namespace, `shop/api.shop.svc.cluster.local` one service).
+   * More can be added with {@link SidecarScope.addEgressHost}.
+   */
+  readonly egressHosts: readonly string[];
+  /**
+   * Pod labels of the workloads this Sidecar applies to.
+   * @default - none: the Sidecar is the namespace's default (the root namespace's: the mesh's)
+   */
+  readonly workloadSelector?: Readonly<Record<string, string>>;
+  /**
+   * Name of the Sidecar object. Required with a `workloadSelector`.
+   * @default 'default' for the namespace default
+   */
+  readonly name?: string;
+}
+
+/** A label key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** Sidecars already defined in an app, by `<namespace>` (defaults) and `<namespace>/<name>`. */
+interface SidecarRegistry {
+  readonly defaults: Map<string, string>;
+  readonly names: Map<string, string>;
+}
+
+// Keyed by the construct tree's root (the App), so separate apps in one process don't collide.
+const registries = new WeakMap<IConstruct, SidecarRegistry>();
+
+function registryOf(construct: IConstruct): SidecarRegistry {
+  const root = construct.node.root;
+  let registry = registries.get(root);
+  if (!registry) {
+    registry = { defaults: new Map(), names: new Map() };
+    registries.set(root, registry);
+  }
+  return registry;
+}
+
+/**
+ * One Istio `Sidecar` (networking.istio.io/v1): the set of hosts the selected proxies get
+ * configuration for. Without one, every proxy holds routes and clusters for every service of the
+ * mesh; scoping it to what a workload calls is what shrinks proxy memory and istiod push time.
+ *
+ * At most one Sidecar per namespace may omit the workloadSelector: with two, Istio applies one of
+ * them arbitrarily, so a second one is an error here.
+ */
+export class SidecarScope extends Construct {
+  public readonly namespace: string;
+  public readonly name: string;
+  /** The generated Sidecar object. */
+  public readonly resource: Sidecar;
+  private readonly hosts: string[] = [];
+
+  constructor(scope: Construct, id: string, props: SidecarScopeProps) {
+    super(scope, id);
+    assertDnsLabel('namespace', props.namespace);
+    this.namespace = props.namespace;
+    const selector = props.workloadSelector;
+    if (selector !== undefined) {
+      assertWorkloadSelector(selector);
+      if (props.name === undefined) {
+        throw new Error(`a Sidecar with a workloadSelector needs a name (the namespace default is called 'default'), at ${this.node.path}`);
+      }
+    }
+    this.name = props.name ?? 'default';
+    assertDnsLabel('Sidecar name', this.name);
+    props.egressHosts.forEach((host, index) => assertEgressHost(`egressHosts[${index}]`, host));
+    this.hosts.push(...props.egressHosts);
+    this.register(selector === undefined);
+
+    this.resource = new Sidecar(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: {
+        // Resolved at synth time: dependencies may be added after construction.
+        egress: Lazy.any({ produce: () => [{ hosts: this.egressHosts }] }),
+        workloadSelector: selector === undefined ? undefined : { labels: { ...selector } },
+      },
+    });
+  }
+
+  /** The egress hosts in canonical order, as they are written out. */
+  public get egressHosts(): string[] {
+    return canonicalEgressHosts(this.hosts, this.namespace);
+  }
+
+  /**
+   * Lets the selected proxies reach `host` (`namespace/dnsName`).
+   * @throws if `host` is not of that form
+   */
+  public addEgressHost(host: string): void {
+    assertEgressHost('egress host', host);
+    this.hosts.push(host);
+  }
+
+  private register(isDefault: boolean): void {
+    const registry = registryOf(this);
+    const key = `${this.namespace}/${this.name}`;
+    const sameName = registry.names.get(key);
+    if (sameName !== undefined) {
+      throw new Error(`namespace ${this.namespace} already has a Sidecar named '${this.name}' (${sameName}); ${this.node.path} needs another name`);
+    }
+    if (isDefault) {
+      const existing = registry.defaults.get(this.namespace);
+      if (existing !== undefined) {
+        throw new Error(`namespace ${this.namespace} already has a Sidecar without workloadSelector (${existing}); a second one (${this.node.path}) would leave Istio to apply one of them arbitrarily: give it a workloadSelector, or merge its egress hosts into the first`);
+      }
+      registry.defaults.set(this.namespace, this.node.path);
+    }
+    registry.names.set(key, this.node.path);
+  }
+}
+
+function assertWorkloadSelector(selector: Readonly<Record<string, string>>): void {
+  const entries = Object.entries(selector);
+  if (entries.length === 0) {
+    throw new Error('workloadSelector must have at least one label; omit it to make the namespace default Sidecar');
+  }
+  for (const [key, value] of entries) {
+    if (key.length > 317 || !LABEL_KEY.test(key)) {
+      throw new Error(`workloadSelector label key must be a Kubernetes label key such as 'app' or 'app.kubernetes.io/name', got '${key}'`);
+    }
+    if (!LABEL_VALUE.test(value)) {
+      throw new Error(`workloadSelector label ${key} must have a Kubernetes label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit), got '${value}'`);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { Construct } from 'constructs';
+import { MeshNamespaceProps, SidecarInjection } from '../core/mesh-namespace';
+import { assertDnsLabel } from '../core/names';
+import { IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
+import { SidecarScope } from './sidecar-scope';
+import { WorkloadNamespace } from './workload-namespace';
+
+/** Props of a {@link SidecarScoping}. */
+export interface SidecarScopingProps {
+  /**
+   * Istio's root namespace (meshConfig.rootNamespace): where the mesh-wide default Sidecar lives,
+   * and whose services every namespace sees.
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
+  /**
+   * Control plane revision whose injector serves the workload namespaces: they get
+   * `istio.io/rev=<revision>` instead of `istio-injection=enabled`.
+   * @default - none: the default revision, `istio-injection=enabled`
+   */
+  readonly revision?: string;
+}
+
+/**
+ * The mesh's Sidecar scoping: the mesh-wide default Sidecar in the root namespace (each proxy sees
+ * its own namespace and the root namespace, nothing else), and the registry of the app's
+ * {@link WorkloadNamespace}s, each of which derives its own Sidecar from the dependencies it
+ * declares. Without it every proxy holds configuration for every service of the mesh.
+ */
+export class SidecarScoping extends Construct {
+  public readonly rootNamespace: string;
+  /** Injection labels of the workload namespaces, unless a namespace says otherwise. */
+  public readonly injection: SidecarInjection;
+  /** The mesh-wide default Sidecar (`./*` and `<root namespace>/*`). */
+  public readonly defaultSidecar: SidecarScope;
+  private readonly namespaceMap = new Map<string, WorkloadNamespace>();
+  private readonly rootOwner: IServiceOwner;
+  private readonly rootServiceMap = new Map<string, MeshService>();
+
+  constructor(scope: Construct, id: string, props: SidecarScopingProps = {}) {
+    super(scope, id);
+    this.rootNamespace = props.rootNamespace ?? 'istio-system';
+    assertDnsLabel('rootNamespace', this.rootNamespace);
+    this.injection = props.revision === undefined ? SidecarInjection.enabled() : SidecarInjection.revision(props.revision);
+    // A selector-less Sidecar in the root namespace is Istio's mesh-wide default: it applies to
+    // every namespace without a Sidecar of its own. `.` there means each workload's own namespace.
+    this.defaultSidecar = new SidecarScope(this, 'DefaultSidecar', {
+      namespace: this.rootNamespace,
+      egressHosts: ['./*', `${this.rootNamespace}/*`],
+    });
+    this.rootOwner = {
+      name: this.rootNamespace,
+      scoping: this,
+      calls: () => {
+        throw new Error(`services in the root namespace ${this.rootNamespace} cannot declare calls: its proxies use the mesh-wide default Sidecar. Give their workloads a SidecarScope with a workloadSelector instead`);
+      },
+    };
+  }
+
+  /** The workload namespaces, sorted by name. */
+  public get namespaces(): WorkloadNamespace[] {
+    return [...this.namespaceMap.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Services declared in the root namespace, which every namespace sees. */
+  public get rootServices(): MeshService[] {
+    return [...this.rootServiceMap.values()];
+  }
+
+  /** Adds a workload namespace (a child of this construct) with the scoping's injection labels. */
+  public addNamespace(id: string, props: MeshNamespaceProps): WorkloadNamespace {
+    return new WorkloadNamespace(this, id, { ...props, scoping: this });
+  }
+
+  /**
+   * Declares a service in the root namespace (such as an observability add-on installed there);
+   * every namespace sees it through the `<root namespace>/*` egress host.
+   * @throws if the root namespace already has a service of that name
+   */
+  public addRootService(name: string, props: MeshServiceProps): MeshService {
+    if (this.rootServiceMap.has(name)) {
+      throw new Error(`root namespace ${this.rootNamespace} already declares a service named ${name}`);
+    }
+    const service = new MeshService(this.rootOwner, name, props);
+    this.rootServiceMap.set(name, service);
+    return service;
+  }
+
+  /**
+   * The workload namespace named `name`, for callers that know namespaces by name (a config
+   * file). Code that holds the namespace object passes it directly.
+   * @throws if this scoping defines no such namespace
+   */
+  public namespace(name: string): WorkloadNamespace {
+    const found = this.namespaceMap.get(name);
+    if (found === undefined) {
+      throw new Error(`the app defines no namespace '${name}' (SidecarScoping at ${this.node.path}): define it with addNamespace(), or, if it lives outside this app, call ExternalNamespace.named('${name}')`);
+    }
+    return found;
+  }
+
+  /**
+   * Called by each {@link WorkloadNamespace} as it is created.
+   * @throws if the name is the root namespace's or another workload namespace's
+   */
+  public registerNamespace(namespace: WorkloadNamespace): void {
+    if (namespace.name === this.rootNamespace) {
+      throw new Error(`${namespace.node.path}: ${namespace.name} is the mesh's root namespace, whose proxies use the mesh-wide default Sidecar; declare its services with addRootService()`);
+    }
+    const existing = this.namespaceMap.get(namespace.name);
+    if (existing !== undefined) {
+      throw new Error(`namespace ${namespace.name} is defined twice: ${existing.node.path} and ${namespace.node.path}`);
+    }
+    this.namespaceMap.set(namespace.name, namespace);
+  }
+}

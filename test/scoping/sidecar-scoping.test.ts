@@ -1,0 +1,88 @@
+import { Testing } from 'cdk8s';
+import { SidecarScoping, WorkloadNamespace } from '../../lib';
+import { findOne, synthValid } from '../helpers/manifests';
+
+describe('SidecarScoping', () => {
+  test('the mesh-wide default Sidecar sees the own namespace and the root namespace', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new SidecarScoping(chart, 'scoping');
+    // THEN
+    const manifests = synthValid(chart);
+    expect(manifests).toMatchSnapshot();
+    const sidecar = findOne(manifests, 'Sidecar');
+    expect(sidecar.metadata).toEqual({ name: 'default', namespace: 'istio-system' });
+    expect(sidecar.spec.egress).toEqual([{ hosts: ['./*', 'istio-system/*'] }]);
+    expect(sidecar.spec.workloadSelector).toBeUndefined();
+  });
+
+  test('another root namespace moves the default Sidecar and its host', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const scoping = new SidecarScoping(chart, 'scoping', { rootNamespace: 'mesh-root' });
+    // THEN
+    const sidecar = findOne(synthValid(chart), 'Sidecar');
+    expect(sidecar.metadata.namespace).toBe('mesh-root');
+    expect(sidecar.spec.egress[0].hosts).toEqual(['./*', 'mesh-root/*']);
+    expect(scoping.defaultSidecar.egressHosts).toEqual(['./*', 'mesh-root/*']);
+  });
+
+  test('workload namespaces get istio-injection=enabled, or the revision label', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const plain = new SidecarScoping(chart, 'plain');
+    const canaryApp = Testing.chart();
+    const canary = new SidecarScoping(canaryApp, 'canary', { revision: '1-30-3' });
+    // WHEN
+    plain.addNamespace('shop', { name: 'shop' });
+    canary.addNamespace('shop', { name: 'shop' });
+    // THEN
+    expect(findOne(synthValid(chart), 'Namespace', 'shop').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+    expect(findOne(synthValid(canaryApp), 'Namespace', 'shop').metadata.labels).toEqual({ 'istio.io/rev': '1-30-3' });
+  });
+
+  test('namespace() finds a namespace by name and rejects an unknown one', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const scoping = new SidecarScoping(chart, 'scoping');
+    const shop = scoping.addNamespace('shop', { name: 'shop' });
+    // THEN
+    expect(scoping.namespace('shop')).toBe(shop);
+    expect(() => scoping.namespace('payments'))
+      .toThrow(/the app defines no namespace 'payments'.*define it with addNamespace\(\), or, if it lives outside this app, call ExternalNamespace.named\('payments'\)/);
+  });
+
+  test('a namespace defined twice names both paths', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const scoping = new SidecarScoping(chart, 'scoping');
+    scoping.addNamespace('shop', { name: 'shop' });
+    // THEN
+    expect(() => new WorkloadNamespace(chart, 'shop-again', { scoping, name: 'shop' }))
+      .toThrow(/namespace shop is defined twice: test\/scoping\/shop and test\/shop-again/);
+  });
+
+  test('the root namespace cannot be a workload namespace', () => {
+    // GIVEN
+    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    // THEN
+    expect(() => scoping.addNamespace('root', { name: 'istio-system' })).toThrow(/istio-system is the mesh's root namespace.*addRootService/);
+  });
+
+  test('root services cannot declare calls', () => {
+    // GIVEN
+    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    const shop = scoping.addNamespace('shop', { name: 'shop' });
+    const kiali = scoping.addRootService('kiali', { ports: [20001] });
+    // THEN
+    expect(() => kiali.calls(shop)).toThrow(/services in the root namespace istio-system cannot declare calls/);
+    expect(() => scoping.addRootService('kiali', { ports: [20001] })).toThrow(/root namespace istio-system already declares a service named kiali/);
+  });
+
+  test('a bad root namespace is rejected', () => {
+    // THEN
+    expect(() => new SidecarScoping(Testing.chart(), 'scoping', { rootNamespace: 'Istio_System' })).toThrow(/rootNamespace must be a DNS-1123 label.*'Istio_System'/);
+  });
+});
