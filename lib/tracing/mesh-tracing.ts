@@ -28,7 +28,8 @@ export enum TracingMode {
    * A Zipkin entry in `meshConfig.extensionProviders` plus a mesh-wide `Telemetry`
    * (telemetry.istio.io/v1) in the root namespace that selects it and sets the sampling. Istio's
    * documented way since the Telemetry API; needs Istio 1.22 or newer, the first release that
-   * serves telemetry.istio.io/v1.
+   * serves telemetry.istio.io/v1. Istio honours one selector-less Telemetry per namespace, so
+   * other mesh-wide telemetry settings (metrics, access logs) belong in this `mesh-default`.
    */
   TELEMETRY_API = 'TELEMETRY_API',
   /**
