@@ -1,0 +1,197 @@
+import { Manifest, MeshRule, analyzeMesh } from '../../lib';
+
+function namespace(name: string, labels: Record<string, string> = {}): Manifest {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
+
+function service(name: string, ns: string, ports: number[]): Manifest {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { ports: ports.map((port) => ({ port })) } };
+}
+
+function sidecar(name: string, ns: string, spec: Record<string, unknown>): Manifest {
+  return { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name, namespace: ns }, spec };
+}
+
+function gatewayDeployment(ns: string): Manifest {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'ingressgateway', namespace: ns },
+    spec: {
+      selector: { matchLabels: { istio: 'ingressgateway' } },
+      template: {
+        metadata: { labels: { 'istio': 'ingressgateway', 'sidecar.istio.io/inject': 'true' }, annotations: { 'inject.istio.io/templates': 'gateway' } },
+        spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] },
+      },
+    },
+  };
+}
+
+function kialiConfigMap(externalServices: Record<string, unknown>): Manifest {
+  return {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kiali', namespace: 'istio-system' },
+    data: { 'config.yaml': `external_services: ${JSON.stringify(externalServices)}\n` },
+  };
+}
+
+const messagesOf = (manifests: Manifest[], options = {}) => analyzeMesh(manifests, options).map((f) => `${f.rule} ${f.object} ${f.path}: ${f.message}`);
+
+describe('analyzeMesh', () => {
+  describe('namespaces', () => {
+    test('accepts objects in emitted, external and built-in namespaces', () => {
+      // GIVEN
+      const manifests = [namespace('shop'), service('web', 'shop', [80]), service('legacy', 'billing', [80]), service('dns', 'kube-system', [53])];
+      // THEN
+      expect(analyzeMesh(manifests, { externalNamespaces: ['billing'] })).toEqual([]);
+    });
+
+    test('reports an object in a namespace nobody creates, and a namespaced object without namespace', () => {
+      // GIVEN a Service in a misspelled namespace and a ConfigMap without one; a ClusterRole needs none
+      const manifests = [
+        namespace('shop'),
+        service('web', 'shpo', [80]),
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'loose' } },
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] },
+        { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default' }, spec: {} },
+      ];
+      // WHEN
+      const findings = analyzeMesh(manifests);
+      // THEN
+      expect(findings.map((f) => `${f.object} ${f.path}`)).toEqual(['Service/shpo/web metadata.namespace', 'ConfigMap/loose metadata', 'Sidecar/default metadata']);
+      expect(findings[0]).toEqual({ rule: MeshRule.NAMESPACE_EXISTS, object: 'Service/shpo/web', path: 'metadata.namespace', message: expect.stringMatching(/namespace 'shpo' is neither in the output nor declared external: .*externalNamespaces/) });
+      expect(findings).toMatchSnapshot();
+    });
+  });
+
+  describe('Sidecar egress hosts', () => {
+    test('accept emitted and external namespaces and the wildcards', () => {
+      // GIVEN
+      const manifests = [namespace('shop'), namespace('istio-system'), sidecar('default', 'shop', { egress: [{ hosts: ['./*', '*/*.example.com', '~/*', 'istio-system/*', 'billing/*'] }] })];
+      // THEN
+      expect(analyzeMesh(manifests, { externalNamespaces: ['billing'] })).toEqual([]);
+    });
+
+    test('report a namespace that does not exist, with the host path', () => {
+      // GIVEN a typo in an egress namespace
+      const manifests = [namespace('shop'), sidecar('default', 'shop', { egress: [{ hosts: ['./*'] }, { port: { number: 9411, protocol: 'HTTP', name: 'zipkin' }, hosts: ['./*', 'observabilty/*'] }] })];
+      // THEN
+      expect(messagesOf(manifests)).toEqual([
+        "sidecar-egress-namespace Sidecar/shop/default spec.egress[1].hosts[1]: host 'observabilty/*' names namespace 'observabilty', which is neither in the output nor declared external: fix the namespace, add it to the output, or list it in externalNamespaces",
+      ]);
+    });
+  });
+
+  describe('default Sidecars', () => {
+    test('allow one selector-less Sidecar per namespace, and any number with selectors', () => {
+      const manifests = [
+        namespace('shop'), namespace('cart'),
+        sidecar('default', 'shop', {}), sidecar('default', 'cart', {}),
+        sidecar('web', 'shop', { workloadSelector: { labels: { app: 'web' } } }),
+      ];
+      expect(analyzeMesh(manifests)).toEqual([]);
+    });
+
+    test('report the second selector-less Sidecar of a namespace', () => {
+      const manifests = [namespace('shop'), sidecar('default', 'shop', {}), sidecar('extra', 'shop', {})];
+      expect(messagesOf(manifests)).toEqual([expect.stringMatching(
+        /^sidecar-default-unique Sidecar\/shop\/extra spec.workloadSelector: namespace 'shop' has 2 Sidecars without workloadSelector \(default, extra\)/)]);
+    });
+  });
+
+  describe('injected gateways', () => {
+    test('may live in a namespace with injection enabled or unlabelled', () => {
+      expect(analyzeMesh([namespace('ingress', { 'istio-injection': 'enabled' }), gatewayDeployment('ingress')])).toEqual([]);
+      expect(analyzeMesh([namespace('ingress'), gatewayDeployment('ingress')])).toEqual([]);
+    });
+
+    test('are reported in a namespace labelled istio-injection=disabled', () => {
+      const findings = analyzeMesh([namespace('ingress', { 'istio-injection': 'disabled' }), gatewayDeployment('ingress')]);
+      expect(findings).toEqual([{
+        rule: MeshRule.GATEWAY_INJECTION, object: 'Namespace/ingress', path: "metadata.labels['istio-injection']",
+        message: expect.stringMatching(/hosts the injected gateway Deployment\/ingress\/ingressgateway but disables injection/),
+      }]);
+    });
+  });
+
+  describe('URLs and addresses', () => {
+    const backends = [
+      namespace('istio-system'), namespace('observability'), namespace('monitoring'),
+      service('grafana', 'monitoring', [3000]),
+      { apiVersion: 'jaegertracing.io/v1', kind: 'Jaeger', metadata: { name: 'jaeger', namespace: 'observability' }, spec: {} },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: { name: 'k8s', namespace: 'monitoring' }, spec: {} },
+    ];
+
+    test('accept services of the output, operator-created services and external hosts', () => {
+      // GIVEN Kiali, a Grafana datasource and meshConfig pointing at what the output defines
+      const manifests = [
+        ...backends,
+        kialiConfigMap({
+          prometheus: { url: 'http://prometheus-operated.monitoring:9090' },
+          grafana: { internal_url: 'http://grafana.monitoring.svc.cluster.local:3000', external_url: 'https://grafana.example.com' },
+          tracing: { internal_url: 'http://jaeger-query.observability:16685/jaeger', external_url: 'http://typo.nowhere' },
+          custom_dashboards: { prometheus: { url: 'https://thanos.example.com' } },
+        }),
+        {
+          apiVersion: 'grafana.integreatly.org/v1beta1', kind: 'GrafanaDatasource', metadata: { name: 'prometheus', namespace: 'monitoring' },
+          spec: { instanceSelector: {}, datasource: { name: 'Prometheus', type: 'prometheus', access: 'proxy', url: 'http://prometheus-operated:9090' } },
+        },
+        {
+          apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'mesh', namespace: 'istio-system' },
+          spec: { meshConfig: {
+            defaultConfig: { tracing: { zipkin: { address: 'jaeger-collector.observability:9411' } } },
+            extensionProviders: [{ name: 'zipkin', zipkin: { service: 'jaeger-collector.observability.svc.cluster.local', port: 9411 } }],
+          } },
+        },
+        {
+          apiVersion: 'kiali.io/v1alpha1', kind: 'Kiali', metadata: { name: 'kiali', namespace: 'istio-system' },
+          spec: { external_services: { prometheus: { url: 'http://metrics.shared-monitoring:9090' } } },
+        },
+      ];
+      // THEN
+      expect(analyzeMesh(manifests, { externalNamespaces: ['shared-monitoring'] })).toEqual([]);
+    });
+
+    test('report a missing service, a wrong port and an unparsable URL, each at its path', () => {
+      // GIVEN
+      const manifests = [
+        ...backends,
+        kialiConfigMap({
+          prometheus: { url: 'http://prometheus.monitoring:9090' },
+          grafana: { internal_url: 'http://grafana.monitoring:80' },
+          tracing: { internal_url: 'not a url' },
+        }),
+        {
+          apiVersion: 'sailoperator.io/v1', kind: 'Istio', metadata: { name: 'default' },
+          spec: { values: { meshConfig: { extensionProviders: [{ name: 'otel', opentelemetry: { service: 'otel-collector.tracing.svc.cluster.local', port: 4317 } }] } } },
+        },
+        {
+          apiVersion: 'grafana.integreatly.org/v1beta1', kind: 'GrafanaDatasource', metadata: { name: 'loki', namespace: 'monitoring' },
+          spec: { instanceSelector: {}, datasource: { name: 'Loki', type: 'loki', access: 'proxy', url: 'http://loki.example:3100' } },
+        },
+      ];
+      // WHEN
+      const messages = messagesOf(manifests, { externalHosts: ['loki.example'] });
+      // THEN
+      expect(messages).toEqual([
+        expect.stringMatching(/^service-reference ConfigMap\/istio-system\/kiali data\['config.yaml'\].external_services.prometheus.url: 'http:\/\/prometheus.monitoring:9090' points at Service 'prometheus' in namespace 'monitoring', which the output does not define: wire the backend by reference/),
+        "service-reference ConfigMap/istio-system/kiali data['config.yaml'].external_services.grafana.internal_url: 'http://grafana.monitoring:80' uses port 80, but Service grafana.monitoring has ports 3000: take the port from the backend's endpoint",
+        "service-reference ConfigMap/istio-system/kiali data['config.yaml'].external_services.tracing.internal_url: 'not a url' is not a URL: write it as scheme://host:port/path",
+        expect.stringMatching(/^service-reference Istio\/default spec.values.meshConfig.extensionProviders\[0\].opentelemetry.service: .* \(nor namespace 'tracing'\)/),
+      ]);
+      expect(messages).toMatchSnapshot();
+    });
+  });
+
+  test('checks a 2,000-namespace mesh in linear time', () => {
+    // GIVEN 2,000 namespaces, each with a Service and a default Sidecar that names the previous namespace
+    const manifests: Manifest[] = [];
+    for (let i = 0; i < 2000; i++) {
+      manifests.push(namespace(`ns-${i}`), service('app', `ns-${i}`, [8080]), sidecar('default', `ns-${i}`, { egress: [{ hosts: ['./*', `ns-${Math.max(0, i - 1)}/*`] }] }));
+    }
+    // WHEN
+    const started = process.hrtime.bigint();
+    const findings = analyzeMesh(manifests);
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    // THEN
+    expect(findings).toEqual([]);
+    expect(elapsedMs).toBeLessThan(1000);
+  });
+});

@@ -1,0 +1,115 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { MeshValidationPlugin, PluginValidationContext } from '../../lib';
+
+const REPO = path.join(__dirname, '..', '..');
+const CDK8S_CLI = path.join(REPO, 'node_modules', '.bin', 'cdk8s');
+const PLUGIN = path.join(REPO, 'lib', 'validation', 'cdk8s-plugin.js');
+
+/**
+ * A cdk8s project of its own: a plain node app that synthesizes a Namespace and a ConfigMap,
+ * optionally with a misspelled field, and the plugin in `validations`.
+ */
+function writeProject(badField: boolean, pluginPath: (dir: string) => string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-validation-plugin-'));
+  const configMap = { metadata: { name: 'settings', namespace: 'shop' }, data: { a: 'b' }, ...badField ? { dataa: { c: 'd' } } : {} };
+  fs.writeFileSync(path.join(dir, 'app.js'), [
+    `const { ApiObject, App, Chart } = require(${JSON.stringify(require.resolve('cdk8s'))});`,
+    'const app = new App();',
+    "const chart = new Chart(app, 'shop');",
+    "new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });",
+    `new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', ...${JSON.stringify(configMap)} });`,
+    'app.synth();',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
+    'language: typescript',
+    'app: node app.js',
+    'output: out',
+    'validations:',
+    `  - package: ${JSON.stringify(pluginPath(dir))}`,
+    "    version: '0.1.0'",
+    '    class: MeshValidationPlugin',
+    '    properties:',
+    '      externalNamespaces: [billing]',
+  ].join('\n'));
+  return dir;
+}
+
+function synthValidate(dir: string) {
+  return spawnSync(process.execPath, [CDK8S_CLI, 'synth', '--validate', '--no-check-upgrade'], {
+    cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' },
+  });
+}
+
+describe('MeshValidationPlugin in `cdk8s synth --validate`', () => {
+  test('fails the synth and names the violation', () => {
+    // GIVEN a project whose ConfigMap has a misspelled field, with the plugin given by a path
+    // relative to the project as in this repository's cdk8s.yaml (the CLI wants './' in front)
+    const dir = writeProject(true, (project) => `./${path.relative(project, PLUGIN)}`);
+    // WHEN
+    const result = synthValidate(dir);
+    // THEN
+    expect(result.stderr).toContain('Validation failed');
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain("ConfigMap/shop/settings (root): unknown field 'dataa'");
+    expect(result.stdout).toMatch(/Status\s*│\s*failure/);
+    expect(result.stdout).toContain('Resource Name: settings');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  test('passes a valid project', () => {
+    // GIVEN the same project without the misspelling
+    const dir = writeProject(false, () => PLUGIN);
+    // WHEN
+    const result = synthValidate(dir);
+    // THEN
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Status\s*│\s*success/);
+    expect(result.stdout).toContain('Validations ended succesfully');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});
+
+describe('MeshValidationPlugin', () => {
+  /** A context like the CLI's, over in-memory files. */
+  function context(files: Record<string, unknown[]>) {
+    const violations: any[] = [];
+    let status: string | undefined;
+    const ctx: PluginValidationContext = {
+      manifests: Object.keys(files),
+      parseManifest: (file) => files[file],
+      report: { addViolation: (v) => violations.push(v), submit: (s) => { status = s; } },
+    };
+    return { ctx, violations, status: () => status };
+  }
+
+  test('reads only the manifest files cdk8s writes, and groups findings by rule', async () => {
+    // GIVEN a manifest file with two problems, and a kustomization that is not an API object
+    const { ctx, violations, status } = context({
+      'out/mesh.k8s.yaml': [
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'nowhere' } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'shop' }, dataa: {} },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+        null,
+      ],
+      'out/kustomization.yaml': [{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] }],
+    });
+    // WHEN
+    await new MeshValidationPlugin({ externalNamespaces: [] }).validate(ctx);
+    // THEN
+    expect(status()).toBe('failure');
+    expect(violations.map((v) => v.ruleName)).toEqual(['schema', 'namespace-exists']);
+    expect(violations[0].violatingResources).toEqual([{
+      resourceName: 'b', manifestPath: 'out/mesh.k8s.yaml', locations: ["ConfigMap/shop/b (root): unknown field 'dataa'"],
+    }]);
+    expect(violations[1].violatingResources[0].locations[0]).toMatch(/^ConfigMap\/nowhere\/a metadata.namespace: namespace 'nowhere'/);
+  });
+
+  test('refuses properties of the wrong shape, naming them', () => {
+    expect(() => new MeshValidationPlugin({ externalNamespaces: 'billing' as unknown as string[] }))
+      .toThrow(/property externalNamespaces must be a list of strings, got "billing"/);
+  });
+});
