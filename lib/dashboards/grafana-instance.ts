@@ -1,0 +1,64 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Grafana } from '../../imports/grafana-grafana-grafana.integreatly.org';
+import { ExternalEndpoint } from '../core/endpoint';
+import { assertDnsLabel } from '../core/names';
+import { ServiceEndpoint } from '../core/service-endpoint';
+import { IGrafanaBackend } from './grafana-backend';
+
+/** Props of a {@link GrafanaInstance}. */
+export interface GrafanaInstanceProps {
+  /** Name of the `Grafana` object. @default 'grafana' */
+  readonly name?: string;
+  /** Namespace of the Grafana. @default 'grafana' */
+  readonly namespace?: string;
+  /** Labels that data sources and dashboards select this Grafana by. @default { dashboards: <name> } */
+  readonly instanceSelectorLabels?: Record<string, string>;
+  /** URL users open in a browser; becomes Grafana's `server.root_url`. @default - none */
+  readonly externalUrl?: string;
+  /** Grafana release the operator runs, such as '12.0.1'. @default - the operator's default */
+  readonly version?: string;
+}
+
+/**
+ * A Grafana run by grafana-operator: the `Grafana` object (id 'Resource'), with anonymous access
+ * and self sign-up off. The operator creates the admin credentials Secret
+ * `<name>-admin-credentials` and the Service `<name>-service` on port 3000.
+ */
+export class GrafanaInstance extends Construct implements IGrafanaBackend {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly internalEndpoint: ServiceEndpoint;
+  public readonly instanceSelectorLabels: Readonly<Record<string, string>>;
+  public readonly externalUrl?: string;
+  /** The generated `Grafana` object. */
+  public readonly resource: ApiObject;
+
+  constructor(scope: Construct, id: string, props: GrafanaInstanceProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? 'grafana';
+    this.namespace = props.namespace ?? 'grafana';
+    assertDnsLabel('name', this.name);
+    assertDnsLabel('namespace', this.namespace);
+    if (props.externalUrl !== undefined) {
+      ExternalEndpoint.fromUrl('externalUrl', props.externalUrl);
+    }
+    this.externalUrl = props.externalUrl;
+    this.instanceSelectorLabels = props.instanceSelectorLabels ?? { dashboards: this.name };
+    this.internalEndpoint = new ServiceEndpoint({ serviceName: `${this.name}-service`, namespace: this.namespace, port: 3000 });
+
+    this.resource = new Grafana(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels: { ...this.instanceSelectorLabels } },
+      spec: {
+        version: props.version,
+        // grafana.ini sections; the operator takes every value as a string.
+        config: {
+          'log': { mode: 'console' },
+          'auth.anonymous': { enabled: 'false' },
+          'users': { allow_sign_up: 'false' },
+          ...(props.externalUrl !== undefined ? { server: { root_url: props.externalUrl } } : {}),
+        },
+      },
+    });
+  }
+}

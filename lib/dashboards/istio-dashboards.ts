@@ -1,0 +1,141 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GrafanaDashboard } from '../../imports/grafana-dashboard-grafana.integreatly.org';
+import { assertDnsLabel } from '../core/names';
+import { prometheusDuration } from '../metrics/prometheus-duration';
+import { PrometheusDatasource } from './prometheus-datasource';
+
+/**
+ * Istio's release tooling publishes its dashboards to grafana.com with one data source input of
+ * this name, which grafana-operator fills in from `spec.datasources`.
+ */
+const ISTIO_DATASOURCE_INPUT = 'DS_PROMETHEUS';
+
+/** A dashboard on grafana.com, by id and optionally revision. */
+export interface GrafanaComDashboardOptions {
+  /** Dashboard id, the number in `https://grafana.com/grafana/dashboards/<id>`. */
+  readonly id: number;
+  /** Revision to import. @default - the newest revision when the operator fetches it */
+  readonly revision?: number;
+  /** Name of the `GrafanaDashboard` object (DNS-1123 label). */
+  readonly name: string;
+}
+
+/** One of the dashboards Istio publishes on grafana.com. */
+export class IstioDashboard {
+  /** Istio Mesh Dashboard: global request volume, success rate, services and workloads. */
+  public static readonly MESH = new IstioDashboard(7639, 'istio-mesh');
+  /** Istio Performance Dashboard: resource use of proxies and control plane. */
+  public static readonly PERFORMANCE = new IstioDashboard(11829, 'istio-performance');
+  /** Istio Service Dashboard: per-service request and TCP metrics. */
+  public static readonly SERVICE = new IstioDashboard(7636, 'istio-service');
+  /** Istio Workload Dashboard: per-workload inbound and outbound metrics. */
+  public static readonly WORKLOAD = new IstioDashboard(7630, 'istio-workload');
+  /** Istio Control Plane Dashboard: istiod health and xDS pushes. */
+  public static readonly CONTROL_PLANE = new IstioDashboard(7645, 'istio-control-plane');
+
+  /** The five dashboards of Istio's Grafana integration guide. */
+  public static all(): IstioDashboard[] {
+    return [IstioDashboard.MESH, IstioDashboard.PERFORMANCE, IstioDashboard.SERVICE, IstioDashboard.WORKLOAD, IstioDashboard.CONTROL_PLANE];
+  }
+
+  private constructor(
+    /** grafana.com dashboard id. */
+    public readonly id: number,
+    /** Name of the `GrafanaDashboard` object. */
+    public readonly name: string,
+    /** Pinned revision, if any. */
+    public readonly revision?: number,
+  ) {}
+
+  /**
+   * The same dashboard pinned to a grafana.com revision, so that a new Istio release's dashboard
+   * arrives only when the app is changed.
+   * @throws unless `revision` is a positive integer
+   */
+  public withRevision(revision: number): IstioDashboard {
+    assertPositiveInteger(`revision of dashboard ${this.name}`, revision);
+    return new IstioDashboard(this.id, this.name, revision);
+  }
+}
+
+/** Props of {@link IstioDashboards}. */
+export interface IstioDashboardsProps {
+  /** The Prometheus data source the dashboards query; they go to its Grafana and namespace. */
+  readonly datasource: PrometheusDatasource;
+  /** The Istio dashboards to import. @default IstioDashboard.all() */
+  readonly dashboards?: readonly IstioDashboard[];
+  /** Grafana folder the dashboards appear in. @default 'Istio' */
+  readonly folder?: string;
+  /** How often the operator re-applies the dashboards. @default - the operator's default (10 minutes) */
+  readonly resyncPeriod?: Duration;
+}
+
+/**
+ * Istio's Grafana dashboards as grafana-operator `GrafanaDashboard` objects, imported from
+ * grafana.com, with their Prometheus input mapped to the given data source and the same
+ * `instanceSelector` as that data source. `addDashboard` imports more.
+ */
+export class IstioDashboards extends Construct {
+  /** Grafana folder of the dashboards. */
+  public readonly folder: string;
+  /** Namespace of the dashboards (the Grafana's). */
+  public readonly namespace: string;
+  private readonly datasource: PrometheusDatasource;
+  private readonly resyncPeriod?: string;
+  private readonly byName = new Map<string, ApiObject>();
+
+  constructor(scope: Construct, id: string, props: IstioDashboardsProps) {
+    super(scope, id);
+    this.datasource = props.datasource;
+    this.namespace = props.datasource.namespace;
+    this.folder = props.folder ?? 'Istio';
+    if (this.folder.trim() === '') {
+      throw new Error("folder must not be empty: it is the Grafana folder title, e.g. 'Istio'");
+    }
+    this.resyncPeriod = props.resyncPeriod && prometheusDuration('resyncPeriod', props.resyncPeriod);
+    for (const dashboard of props.dashboards ?? IstioDashboard.all()) {
+      this.addDashboard(dashboard);
+    }
+  }
+
+  /** Names of the `GrafanaDashboard` objects, in the order they were added. */
+  public get dashboardNames(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /**
+   * Imports a grafana.com dashboard whose Prometheus input is named `DS_PROMETHEUS` (as Istio's
+   * are) into the same Grafana and folder.
+   * @throws if `id` or `revision` is not a positive integer, `name` is not a DNS-1123 label, or a
+   * dashboard of that name exists
+   */
+  public addDashboard(options: GrafanaComDashboardOptions): ApiObject {
+    assertPositiveInteger(`id of dashboard ${options.name}`, options.id);
+    if (options.revision !== undefined) {
+      assertPositiveInteger(`revision of dashboard ${options.name}`, options.revision);
+    }
+    assertDnsLabel('dashboard name', options.name);
+    if (this.byName.has(options.name)) {
+      throw new Error(`a dashboard named '${options.name}' is already in ${this.node.path}: give the new one another name`);
+    }
+    const dashboard = new GrafanaDashboard(this, options.name, {
+      metadata: { name: options.name, namespace: this.namespace },
+      spec: {
+        instanceSelector: { matchLabels: { ...this.datasource.instanceSelectorLabels } },
+        folder: this.folder,
+        grafanaCom: { id: options.id, revision: options.revision },
+        datasources: [{ inputName: ISTIO_DATASOURCE_INPUT, datasourceName: this.datasource.datasourceName }],
+        resyncPeriod: this.resyncPeriod,
+      },
+    });
+    this.byName.set(options.name, dashboard);
+    return dashboard;
+  }
+}
+
+function assertPositiveInteger(field: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${field} must be a positive integer (grafana.com numbers dashboards and revisions from 1), got ${value}`);
+  }
+}
