@@ -62,6 +62,18 @@ export class SidecarScoping extends Construct {
     return [...this.namespaceMap.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /**
+   * Namespaces outside the app that workload namespaces call, sorted: the output does not create
+   * them, so checks of the output (externalNamespaces of the mesh analysis) must be told.
+   */
+  public get externalNamespaces(): string[] {
+    const names = new Set<string>();
+    for (const namespace of this.namespaceMap.values()) {
+      namespace.externalNamespaces.forEach((name) => names.add(name));
+    }
+    return [...names].sort();
+  }
+
   /** Services declared in the root namespace, which every namespace sees. */
   public get rootServices(): MeshService[] {
     return [...this.rootServiceMap.values()];

@@ -26,7 +26,7 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
   private readonly serviceMap = new Map<string, MeshService>();
   private readonly namespaceDependencies = new Map<string, WorkloadNamespace>();
   private readonly serviceDependencies = new Map<string, MeshService>();
-  private readonly externalDependencies = new Set<string>();
+  private readonly externalDependencies = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: WorkloadNamespaceProps) {
     const injection = props.injection ?? props.scoping.injection;
@@ -73,7 +73,12 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
 
   /** Egress hosts of dependencies outside the app (such as {@link ExternalNamespace}s), sorted. */
   public get externalHosts(): string[] {
-    return [...this.externalDependencies].sort();
+    return [...this.externalDependencies.keys()].sort();
+  }
+
+  /** Namespaces outside the app this namespace calls, sorted. */
+  public get externalNamespaces(): string[] {
+    return [...new Set(this.externalDependencies.values())].sort();
   }
 
   /**
@@ -116,7 +121,7 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
     } else if (target instanceof MeshService) {
       this.serviceDependencies.set(target.fqdn, target);
     } else {
-      this.externalDependencies.add(target.egressHost);
+      this.externalDependencies.set(target.egressHost, target.namespaceName);
     }
   }
 }
