@@ -30,7 +30,7 @@ describe('CoreSchemaValidator', () => {
       metadata, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'mesh' },
       subjects: [{ kind: 'ServiceAccount', name: 'mesh', namespace: 'shop' }],
     });
-    new k8s.KubeHorizontalPodAutoscaler(chart, 'hpa', {
+    new k8s.KubeHorizontalPodAutoscalerV2(chart, 'hpa', {
       metadata, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 5,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] },
     });
