@@ -1,6 +1,7 @@
-import { Duration, Testing } from 'cdk8s';
+import { ApiObject, Duration, Testing } from 'cdk8s';
 import { ExistingPrometheus, IstioRecordingRules, PodIdentityLabels, PrometheusServer } from '../../lib';
-import { findOne, synthValid } from '../helpers/manifests';
+import { findOne } from '../helpers/manifests';
+import { synthValidWithGoPatterns } from './go-pattern-validation';
 
 describe('IstioRecordingRules', () => {
   test('records the workload-level aggregates of Istio\'s guide for the Prometheus', () => {
@@ -10,7 +11,7 @@ describe('IstioRecordingRules', () => {
     // WHEN
     new IstioRecordingRules(chart, 'rules', { prometheus });
     // THEN
-    const manifests = synthValid(chart);
+    const manifests = synthValidWithGoPatterns(chart);
     expect(manifests).toMatchSnapshot();
     const rule = findOne(manifests, 'PrometheusRule', 'istio-metrics-aggregation');
     expect(rule.metadata.namespace).toBe(prometheus.namespace);
@@ -47,7 +48,7 @@ describe('IstioRecordingRules', () => {
       prometheus: ExistingPrometheus.inCluster(), podIdentityLabels: PodIdentityLabels.LEGACY_HELM, evaluationInterval: Duration.seconds(30),
     });
     // THEN
-    const rule = findOne(synthValid(chart), 'PrometheusRule');
+    const rule = findOne(synthValidWithGoPatterns(chart), 'PrometheusRule');
     expect(rule.spec.groups[0].interval).toBe('30s');
     expect(rule.spec.groups[0].rules[0]).toEqual({
       record: 'workload:istio_requests_total',
@@ -73,5 +74,24 @@ describe('IstioRecordingRules', () => {
     expect(() => PodIdentityLabels.custom('pod-name')).toThrow(/label name.*'pod-name'/);
     expect(() => PodIdentityLabels.custom()).toThrow(/at least one label/);
     expect(() => new IstioRecordingRules(chart, 'c', { prometheus, namespace: 'Monitoring' })).toThrow(/namespace.*'Monitoring'/);
+  });
+});
+
+describe('synthValidWithGoPatterns', () => {
+  const ruleChart = (group: Record<string, unknown>) => {
+    const chart = Testing.chart();
+    new ApiObject(chart, 'rule', {
+      apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'r', namespace: 'monitoring' }, spec: { groups: [group] },
+    });
+    return chart;
+  };
+
+  test('checks the translated case-insensitive pattern', () => {
+    expect(() => synthValidWithGoPatterns(ruleChart({ name: 'g', partial_response_strategy: 'WARN', rules: [{ record: 'a', expr: 'b' }] }))).not.toThrow();
+    expect(() => synthValidWithGoPatterns(ruleChart({ name: 'g', partial_response_strategy: 'ignore', rules: [{ record: 'a', expr: 'b' }] }))).toThrow();
+  });
+
+  test('still rejects unknown fields', () => {
+    expect(() => synthValidWithGoPatterns(ruleChart({ name: 'g', rules: [{ record: 'a', expr: 'b', recrod: 'c' }] }))).toThrow();
   });
 });
