@@ -1,0 +1,319 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IstioSpecValues, IstioSpecValuesMeshConfig } from '../../imports/sail-istio-sailoperator.io';
+import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
+import { assertDnsLabel } from '../core/names';
+import { MeshTracing } from '../tracing/mesh-tracing';
+import { CniPlatform, IstioCniOptions, istioCniValues } from './cni';
+import { assertComponentSettings, ComponentKubernetesSettings } from './component-settings';
+import { ConfigMerger } from './config-merger';
+import { DnsProxy, DnsProxyOptions } from './dns-proxy';
+import { GatewayConfig, GatewayOptions } from './ingress-gateway-config';
+import { InstallPath } from './install-path';
+import { IstioInClusterOperator } from './install-paths/in-cluster-operator';
+import { IstioCniInstall, IstioInstallModel } from './install-paths/install-model';
+import { IstioOperatorResource } from './install-paths/istio-operator-resource';
+import { SailControlPlane, sailProfile, sailVersion } from './install-paths/sail-control-plane';
+import { IstioProfile } from './istio-profile';
+import { IstioVersion } from './istio-version';
+import { IstioVersionSupport } from './version-support';
+
+/** Settings of Istio's in-cluster operator ({@link InstallPath.IN_CLUSTER_OPERATOR}). */
+export interface InClusterOperatorOptions {
+  /** Namespace of the operator. @default 'istio-operator' */
+  readonly namespace?: string;
+}
+
+/** Props of an {@link IstioControlPlane}. */
+export interface IstioControlPlaneProps {
+  /** Istio release to install; a patch release, since image tags name one. @default IstioVersion.LATEST */
+  readonly version?: IstioVersion;
+  /**
+   * Kubernetes version of the target cluster (`1.33`). When given, an Istio release that does
+   * not support it is refused.
+   * @default - not checked
+   */
+  readonly kubernetesVersion?: string;
+  /** How the control plane is installed. @default InstallPath.SAIL for Istio 1.24 and later, InstallPath.IN_CLUSTER_OPERATOR before */
+  readonly installPath?: InstallPath;
+  /** Istio installation profile the settings apply on top of. @default IstioProfile.DEFAULT */
+  readonly profile?: IstioProfile;
+  /** Image registry, e.g. a mirror `example.com/istio` (istioctl's `--hub`). @default 'docker.io/istio' */
+  readonly hub?: string;
+  /** Image tag. @default - the Istio version, e.g. `1.30.3` */
+  readonly tag?: string;
+  /** Namespace of istiod. @default 'istio-system' */
+  readonly namespace?: string;
+  /**
+   * Control plane revision, for canary upgrades: workloads then select it with
+   * `istio.io/rev=<revision>` (SidecarInjection.revision).
+   * @default - the default revision
+   */
+  readonly revision?: string;
+  /** Mesh-wide configuration (MeshConfig). @default - Istio's defaults */
+  readonly meshConfig?: IstioSpecValuesMeshConfig;
+  /**
+   * Further Helm chart values of istiod. Hub, tag, revision and profile have their own props,
+   * CNI has `cni`.
+   * @default - none
+   */
+  readonly values?: IstioSpecValues;
+  /** Kubernetes settings of istiod. @default - the chart's defaults */
+  readonly pilot?: ComponentKubernetesSettings;
+  /**
+   * Istio CNI node agent, chained after the cluster's CNI. The ambient and OpenShift profiles turn
+   * it on by themselves.
+   * @default - off (on, with default options, for the ambient and OpenShift profiles)
+   */
+  readonly cni?: IstioCniOptions;
+  /** Mesh-wide DNS proxying of the sidecars. @default - Istio's default (off) */
+  readonly dnsProxy?: DnsProxyOptions;
+  /** The ingress gateway, in its own namespace. @default - enabled in 'istio-ingress' */
+  readonly ingressGateway?: GatewayOptions;
+  /** An egress gateway. @default - none */
+  readonly egressGateway?: GatewayOptions;
+  /** How the proxies report spans; its meshConfig is merged into the control plane's. @default - no tracing */
+  readonly tracing?: MeshTracing;
+  /** Settings of the in-cluster operator, for InstallPath.IN_CLUSTER_OPERATOR. @default - its defaults */
+  readonly inClusterOperator?: InClusterOperatorOptions;
+}
+
+const HUB = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const CNI_PROFILES = new Set([IstioProfile.AMBIENT, IstioProfile.OPENSHIFT, IstioProfile.OPENSHIFT_AMBIENT]);
+const OPENSHIFT_PROFILES = new Set([IstioProfile.OPENSHIFT, IstioProfile.OPENSHIFT_AMBIENT]);
+const AMBIENT_PROFILES = new Set([IstioProfile.AMBIENT, IstioProfile.OPENSHIFT_AMBIENT]);
+/** Namespaces every cluster has: never emitted. */
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'default']);
+
+/**
+ * The Istio control plane: one typed model (version, profile, hub and tag, revision, meshConfig,
+ * chart values, components, CNI, DNS proxy, gateways), rendered for the chosen install path:
+ * - {@link InstallPath.SAIL}: Sail operator `Istio` (and `IstioCNI`);
+ * - {@link InstallPath.IN_CLUSTER_OPERATOR}: an `IstioOperator` and the operator that applies it;
+ * - {@link InstallPath.ISTIOCTL}: only the namespaces here; an {@link IstioOperatorFile} in a
+ *   chart of its own holds the input of `istioctl install -f`.
+ *
+ * Other constructs add to the mesh configuration with {@link addMeshConfig}.
+ */
+export class IstioControlPlane extends Construct {
+  public readonly istioVersion: IstioVersion;
+  public readonly installPath: InstallPath;
+  public readonly profile: IstioProfile;
+  public readonly hub: string;
+  public readonly tag: string;
+  /** Namespace of istiod. */
+  public readonly namespace: string;
+  public readonly revision?: string;
+  /** Istio's root namespace (meshConfig.rootNamespace), where mesh-wide resources live. */
+  public readonly rootNamespace: string;
+  /** The control plane namespace. */
+  public readonly controlPlaneNamespace: MeshNamespace;
+  /** The ingress gateway's namespace, when an ingress gateway is enabled. */
+  public readonly ingressGatewayNamespace?: MeshNamespace;
+  /** The egress gateway's namespace, when an egress gateway is enabled. */
+  public readonly egressGatewayNamespace?: MeshNamespace;
+  /** The object that installs the control plane (Sail `Istio` or `IstioOperator`); none for ISTIOCTL. */
+  public readonly resource?: ApiObject;
+
+  private readonly meshConfig = new ConfigMerger<IstioSpecValuesMeshConfig>('meshConfig');
+  private readonly values: IstioSpecValues;
+  private readonly pilot?: ComponentKubernetesSettings;
+  private readonly cni?: IstioCniInstall;
+  private readonly ingressGateway?: GatewayConfig;
+  private readonly egressGateway?: GatewayConfig;
+  private readonly namespaces = new Map<string, MeshNamespace>();
+
+  constructor(scope: Construct, id: string, props: IstioControlPlaneProps = {}) {
+    super(scope, id);
+    this.istioVersion = props.version ?? IstioVersion.LATEST;
+    if (this.istioVersion.patch === undefined) {
+      throw new Error(`version must name a patch release such as ${IstioVersion.LATEST} (image tags and Sail versions do), got ${this.istioVersion}`);
+    }
+    IstioVersionSupport.assertKnown(this.istioVersion);
+    if (props.kubernetesVersion !== undefined) {
+      IstioVersionSupport.assertSupports(this.istioVersion, props.kubernetesVersion);
+    }
+    this.installPath = props.installPath ?? (this.istioVersion.isAtLeast(1, 24) ? InstallPath.SAIL : InstallPath.IN_CLUSTER_OPERATOR);
+    this.profile = props.profile ?? IstioProfile.DEFAULT;
+    this.hub = props.hub ?? 'docker.io/istio';
+    if (!HUB.test(this.hub)) {
+      throw new Error(`hub must be an image registry path such as docker.io/istio or example.com/istio (lower case, no scheme, no tag, no trailing '/'), got '${this.hub}'`);
+    }
+    this.tag = props.tag ?? this.istioVersion.toString();
+    if (!TAG.test(this.tag)) {
+      throw new Error(`tag must be an image tag (letters, digits, '_', '.', '-', at most 128 characters), got '${this.tag}'`);
+    }
+    this.namespace = props.namespace ?? 'istio-system';
+    assertDnsLabel('namespace', this.namespace);
+    if (SYSTEM_NAMESPACES.has(this.namespace)) {
+      throw new Error(`namespace must be a namespace of its own such as istio-system, got '${this.namespace}': istiod's namespace holds its secrets and root certificate`);
+    }
+    if (props.revision !== undefined) {
+      assertDnsLabel('revision', props.revision);
+    }
+    this.revision = props.revision;
+    this.assertValuesLeaveOwnPropsAlone(props.values);
+    this.assertInstallPathFits();
+
+    const { meshConfig: valuesMeshConfig, ...values } = props.values ?? {};
+    this.values = values;
+    this.rootNamespace = props.meshConfig?.rootNamespace ?? valuesMeshConfig?.rootNamespace ?? this.namespace;
+    assertDnsLabel('meshConfig.rootNamespace', this.rootNamespace);
+    assertComponentSettings('pilot', props.pilot);
+    this.pilot = props.pilot;
+
+    this.controlPlaneNamespace = this.emitNamespace('Namespace', this.namespace, SidecarInjection.none())!;
+    this.cni = this.cniInstall(props);
+    if (this.cni) {
+      this.emitNamespace('CniNamespace', this.cni.namespace, SidecarInjection.none());
+    }
+    this.ingressGateway = this.gatewayConfig('ingressGateway', props.ingressGateway ?? {}, 'ingress');
+    if (this.ingressGateway.enabled) {
+      this.ingressGatewayNamespace = this.emitNamespace('IngressGatewayNamespace', this.ingressGateway.namespace, this.ingressGateway.injection);
+    }
+    if (props.egressGateway) {
+      this.egressGateway = this.gatewayConfig('egressGateway', props.egressGateway, 'egress');
+      if (this.egressGateway.enabled) {
+        this.egressGatewayNamespace = this.emitNamespace('EgressGatewayNamespace', this.egressGateway.namespace, this.egressGateway.injection);
+      }
+    }
+
+    this.meshConfig.add(valuesMeshConfig, 'props.values.meshConfig');
+    this.meshConfig.add(props.meshConfig, 'props.meshConfig');
+    if (props.dnsProxy) {
+      this.meshConfig.add(DnsProxy.meshConfig(props.dnsProxy), 'dnsProxy');
+    }
+    if (props.tracing) {
+      this.addMeshConfig(props.tracing.bind(this, { istioVersion: this.istioVersion, rootNamespace: this.rootNamespace }).meshConfig, 'tracing');
+    }
+
+    const model = () => this.installModel();
+    if (this.installPath === InstallPath.SAIL) {
+      this.resource = new SailControlPlane(this, 'Sail', { model, withCni: this.cni !== undefined }).resource;
+    } else if (this.installPath === InstallPath.IN_CLUSTER_OPERATOR) {
+      new IstioInClusterOperator(this, 'Operator', {
+        hub: this.hub,
+        tag: this.tag,
+        revision: this.revision,
+        watchedNamespace: this.namespace,
+        namespace: props.inClusterOperator?.namespace,
+      });
+      this.resource = new IstioOperatorResource(this, 'IstioOperator', { model }).resource;
+    }
+  }
+
+  /**
+   * Merges a fragment into the mesh configuration, for constructs that need mesh-wide settings
+   * (Prometheus: `enablePrometheusMerge`; tracing: `extensionProviders`). Objects merge, lists
+   * concatenate; setting a value that another party set differently is an error.
+   * @param source who contributes, named in conflict messages
+   * @throws on a conflicting value, or a different root namespace
+   */
+  public addMeshConfig(fragment: IstioSpecValuesMeshConfig, source: string = 'addMeshConfig'): void {
+    if (fragment.rootNamespace !== undefined && fragment.rootNamespace !== this.rootNamespace) {
+      throw new Error(`meshConfig.rootNamespace is ${this.rootNamespace}, ${source} sets it to ${fragment.rootNamespace}: the root namespace is fixed when the control plane is created (set it with props.meshConfig)`);
+    }
+    this.meshConfig.add(fragment, source);
+  }
+
+  /**
+   * The merged install model every install path renders from. Read at synthesis (as the install
+   * paths do) to see every contribution.
+   */
+  public installModel(): IstioInstallModel {
+    return {
+      istioVersion: this.istioVersion,
+      hub: this.hub,
+      tag: this.tag,
+      profile: this.profile,
+      namespace: this.namespace,
+      revision: this.revision,
+      meshConfig: this.meshConfig.value,
+      values: this.values,
+      pilot: this.pilot,
+      cni: this.cni,
+      ingressGateway: this.ingressGateway,
+      egressGateway: this.egressGateway,
+    };
+  }
+
+  private assertValuesLeaveOwnPropsAlone(values: IstioSpecValues | undefined): void {
+    const owned: Array<[unknown, string, string]> = [
+      [values?.global?.hub, 'values.global.hub', 'hub'],
+      [values?.global?.tag, 'values.global.tag', 'tag'],
+      [values?.revision, 'values.revision', 'revision'],
+      [values?.profile, 'values.profile', 'profile'],
+    ];
+    for (const [value, field, prop] of owned) {
+      if (value !== undefined) {
+        throw new Error(`${field} is set to '${value}': set it with the ${prop} prop instead, so that every install path gets it`);
+      }
+    }
+  }
+
+  private assertInstallPathFits(): void {
+    if (this.installPath === InstallPath.IN_CLUSTER_OPERATOR && this.istioVersion.isAtLeast(1, 24)) {
+      throw new Error(`installPath IN_CLUSTER_OPERATOR needs Istio 1.23 or earlier (Istio 1.24 removed the in-cluster operator), got version ${this.istioVersion}: use InstallPath.SAIL (the Sail operator), or InstallPath.ISTIOCTL with an IstioOperatorFile for istioctl install -f`);
+    }
+    if (this.installPath === InstallPath.SAIL) {
+      sailVersion(this.istioVersion);
+      sailProfile(this.profile);
+      if (AMBIENT_PROFILES.has(this.profile)) {
+        throw new Error(`profile ${this.profile} with InstallPath.SAIL also needs a Sail ZTunnel resource, which this library does not render: use a sidecar profile such as IstioProfile.DEFAULT, or InstallPath.ISTIOCTL`);
+      }
+    }
+  }
+
+  private cniInstall(props: IstioControlPlaneProps): IstioCniInstall | undefined {
+    const onByProfile = CNI_PROFILES.has(this.profile);
+    if (!props.cni && !onByProfile) {
+      return undefined;
+    }
+    const openshift = OPENSHIFT_PROFILES.has(this.profile);
+    const options: IstioCniOptions = { platform: openshift ? CniPlatform.OPENSHIFT : undefined, ...props.cni };
+    const platform = options.platform ?? CniPlatform.DEFAULT;
+    const namespace = options.namespace ?? (platform === CniPlatform.OPENSHIFT ? 'kube-system' : this.namespace);
+    assertDnsLabel('cni.namespace', namespace);
+    return {
+      namespace,
+      values: istioCniValues(options),
+      platform: platform === CniPlatform.OPENSHIFT ? 'openshift' : undefined,
+    };
+  }
+
+  private gatewayConfig(field: string, options: GatewayOptions, direction: 'ingress' | 'egress'): GatewayConfig {
+    const namespace = options.namespace ?? `istio-${direction}`;
+    assertDnsLabel(`${field}.namespace`, namespace);
+    const name = options.name ?? `istio-${direction}gateway`;
+    assertDnsLabel(`${field}.name`, name);
+    const injection = options.injection ?? (this.revision ? SidecarInjection.revision(this.revision) : SidecarInjection.enabled());
+    if (injection.description === 'disabled') {
+      throw new Error(`${field}.injection: the gateway namespace ${namespace} must not be labelled istio-injection=disabled, because the gateway's proxy is injected (injection template gateway): use SidecarInjection.enabled() or SidecarInjection.revision(), or leave injection unset`);
+    }
+    assertComponentSettings(`${field}.k8s`, options.k8s);
+    return {
+      enabled: options.enabled ?? true,
+      name,
+      namespace,
+      injection,
+      labels: options.labels ?? { istio: `${direction}gateway` },
+      serviceType: options.serviceType,
+      k8s: options.k8s,
+    };
+  }
+
+  /** Emits a namespace once, however many components share it; clusters' own namespaces never. */
+  private emitNamespace(id: string, name: string, injection: SidecarInjection): MeshNamespace | undefined {
+    if (SYSTEM_NAMESPACES.has(name)) {
+      return undefined;
+    }
+    const existing = this.namespaces.get(name);
+    if (existing) {
+      return existing;
+    }
+    const namespace = new MeshNamespace(this, id, { name, injection });
+    this.namespaces.set(name, namespace);
+    return namespace;
+  }
+}

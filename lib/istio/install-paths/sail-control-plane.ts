@@ -1,0 +1,145 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  Istio,
+  IstioSpec,
+  IstioSpecProfile,
+  IstioSpecValuesPilot,
+  IstioSpecValuesPilotResourcesLimits,
+  IstioSpecValuesPilotResourcesRequests,
+  IstioSpecVersion,
+} from '../../../imports/sail-istio-sailoperator.io';
+import { IstioCni, IstioCniSpec, IstioCniSpecProfile, IstioCniSpecVersion } from '../../../imports/sail-istiocni-sailoperator.io';
+import { ComponentKubernetesSettings, ComputeResources } from '../component-settings';
+import { ConfigMerger } from '../config-merger';
+import { IstioProfile } from '../istio-profile';
+import { IstioVersion } from '../istio-version';
+import { IstioInstallModel } from './install-model';
+
+/** Sail's `IstioCNI` must be named `default` (a CEL rule of its CRD): one per cluster. */
+const SAIL_CNI_NAME = 'default';
+
+/**
+ * The Sail operator's spelling of an Istio release (`v1.30.3`).
+ * @throws if the Sail CRDs this library imports do not list the release
+ */
+export function sailVersion(istioVersion: IstioVersion): string {
+  const version = `v${istioVersion}`;
+  const known = Object.values(IstioSpecVersion) as string[];
+  if (!known.includes(version)) {
+    const releases = known.filter((v) => !v.endsWith('-latest'));
+    throw new Error(`istioVersion ${istioVersion} is not a release the Sail operator knows (${releases[releases.length - 1]} to ${releases[0]}, see IstioSpecVersion): pick a listed patch release, or install with InstallPath.ISTIOCTL`);
+  }
+  return version;
+}
+
+/**
+ * The Sail operator's spelling of a profile.
+ * @throws if Sail has no such profile
+ */
+export function sailProfile(profile: IstioProfile): IstioSpecProfile {
+  const known = Object.values(IstioSpecProfile) as string[];
+  if (!known.includes(profile)) {
+    throw new Error(`profile ${profile} does not exist for the Sail operator (it knows ${known.join(', ')}): use IstioProfile.DEFAULT (Sail installs no gateways anyway), or install with InstallPath.ISTIOCTL`);
+  }
+  return profile as string as IstioSpecProfile;
+}
+
+/** Props of a {@link SailControlPlane}. */
+export interface SailControlPlaneProps {
+  /** Produces the install model at synthesis, after every meshConfig contribution was made. */
+  readonly model: () => IstioInstallModel;
+  /** Whether Istio CNI is on, known at construction: decides whether an `IstioCNI` exists. */
+  readonly withCni: boolean;
+}
+
+/**
+ * The control plane as Sail operator resources: a cluster-scoped `Istio` named after the revision
+ * (Sail names the IstioRevision after it with the default InPlace strategy, and `default` is
+ * the revision that `istio-injection=enabled` selects) and, when CNI is on, the `IstioCNI`.
+ */
+export class SailControlPlane extends Construct {
+  /** The `Istio` resource. */
+  public readonly resource: ApiObject;
+  /** The `IstioCNI` resource, when CNI is on. */
+  public readonly cniResource?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: SailControlPlaneProps) {
+    super(scope, id);
+    const first = props.model();
+    this.resource = new Istio(this, 'Resource', {
+      metadata: { name: first.revision ?? 'default' },
+      // Lazy: meshConfig contributions may still arrive after this construct is built.
+      spec: Lazy.any({ produce: () => sailIstioSpec(props.model()) }) as unknown as IstioSpec,
+    });
+    if (props.withCni) {
+      this.cniResource = new IstioCni(this, 'Cni', {
+        metadata: { name: SAIL_CNI_NAME },
+        spec: Lazy.any({ produce: () => sailIstioCniSpec(props.model()) }) as unknown as IstioCniSpec,
+      });
+    }
+  }
+}
+
+function sailIstioSpec(model: IstioInstallModel): IstioSpec {
+  // Sail's Istio values carry no `cni` (that is IstioCNI's) and no `gateways` (Sail installs no
+  // gateways), so only the typed Helm values of istiod are merged here.
+  const values = new ConfigMerger<Record<string, any>>('values');
+  values.add(model.values, 'props.values');
+  values.add({ global: { hub: model.hub, tag: model.tag } }, 'hub and tag');
+  if (Object.keys(model.meshConfig).length > 0) {
+    values.add({ meshConfig: model.meshConfig }, 'meshConfig');
+  }
+  values.add({ pilot: sailPilotValues(model.pilot) }, 'pilot');
+  if (model.cni) {
+    // istiod renders pods without the istio-init container only when told that CNI is there.
+    values.add({ pilot: { cni: { enabled: true, provider: model.cni.values.provider } } }, 'cni');
+    if (model.cni.platform) {
+      values.add({ global: { platform: model.cni.platform } }, 'cni');
+    }
+  }
+  return {
+    namespace: model.namespace,
+    version: sailVersion(model.istioVersion) as IstioSpecVersion,
+    profile: sailProfile(model.profile),
+    values: values.value,
+  };
+}
+
+function sailIstioCniSpec(model: IstioInstallModel): IstioCniSpec {
+  const cni = model.cni!;
+  return {
+    namespace: cni.namespace,
+    version: sailVersion(model.istioVersion) as IstioCniSpecVersion,
+    profile: sailProfile(model.profile) as string as IstioCniSpecProfile,
+    values: {
+      cni: cni.values,
+      global: { hub: model.hub, tag: model.tag, platform: cni.platform },
+    },
+  };
+}
+
+function sailPilotValues(settings: ComponentKubernetesSettings | undefined): IstioSpecValuesPilot | undefined {
+  if (!settings) {
+    return undefined;
+  }
+  const quantities = <T>(resources: ComputeResources | undefined, wrap: (q: string) => T) => {
+    const entries = Object.entries(resources ?? {}).filter(([, q]) => q !== undefined);
+    return entries.length > 0 ? Object.fromEntries(entries.map(([k, q]) => [k, wrap(q as string)])) : undefined;
+  };
+  const resources = settings.resources && {
+    requests: quantities(settings.resources.requests, IstioSpecValuesPilotResourcesRequests.fromString),
+    limits: quantities(settings.resources.limits, IstioSpecValuesPilotResourcesLimits.fromString),
+  };
+  return {
+    resources,
+    // The istiod chart's HPA overrides replicaCount, so a fixed count turns autoscaling off.
+    replicaCount: settings.replicaCount,
+    autoscaleEnabled: settings.autoscaling ? true : settings.replicaCount !== undefined ? false : undefined,
+    autoscaleMin: settings.autoscaling?.minReplicas,
+    autoscaleMax: settings.autoscaling?.maxReplicas,
+    nodeSelector: settings.nodeSelector,
+    podAnnotations: settings.podAnnotations,
+    serviceAnnotations: settings.serviceAnnotations,
+  };
+}
