@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { SidecarScoping, WorkloadNamespace } from '../../lib';
+import { IngressGateway, MeshMtls, ScopeReport, SidecarScoping, WorkloadNamespace, analyzeMesh } from '../../lib';
 import { findOne, synthValid } from '../helpers/manifests';
 
 describe('SidecarScoping', () => {
@@ -84,5 +84,32 @@ describe('SidecarScoping', () => {
   test('a bad root namespace is rejected', () => {
     // THEN
     expect(() => new SidecarScoping(Testing.chart(), 'scoping', { rootNamespace: 'Istio_System' })).toThrow(/rootNamespace must be a DNS-1123 label.*'Istio_System'/);
+  });
+});
+
+describe("the guide's mesh", () => {
+  test('istio-demo with bookinfo, ingress gateway, STRICT mTLS and the default Sidecar pass the mesh analysis', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const scoping = new SidecarScoping(chart, 'scoping');
+    const demo = scoping.addNamespace('istio-demo', { name: 'istio-demo' });
+    const productpage = demo.addService('productpage', { ports: [9080] });
+    const details = demo.addService('details', { ports: [9080] });
+    const reviews = demo.addService('reviews', { ports: [9080] });
+    const ratings = demo.addService('ratings', { ports: [9080] });
+    productpage.calls(details, reviews);
+    reviews.calls(ratings);
+    // WHEN
+    const gateway = new IngressGateway(chart, 'ingress');
+    new MeshMtls(chart, 'mtls', { rootNamespace: scoping.rootNamespace });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(manifests).toMatchSnapshot();
+    // istio-system is created by the control plane chart, not here
+    expect(analyzeMesh(manifests, { externalNamespaces: [scoping.rootNamespace, ...scoping.externalNamespaces] })).toEqual([]);
+    expect(manifests.filter((m) => m.kind === 'Sidecar').map((m) => `${m.metadata?.namespace}/${m.metadata?.name}`)).toEqual(['istio-system/default', 'istio-demo/default']);
+    expect(findOne(manifests, 'PeerAuthentication').spec.mtls.mode).toBe('STRICT');
+    expect(gateway.namespace.name).toBe('istio-ingress');
+    expect(ScopeReport.of(scoping).namespaces.map((n) => n.namespace)).toEqual(['istio-demo']);
   });
 });
