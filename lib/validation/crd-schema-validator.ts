@@ -34,7 +34,10 @@ const SCHEMA_DIR = path.join(__dirname, '..', '..', 'imports', 'crd-schemas');
  * int-or-string, nullable, and unknown fields rejected unless the schema preserves them.
  * CEL rules (`x-kubernetes-validations`) and formats are not evaluated.
  *
- * Schemas are loaded and compiled on first use of each kind, then cached.
+ * Schemas are loaded on first use of each kind. Only the part of a schema that an object uses is
+ * compiled (the full Jaeger or Prometheus schema takes seconds to compile, the few fields an
+ * object sets take milliseconds); compiled parts are cached by their shape, so objects of the same
+ * shape share one.
  */
 export class CrdSchemaValidator {
   /** A process-wide validator, so that each schema is compiled once. */
@@ -50,7 +53,10 @@ export class CrdSchemaValidator {
   private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
   private readonly index: Record<string, string>;
   private readonly files = new Map<string, Record<string, StoredSchema>>();
+  /** Compiled validators by the JSON of their (pruned) schema. */
   private readonly compiled = new Map<string, ValidateFunction>();
+  /** Compiled validators by kind and the shape of the objects they were pruned for. */
+  private readonly byShape = new Map<string, ValidateFunction>();
 
   constructor(private readonly schemaDir: string = SCHEMA_DIR) {
     this.index = JSON.parse(fs.readFileSync(path.join(schemaDir, 'index.json'), 'utf8'));
@@ -76,11 +82,11 @@ export class CrdSchemaValidator {
    * library cannot check must not pass silently.
    */
   public validate(manifest: Manifest): SchemaViolation[] {
-    const key = `${manifest.apiVersion}/${manifest.kind}`;
-    let validateFn = this.compiled.get(key);
+    const shapeKey = `${manifest.apiVersion}/${manifest.kind}#${shapeOf(manifest)}`;
+    let validateFn = this.byShape.get(shapeKey);
     if (!validateFn) {
-      validateFn = this.ajv.compile(toJsonSchema(this.stored(manifest.apiVersion, manifest.kind).schema, Position.ROOT));
-      this.compiled.set(key, validateFn);
+      validateFn = this.compile(toJsonSchema(pruneToValues(this.stored(manifest.apiVersion, manifest.kind).schema, [manifest]), Position.ROOT));
+      this.byShape.set(shapeKey, validateFn);
     }
     return validateFn(manifest) ? [] : toViolations(manifest, validateFn.errors ?? []);
   }
@@ -93,19 +99,14 @@ export class CrdSchemaValidator {
    * @param objectName how to name the checked value in violations
    */
   public validateFragment(apiVersion: string, kind: string, schemaPath: string[], value: unknown, objectName: string): SchemaViolation[] {
-    const key = `${apiVersion}/${kind}#${schemaPath.join('.')}`;
-    let validateFn = this.compiled.get(key);
-    if (!validateFn) {
-      let schema = this.stored(apiVersion, kind).schema;
-      for (const property of schemaPath) {
-        schema = schema.properties?.[property];
-        if (!schema) {
-          throw new Error(`${apiVersion} ${kind} has no schema at ${schemaPath.join('.')}`);
-        }
+    let schema = this.stored(apiVersion, kind).schema;
+    for (const property of schemaPath) {
+      schema = schema.properties?.[property];
+      if (!schema) {
+        throw new Error(`${apiVersion} ${kind} has no schema at ${schemaPath.join('.')}`);
       }
-      validateFn = this.ajv.compile(toJsonSchema(schema, Position.NESTED));
-      this.compiled.set(key, validateFn);
     }
+    const validateFn = this.compile(toJsonSchema(pruneToValues(schema, [value]), Position.NESTED));
     if (validateFn(value)) {
       return [];
     }
@@ -114,6 +115,16 @@ export class CrdSchemaValidator {
       path: errorPath(error),
       message: errorMessage(error),
     }));
+  }
+
+  private compile(schema: Record<string, any>): ValidateFunction {
+    const key = JSON.stringify(schema);
+    let validateFn = this.compiled.get(key);
+    if (!validateFn) {
+      validateFn = this.ajv.compile(schema);
+      this.compiled.set(key, validateFn);
+    }
+    return validateFn;
   }
 
   private stored(apiVersion: string, kind: string): StoredSchema {
@@ -129,6 +140,52 @@ export class CrdSchemaValidator {
     }
     return schemas[key];
   }
+}
+
+/**
+ * The part of a structural schema that can judge these values: `properties` keeps only the fields
+ * some value sets, recursively. Validating the values against it gives exactly the errors of the
+ * full schema: an unset field has nothing to check but `required`, which stays, and a field the
+ * schema does not declare is still absent from `properties`, hence still unknown.
+ */
+function pruneToValues(node: Record<string, any>, values: readonly unknown[]): Record<string, any> {
+  const objects = values.filter((value): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value));
+  const result: Record<string, any> = { ...node };
+  if (node.properties) {
+    result.properties = {};
+    for (const [name, child] of Object.entries(node.properties as Record<string, any>)) {
+      const childValues = objects.filter((object) => object[name] !== undefined).map((object) => object[name]);
+      if (childValues.length > 0) {
+        result.properties[name] = pruneToValues(child, childValues);
+      }
+    }
+  }
+  if (node.items) {
+    result.items = pruneToValues(node.items, values.filter(Array.isArray).flat());
+  }
+  if (node.additionalProperties !== null && typeof node.additionalProperties === 'object') {
+    result.additionalProperties = pruneToValues(node.additionalProperties, objects.flatMap((object) => Object.values(object)));
+  }
+  for (const junction of ['allOf', 'anyOf', 'oneOf']) {
+    if (node[junction]) {
+      result[junction] = node[junction].map((branch: Record<string, any>) => pruneToValues(branch, values));
+    }
+  }
+  if (node.not) {
+    result.not = pruneToValues(node.not, values);
+  }
+  return result;
+}
+
+/** The field names of a value, at any depth: values of one shape prune a schema alike. */
+function shapeOf(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    return '';
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(shapeOf).join(',')}]`;
+  }
+  return `{${Object.entries(value).map(([name, child]) => `${JSON.stringify(name)}:${shapeOf(child)}`).join(',')}}`;
 }
 
 enum Position {
