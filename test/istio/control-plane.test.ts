@@ -1,0 +1,285 @@
+import { Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  GatewayServiceType,
+  InstallPath,
+  IstioControlPlane,
+  IstioProfile,
+  IstioVersion,
+  MeshTracing,
+  MeshTracingBindOptions,
+  MeshTracingConfig,
+  SidecarInjection,
+} from '../../lib';
+import { findOne, synthValid } from '../helpers/manifests';
+
+/** A tracing setup that reports what it was bound with and contributes a Zipkin provider. */
+class RecordingTracing extends MeshTracing {
+  public readonly bindings: MeshTracingBindOptions[] = [];
+
+  public bind(_scope: Construct, options: MeshTracingBindOptions): MeshTracingConfig {
+    this.bindings.push(options);
+    return {
+      meshConfig: {
+        extensionProviders: [{ name: 'test-zipkin', zipkin: { service: 'collector.tracing.svc.cluster.local', port: 9411 } }],
+        defaultProviders: { tracing: ['test-zipkin'] },
+      },
+    };
+  }
+}
+
+describe('IstioControlPlane, default (Sail, Istio 1.30.3)', () => {
+  test('renders the namespaces and a Sail Istio', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const controlPlane = new IstioControlPlane(chart, 'istio');
+    // THEN
+    const manifests = synthValid(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(controlPlane.installPath).toBe(InstallPath.SAIL);
+    const istio = findOne(manifests, 'Istio');
+    expect(istio.apiVersion).toBe('sailoperator.io/v1');
+    expect(istio.metadata).toEqual({ name: 'default' });
+    expect(istio.spec).toMatchObject({ namespace: 'istio-system', version: 'v1.30.3', profile: 'default' });
+    expect(istio.spec.values.global).toEqual({ hub: 'docker.io/istio', tag: '1.30.3' });
+    expect(istio.spec.values.cni).toBeUndefined();
+    expect(istio.spec.values.gateways).toBeUndefined();
+    expect(manifests.filter((m) => m.kind === 'IstioCNI')).toHaveLength(0);
+    expect(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system', 'istio-ingress']);
+  });
+
+  test('exposes what other constructs need', () => {
+    const chart = Testing.chart();
+    const controlPlane = new IstioControlPlane(chart, 'istio', { revision: 'canary', meshConfig: { rootNamespace: 'mesh-root' } });
+    expect(controlPlane.namespace).toBe('istio-system');
+    expect(controlPlane.revision).toBe('canary');
+    expect(controlPlane.istioVersion.toString()).toBe('1.30.3');
+    expect(controlPlane.hub).toBe('docker.io/istio');
+    expect(controlPlane.tag).toBe('1.30.3');
+    expect(controlPlane.rootNamespace).toBe('mesh-root');
+    expect(controlPlane.controlPlaneNamespace.name).toBe('istio-system');
+    expect(controlPlane.ingressGatewayNamespace?.name).toBe('istio-ingress');
+  });
+});
+
+describe('meshConfig contributions', () => {
+  test('DNS proxy, tracing and later contributions merge into one meshConfig', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const tracing = new RecordingTracing();
+    // WHEN
+    const controlPlane = new IstioControlPlane(chart, 'istio', {
+      meshConfig: { accessLogFile: '/dev/stdout' },
+      dnsProxy: {},
+      tracing,
+    });
+    controlPlane.addMeshConfig({ enablePrometheusMerge: true }, 'prometheus');
+    // THEN
+    const meshConfig = findOne(synthValid(chart), 'Istio').spec.values.meshConfig;
+    expect(meshConfig).toEqual({
+      accessLogFile: '/dev/stdout',
+      defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'true' } },
+      defaultProviders: { tracing: ['test-zipkin'] },
+      enablePrometheusMerge: true,
+      extensionProviders: [{ name: 'test-zipkin', zipkin: { service: 'collector.tracing.svc.cluster.local', port: 9411 } }],
+    });
+  });
+
+  test('tracing is bound once, with the Istio version and root namespace', () => {
+    const tracing = new RecordingTracing();
+    new IstioControlPlane(Testing.chart(), 'istio', { tracing, namespace: 'mesh-system' });
+    expect(tracing.bindings).toHaveLength(1);
+    expect(tracing.bindings[0].istioVersion.toString()).toBe('1.30.3');
+    expect(tracing.bindings[0].rootNamespace).toBe('mesh-system');
+  });
+
+  test('a value set twice differently names the key and both parties', () => {
+    // GIVEN
+    const controlPlane = new IstioControlPlane(Testing.chart(), 'istio', { meshConfig: { enablePrometheusMerge: false } });
+    // WHEN / THEN
+    expect(() => controlPlane.addMeshConfig({ enablePrometheusMerge: true }, 'prometheus'))
+      .toThrow('meshConfig.enablePrometheusMerge is set twice to different values: false by props.meshConfig and true by prometheus; set it in one place only');
+  });
+
+  test('values.meshConfig and meshConfig are one meshConfig', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', {
+      values: { meshConfig: { accessLogFile: '/dev/stdout' } },
+      meshConfig: { accessLogFile: '/tmp/log' },
+    })).toThrow(/meshConfig.accessLogFile is set twice.*props.values.meshConfig.*props.meshConfig/);
+  });
+
+  test('the root namespace cannot be moved after creation', () => {
+    const controlPlane = new IstioControlPlane(Testing.chart(), 'istio');
+    expect(() => controlPlane.addMeshConfig({ rootNamespace: 'elsewhere' }, 'telemetry'))
+      .toThrow(/meshConfig.rootNamespace is istio-system, telemetry sets it to elsewhere/);
+  });
+});
+
+describe('revision and hub', () => {
+  test('a revision names the Sail Istio and labels the gateway namespace', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new IstioControlPlane(chart, 'istio', { revision: '1-30-3' });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(findOne(manifests, 'Istio').metadata.name).toBe('1-30-3');
+    expect(findOne(manifests, 'Namespace', 'istio-ingress').metadata.labels).toEqual({ 'istio.io/rev': '1-30-3' });
+  });
+
+  test('a registry mirror reaches the Sail values', () => {
+    const chart = Testing.chart();
+    new IstioControlPlane(chart, 'istio', { hub: 'example.com/istio', tag: '1.30.3-distroless' });
+    const manifests = synthValid(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(findOne(manifests, 'Istio').spec.values.global).toEqual({ hub: 'example.com/istio', tag: '1.30.3-distroless' });
+  });
+
+  test.each([
+    ['https://example.com/istio'],
+    ['example.com/istio/'],
+    ['Example.com/istio'],
+    ['example.com/istio:1.30'],
+  ])('a bad hub %s is refused', (hub) => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { hub })).toThrow(new RegExp(`hub must be an image registry path .*got '${hub.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}'`));
+  });
+
+  test('a bad tag is refused', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { tag: 'v1 30' })).toThrow(/tag must be an image tag.*got 'v1 30'/);
+  });
+
+  test('hub, tag, revision and profile are not taken from values', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { values: { global: { hub: 'example.com/istio' } } }))
+      .toThrow("values.global.hub is set to 'example.com/istio': set it with the hub prop instead, so that every install path gets it");
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { values: { revision: 'canary' } })).toThrow(/values.revision .*revision prop/);
+  });
+});
+
+describe('namespaces', () => {
+  test('a bad namespace is refused with the field name', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { namespace: 'Istio_System' })).toThrow(/namespace must be a DNS-1123 label.*got 'Istio_System'/);
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { namespace: 'kube-system' })).toThrow(/namespace must be a namespace of its own .*got 'kube-system'/);
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { revision: 'Canary' })).toThrow(/revision must be a DNS-1123 label.*got 'Canary'/);
+  });
+
+  test('a gateway namespace with injection disabled is refused', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { ingressGateway: { injection: SidecarInjection.disabled() } }))
+      .toThrow(/ingressGateway.injection: the gateway namespace istio-ingress must not be labelled istio-injection=disabled/);
+  });
+
+  test('a gateway sharing a namespace emits it once', () => {
+    const chart = Testing.chart();
+    new IstioControlPlane(chart, 'istio', { ingressGateway: { namespace: 'gateways' }, egressGateway: { namespace: 'gateways' } });
+    const namespaces = synthValid(chart).filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name);
+    expect(namespaces).toEqual(['istio-system', 'gateways']);
+  });
+
+  test('a disabled ingress gateway has no namespace', () => {
+    const chart = Testing.chart();
+    const controlPlane = new IstioControlPlane(chart, 'istio', { ingressGateway: { enabled: false } });
+    expect(controlPlane.ingressGatewayNamespace).toBeUndefined();
+    expect(synthValid(chart).filter((m) => m.kind === 'Namespace')).toHaveLength(1);
+  });
+});
+
+describe('version and install path checks', () => {
+  test('a supported Kubernetes version passes', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { kubernetesVersion: '1.33' })).not.toThrow();
+  });
+
+  test('an unsupported Kubernetes version is refused at construction', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { kubernetesVersion: '1.31' }))
+      .toThrow(/Istio 1.30 supports Kubernetes 1.32 to 1.36, got kubernetesVersion 1.31: pick an Istio release that supports it \(1.29, /);
+  });
+
+  test('Istio 1.23 defaults to the in-cluster operator, 1.24 and later to Sail', () => {
+    expect(new IstioControlPlane(Testing.chart(), 'a', { version: IstioVersion.of('1.23.6') }).installPath).toBe(InstallPath.IN_CLUSTER_OPERATOR);
+    expect(new IstioControlPlane(Testing.chart(), 'b', { version: IstioVersion.of('1.24.6') }).installPath).toBe(InstallPath.SAIL);
+  });
+
+  test('the in-cluster operator with Istio 1.24+ names the alternatives', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { version: IstioVersion.of('1.24.6'), installPath: InstallPath.IN_CLUSTER_OPERATOR }))
+      .toThrow('installPath IN_CLUSTER_OPERATOR needs Istio 1.23 or earlier (Istio 1.24 removed the in-cluster operator), got version 1.24.6: use InstallPath.SAIL (the Sail operator), or InstallPath.ISTIOCTL with an IstioOperatorFile for istioctl install -f');
+  });
+
+  test('an unknown Istio release is refused', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { version: IstioVersion.of('1.19.10') })).toThrow(/Istio 1.19 is not a release this library knows/);
+  });
+
+  test('a version without patch is refused', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { version: IstioVersion.of('1.30') })).toThrow(/version must name a patch release such as 1.30.3 .*got 1.30$/);
+  });
+
+  test('a release the Sail CRDs do not list is refused for Sail only', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { version: IstioVersion.of('1.30.9') }))
+      .toThrow(/istioVersion 1.30.9 is not a release the Sail operator knows \(v1.21.6 to v1.30.3/);
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { version: IstioVersion.of('1.30.9'), installPath: InstallPath.ISTIOCTL })).not.toThrow();
+  });
+
+  test('profiles Sail lacks, and ambient on Sail, are refused', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { profile: IstioProfile.MINIMAL }))
+      .toThrow(/profile minimal does not exist for the Sail operator/);
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { profile: IstioProfile.AMBIENT }))
+      .toThrow(/profile ambient with InstallPath.SAIL also needs a Sail ZTunnel resource/);
+  });
+
+  test('ISTIOCTL leaves only the namespaces in the cluster', () => {
+    const chart = Testing.chart();
+    const controlPlane = new IstioControlPlane(chart, 'istio', { installPath: InstallPath.ISTIOCTL });
+    expect(controlPlane.resource).toBeUndefined();
+    expect(synthValid(chart).map((m) => m.kind)).toEqual(['Namespace', 'Namespace']);
+  });
+});
+
+describe('components', () => {
+  test('istiod and gateway settings', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new IstioControlPlane(chart, 'istio', {
+      pilot: {
+        resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } },
+        autoscaling: { minReplicas: 2, maxReplicas: 5 },
+        nodeSelector: { 'node-role': 'infra' },
+      },
+      ingressGateway: { serviceType: GatewayServiceType.NODE_PORT, k8s: { replicaCount: 3 } },
+    });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(findOne(manifests, 'Istio').spec.values.pilot).toEqual({
+      autoscaleEnabled: true,
+      autoscaleMin: 2,
+      autoscaleMax: 5,
+      nodeSelector: { 'node-role': 'infra' },
+      resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } },
+    });
+  });
+
+  test('a fixed istiod replica count turns the chart autoscaler off', () => {
+    const chart = Testing.chart();
+    new IstioControlPlane(chart, 'istio', { pilot: { replicaCount: 2 } });
+    expect(findOne(synthValid(chart), 'Istio').spec.values.pilot).toEqual({ replicaCount: 2, autoscaleEnabled: false });
+  });
+
+  test.each([
+    [{ replicaCount: 2, autoscaling: { minReplicas: 1, maxReplicas: 3 } }, /pilot: set replicaCount or autoscaling, not both/],
+    [{ autoscaling: { minReplicas: 4, maxReplicas: 3 } }, /pilot.autoscaling needs whole numbers with 1 <= minReplicas <= maxReplicas, got minReplicas 4 and maxReplicas 3/],
+    [{ resources: { requests: { cpu: 'half' } } }, /pilot.resources.requests.cpu must be a Kubernetes quantity .*got 'half'/],
+    [{ replicaCount: -1 }, /pilot.replicaCount must be a whole number of at least 0, got -1/],
+  ])('bad component settings are refused (%#)', (pilot, message) => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { pilot })).toThrow(message);
+  });
+
+  test('output is byte-identical across runs', () => {
+    const render = () => {
+      const chart = new Chart(Testing.app(), 'mesh');
+      const controlPlane = new IstioControlPlane(chart, 'istio', { dnsProxy: {}, cni: {}, tracing: new RecordingTracing() });
+      controlPlane.addMeshConfig({ enablePrometheusMerge: true }, 'prometheus');
+      return JSON.stringify(Testing.synth(chart));
+    };
+    expect(render()).toBe(render());
+  });
+});

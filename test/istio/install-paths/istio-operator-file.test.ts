@@ -1,0 +1,106 @@
+import { Testing } from 'cdk8s';
+import {
+  CniPlatform,
+  GatewayServiceType,
+  InstallPath,
+  IstioControlPlane,
+  IstioControlPlaneProps,
+  IstioOperatorFile,
+  IstioProfile,
+  IstioVersion,
+  Manifest,
+} from '../../../lib';
+import { findOne, synthValid } from '../../helpers/manifests';
+import { synthValidOperator } from './synth-valid-operator';
+
+describe('IstioOperatorFile', () => {
+  test('the istioctl input lives in its own chart, apart from the applied objects', () => {
+    // GIVEN
+    const mesh = Testing.chart();
+    const controlPlane = new IstioControlPlane(mesh, 'istio', {
+      hub: 'example.com/istio',
+      cni: { platform: CniPlatform.K3S },
+      dnsProxy: { autoAllocateAddresses: false },
+      pilot: { autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+      ingressGateway: { serviceType: GatewayServiceType.LOAD_BALANCER, k8s: { autoscaling: { minReplicas: 2, maxReplicas: 6 }, serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' } } },
+      egressGateway: {},
+    });
+    const istioctl = Testing.chart();
+    // WHEN
+    new IstioOperatorFile(istioctl, 'install', { controlPlane });
+    controlPlane.addMeshConfig({ enablePrometheusMerge: true }, 'prometheus');
+    // THEN
+    const file = synthValid(istioctl);
+    expect(file).toMatchSnapshot();
+    expect(file.map((m) => m.kind)).toEqual(['IstioOperator']);
+    expect(synthValid(mesh).map((m) => m.kind)).not.toContain('IstioOperator');
+    const iop = file[0] as any;
+    // contributions made after the file was declared still reach it
+    expect(iop.spec.meshConfig.enablePrometheusMerge).toBe(true);
+    expect(iop.spec.meshConfig.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'false' });
+    expect(iop.spec.components.pilot).toEqual({ k8s: { hpaSpec: { minReplicas: 2, maxReplicas: 4 } } });
+    expect(iop.spec.components.ingressGateways[0].k8s).toEqual({
+      hpaSpec: { minReplicas: 2, maxReplicas: 6 },
+      service: { type: 'LoadBalancer' },
+      serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' },
+    });
+    expect(iop.spec.components.egressGateways).toEqual([
+      { name: 'istio-egressgateway', namespace: 'istio-egress', enabled: true, label: { istio: 'egressgateway' } },
+    ]);
+  });
+
+  test('a disabled ingress gateway is switched off, without gateway values', () => {
+    const mesh = Testing.chart();
+    const controlPlane = new IstioControlPlane(mesh, 'istio', { installPath: InstallPath.ISTIOCTL, ingressGateway: { enabled: false } });
+    const istioctl = Testing.chart();
+    new IstioOperatorFile(istioctl, 'install', { controlPlane });
+    const iop = findOne(synthValid(istioctl), 'IstioOperator');
+    expect(iop.spec.components.ingressGateways).toEqual([{ name: 'istio-ingressgateway', enabled: false }]);
+    expect(iop.spec.values).toBeUndefined();
+  });
+});
+
+/** The install settings as each path spells them. */
+function installSettings(props: IstioControlPlaneProps): Record<string, unknown> {
+  const mesh = Testing.chart();
+  const controlPlane = new IstioControlPlane(mesh, 'istio', props);
+  const istioctl = Testing.chart();
+  new IstioOperatorFile(istioctl, 'install', { controlPlane });
+  const manifests: Manifest[] = synthValidOperator(mesh);
+  const file = findOne(synthValid(istioctl), 'IstioOperator');
+  const settings: Record<string, unknown> = {
+    istioctl: { hub: file.spec.hub, tag: file.spec.tag, profile: file.spec.profile, revision: file.spec.revision },
+  };
+  if (controlPlane.installPath === InstallPath.SAIL) {
+    const istio = findOne(manifests, 'Istio');
+    settings.sail = { hub: istio.spec.values.global.hub, tag: istio.spec.values.global.tag, profile: istio.spec.profile, revision: istio.metadata.name };
+  } else {
+    const iop = findOne(manifests, 'IstioOperator');
+    const image = findOne(manifests, 'Deployment').spec.template.spec.containers[0].image;
+    settings.inCluster = { hub: iop.spec.hub, tag: iop.spec.tag, profile: iop.spec.profile, revision: iop.spec.revision, image };
+  }
+  return settings;
+}
+
+describe('one model, three paths', () => {
+  test('hub, tag, profile and revision reach Sail and the istioctl file', () => {
+    expect(installSettings({ hub: 'mirror.example.com/istio', tag: '1.30.3-distroless', profile: IstioProfile.STABLE, revision: 'blue' })).toEqual({
+      istioctl: { hub: 'mirror.example.com/istio', tag: '1.30.3-distroless', profile: 'stable', revision: 'blue' },
+      sail: { hub: 'mirror.example.com/istio', tag: '1.30.3-distroless', profile: 'stable', revision: 'blue' },
+    });
+  });
+
+  test('hub, tag, profile and revision reach the in-cluster operator and the istioctl file', () => {
+    expect(installSettings({ version: IstioVersion.of('1.23.6'), hub: 'mirror.example.com/istio', tag: '1.23.6-distroless', profile: IstioProfile.DEMO, revision: 'green' })).toEqual({
+      istioctl: { hub: 'mirror.example.com/istio', tag: '1.23.6-distroless', profile: 'demo', revision: 'green' },
+      inCluster: { hub: 'mirror.example.com/istio', tag: '1.23.6-distroless', profile: 'demo', revision: 'green', image: 'mirror.example.com/istio/operator:1.23.6-distroless' },
+    });
+  });
+
+  test('the defaults are the same on every path', () => {
+    expect(installSettings({})).toEqual({
+      istioctl: { hub: 'docker.io/istio', tag: '1.30.3', profile: 'default', revision: undefined },
+      sail: { hub: 'docker.io/istio', tag: '1.30.3', profile: 'default', revision: 'default' },
+    });
+  });
+});
