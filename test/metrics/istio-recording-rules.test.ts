@@ -1,7 +1,6 @@
-import { ApiObject, Duration, Testing } from 'cdk8s';
+import { Duration, Testing } from 'cdk8s';
 import { ExistingPrometheus, IstioRecordingRules, PodIdentityLabels, PrometheusServer } from '../../lib';
-import { findOne } from '../helpers/manifests';
-import { synthValidWithGoPatterns } from './go-pattern-validation';
+import { findOne, synthValid } from '../helpers/manifests';
 
 describe('IstioRecordingRules', () => {
   test('records the workload-level aggregates of Istio\'s guide for the Prometheus', () => {
@@ -11,7 +10,7 @@ describe('IstioRecordingRules', () => {
     // WHEN
     new IstioRecordingRules(chart, 'rules', { prometheus });
     // THEN
-    const manifests = synthValidWithGoPatterns(chart);
+    const manifests = synthValid(chart);
     expect(manifests).toMatchSnapshot();
     const rule = findOne(manifests, 'PrometheusRule', 'istio-metrics-aggregation');
     expect(rule.metadata.namespace).toBe(prometheus.namespace);
@@ -48,7 +47,7 @@ describe('IstioRecordingRules', () => {
       prometheus: ExistingPrometheus.inCluster(), podIdentityLabels: PodIdentityLabels.LEGACY_HELM, evaluationInterval: Duration.seconds(30),
     });
     // THEN
-    const rule = findOne(synthValidWithGoPatterns(chart), 'PrometheusRule');
+    const rule = findOne(synthValid(chart), 'PrometheusRule');
     expect(rule.spec.groups[0].interval).toBe('30s');
     expect(rule.spec.groups[0].rules[0]).toEqual({
       record: 'workload:istio_requests_total',
@@ -74,24 +73,5 @@ describe('IstioRecordingRules', () => {
     expect(() => PodIdentityLabels.custom('pod-name')).toThrow(/label name.*'pod-name'/);
     expect(() => PodIdentityLabels.custom()).toThrow(/at least one label/);
     expect(() => new IstioRecordingRules(chart, 'c', { prometheus, namespace: 'Monitoring' })).toThrow(/namespace.*'Monitoring'/);
-  });
-});
-
-describe('synthValidWithGoPatterns', () => {
-  const ruleChart = (group: Record<string, unknown>) => {
-    const chart = Testing.chart();
-    new ApiObject(chart, 'rule', {
-      apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'r', namespace: 'monitoring' }, spec: { groups: [group] },
-    });
-    return chart;
-  };
-
-  test('checks the translated case-insensitive pattern', () => {
-    expect(() => synthValidWithGoPatterns(ruleChart({ name: 'g', partial_response_strategy: 'WARN', rules: [{ record: 'a', expr: 'b' }] }))).not.toThrow();
-    expect(() => synthValidWithGoPatterns(ruleChart({ name: 'g', partial_response_strategy: 'ignore', rules: [{ record: 'a', expr: 'b' }] }))).toThrow();
-  });
-
-  test('still rejects unknown fields', () => {
-    expect(() => synthValidWithGoPatterns(ruleChart({ name: 'g', rules: [{ record: 'a', expr: 'b', recrod: 'c' }] }))).toThrow();
   });
 });
