@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GrafanaDashboard } from '../../imports/grafana-dashboard-grafana.integreatly.org';
 import { assertDnsLabel } from '../core/names';
-import { prometheusDuration } from '../metrics/prometheus-duration';
+import { goDuration } from '../metrics/prometheus-duration';
 import { PrometheusDatasource } from './prometheus-datasource';
 
 /**
@@ -93,7 +93,7 @@ export class IstioDashboards extends Construct {
     if (this.folder.trim() === '') {
       throw new Error("folder must not be empty: it is the Grafana folder title, e.g. 'Istio'");
     }
-    this.resyncPeriod = props.resyncPeriod && prometheusDuration('resyncPeriod', props.resyncPeriod);
+    this.resyncPeriod = props.resyncPeriod && goDuration('resyncPeriod', props.resyncPeriod);
     for (const dashboard of props.dashboards ?? IstioDashboard.all()) {
       this.addDashboard(dashboard);
     }

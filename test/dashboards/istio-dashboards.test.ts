@@ -41,14 +41,14 @@ describe('IstioDashboards', () => {
     const datasource = new PrometheusDatasource(chart, 'datasource', { grafana, prometheus: ExistingPrometheus.inCluster() });
     // WHEN
     const dashboards = new IstioDashboards(chart, 'dashboards', {
-      datasource, dashboards: [IstioDashboard.MESH.withRevision(250), IstioDashboard.CONTROL_PLANE], folder: 'Service mesh', resyncPeriod: Duration.minutes(30),
+      datasource, dashboards: [IstioDashboard.MESH.withRevision(250), IstioDashboard.CONTROL_PLANE], folder: 'Service mesh', resyncPeriod: Duration.days(1),
     });
     // THEN
     const manifests = synthValid(chart);
     expect(manifests).toMatchSnapshot();
     expect(dashboards.dashboardNames).toEqual(['istio-mesh', 'istio-control-plane']);
     const mesh = findOne(manifests, 'GrafanaDashboard', 'istio-mesh');
-    expect(mesh.spec).toMatchObject({ grafanaCom: { id: 7639, revision: 250 }, folder: 'Service mesh', resyncPeriod: '30m' });
+    expect(mesh.spec).toMatchObject({ grafanaCom: { id: 7639, revision: 250 }, folder: 'Service mesh', resyncPeriod: '24h' });
     expect(mesh.metadata.namespace).toBe('observability');
     expect(mesh.spec.instanceSelector.matchLabels).toEqual(grafana.instanceSelectorLabels);
   });

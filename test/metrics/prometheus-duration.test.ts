@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { prometheusDuration } from '../../lib/metrics/prometheus-duration';
+import { goDuration, prometheusDuration } from '../../lib/metrics/prometheus-duration';
 
 describe('prometheusDuration', () => {
   test.each([
@@ -14,5 +14,11 @@ describe('prometheusDuration', () => {
   test('rejects zero and fractions of a millisecond, naming the field', () => {
     expect(() => prometheusDuration('scrapeInterval', Duration.seconds(0))).toThrow(/^scrapeInterval must be a positive whole number of milliseconds/);
     expect(() => prometheusDuration('retention', Duration.millis(1.5))).toThrow(/^retention must be/);
+  });
+
+  test('renders Go durations without days', () => {
+    expect(goDuration('resyncPeriod', Duration.hours(36))).toBe('36h');
+    expect(goDuration('resyncPeriod', Duration.seconds(90))).toBe('1m30s');
+    expect(() => goDuration('resyncPeriod', Duration.seconds(0))).toThrow(/^resyncPeriod must be a positive/);
   });
 });
