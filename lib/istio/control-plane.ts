@@ -199,7 +199,7 @@ export class IstioControlPlane extends Construct {
         watchedNamespace: this.namespace,
         namespace: props.inClusterOperator?.namespace,
       });
-      this.resource = new IstioOperatorResource(this, 'IstioOperator', { model }).resource;
+      this.resource = new IstioOperatorResource(this, 'IstioOperator', { model, namespace: this.namespace }).resource;
     }
   }
 

@@ -7,6 +7,11 @@ import { ISTIO_OPERATOR_GVK, istioOperatorName, istioOperatorSpec } from './isti
 export interface IstioOperatorResourceProps {
   /** Produces the install model at synthesis, after every meshConfig contribution was made. */
   readonly model: () => IstioInstallModel;
+  /**
+   * Namespace of the object: the operator's watched namespace when it is applied to the cluster.
+   * @default - none: istioctl ignores it and installs into the model's namespace
+   */
+  readonly namespace?: string;
 }
 
 /**
@@ -23,7 +28,7 @@ export class IstioOperatorResource extends Construct {
     const first = props.model();
     this.resource = new ApiObject(this, 'Resource', {
       ...ISTIO_OPERATOR_GVK,
-      metadata: { name: istioOperatorName(first), namespace: first.namespace },
+      metadata: { name: istioOperatorName(first), namespace: props.namespace },
       spec: Lazy.any({ produce: () => istioOperatorSpec(props.model()) }),
     });
   }

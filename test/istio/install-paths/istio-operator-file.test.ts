@@ -1,7 +1,8 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import {
   CniPlatform,
   GatewayServiceType,
+  IngressGateway,
   InstallPath,
   IstioControlPlane,
   IstioControlPlaneProps,
@@ -35,6 +36,9 @@ describe('IstioOperatorFile', () => {
     expect(file.map((m) => m.kind)).toEqual(['IstioOperator']);
     expect(synthValid(mesh).map((m) => m.kind)).not.toContain('IstioOperator');
     const iop = file[0] as any;
+    // istioctl installs into spec.namespace; a metadata namespace would only suggest kubectl apply
+    expect(iop.metadata).toEqual({ name: 'control-plane' });
+    expect(iop.spec.namespace).toBe('istio-system');
     // contributions made after the file was declared still reach it
     expect(iop.spec.meshConfig.enablePrometheusMerge).toBe(true);
     expect(iop.spec.meshConfig.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'false' });
@@ -102,5 +106,30 @@ describe('one model, three paths', () => {
       istioctl: { hub: 'docker.io/istio', tag: '1.30.3', profile: 'default', revision: undefined },
       sail: { hub: 'docker.io/istio', tag: '1.30.3', profile: 'default', revision: 'default' },
     });
+  });
+});
+
+describe("the guide's control plane", () => {
+  test('Sail in the applied charts, the istioctl file apart, the gateway in the control plane namespace object', () => {
+    // GIVEN
+    const app = Testing.app();
+    const istioChart = new Chart(app, 'istio');
+    // WHEN
+    const controlPlane = new IstioControlPlane(istioChart, 'control-plane', {
+      kubernetesVersion: '1.33',
+      profile: IstioProfile.DEFAULT,
+      hub: 'example.com/istio',
+      cni: { platform: CniPlatform.DEFAULT },
+      dnsProxy: {},
+      ingressGateway: { namespace: 'istio-ingress' },
+    });
+    new IngressGateway(istioChart, 'ingress-gateway', { namespace: controlPlane.ingressGatewayNamespace, revision: controlPlane.revision });
+    new IstioOperatorFile(new Chart(app, 'istioctl-install'), 'install', { controlPlane });
+    // THEN
+    const manifests = app.charts.map((chart) => synthValid(chart));
+    expect(manifests[0].filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system', 'istio-ingress']);
+    expect(manifests[0].map((m) => m.kind)).toEqual(expect.arrayContaining(['Istio', 'IstioCNI', 'Deployment']));
+    expect(manifests[1].map((m) => m.kind)).toEqual(['IstioOperator']);
+    expect(findOne(manifests[1], 'IstioOperator').spec.values.gateways).toEqual({ 'istio-ingressgateway': { injectionTemplate: 'gateway' } });
   });
 });
