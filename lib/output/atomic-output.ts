@@ -1,6 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+/**
+ * What cdk8s writes for validation plugins when the CLI asks for construct metadata: it serves
+ * `cdk8s synth --validate` in the staging folder, and is no part of the output.
+ */
+const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
+
 /** Props of an {@link AtomicOutput}. */
 export interface AtomicOutputProps {
   /** The folder that receives the result. @default 'dist' */
@@ -48,8 +54,13 @@ export class AtomicOutput {
   public commit(): void {
     const parent = path.dirname(this.outdir);
     const incoming = this.ownsStaging ? this.stagingDir : fs.mkdtempSync(path.join(parent, `.${path.basename(this.outdir)}.incoming-`));
-    if (!this.ownsStaging) {
-      fs.cpSync(this.stagingDir, incoming, { recursive: true });
+    if (this.ownsStaging) {
+      fs.rmSync(path.join(incoming, CONSTRUCT_METADATA_FILE), { force: true });
+    } else {
+      fs.cpSync(this.stagingDir, incoming, {
+        recursive: true,
+        filter: (source) => path.relative(this.stagingDir, source) !== CONSTRUCT_METADATA_FILE,
+      });
     }
     // mkdtemp creates private folders; the output is meant to be read by other tools and users.
     fs.chmodSync(incoming, 0o755);

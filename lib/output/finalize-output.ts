@@ -47,10 +47,10 @@ export function finalizeOutput(props: FinalizeOutputProps): FinalizedOutput {
   props.validate?.(manifestFiles.flatMap((f) => f.manifests));
 
   const notForApply = (props.notForApply ?? []).map((folder) => `${folder.replace(/\/$/, '')}/`);
-  const resources = manifestFiles.map((f) => f.file).filter((file) => !notForApply.some((folder) => file.startsWith(folder)));
+  const applied = manifestFiles.filter(({ file }) => !notForApply.some((folder) => file.startsWith(folder)));
   const written: Record<string, string> = {
-    [KUSTOMIZATION_FILE]: renderKustomization({ resources }),
-    [MESH_DIAGRAM_FILE]: renderMeshDiagram(manifestFiles.flatMap((f) => f.manifests)),
+    [KUSTOMIZATION_FILE]: renderKustomization({ resources: applied.map((f) => f.file) }),
+    [MESH_DIAGRAM_FILE]: renderMeshDiagram(applied.flatMap((f) => f.manifests)),
     ...props.extraFiles,
   };
   for (const [file, content] of Object.entries(written)) {

@@ -62,9 +62,7 @@ export function renderMeshDiagram(manifests: readonly Manifest[]): string {
         break;
       case 'Deployment': {
         const annotations = spec.template?.metadata?.annotations ?? {};
-        if (annotations['inject.istio.io/templates'] === 'gateway') {
-          addComponent(namespace!, `gateway ${name}`);
-        }
+        addComponent(namespace!, annotations['inject.istio.io/templates'] === 'gateway' ? `gateway ${name}` : `Deployment ${name}`);
         break;
       }
       case 'Jaeger':
@@ -82,10 +80,12 @@ export function renderMeshDiagram(manifests: readonly Manifest[]): string {
         addKialiEdges(namespace!, spec.external_services ?? {}, addEdge);
         break;
       case 'ConfigMap':
-        if (name === 'kiali' && typeof (manifest.data as Record<string, string> | undefined)?.['config.yaml'] === 'string') {
-          addComponent(namespace!, 'Kiali');
+        // Kiali's addon config: a `config.yaml` with Kiali's external_services section.
+        if (typeof (manifest.data as Record<string, string> | undefined)?.['config.yaml'] === 'string') {
           const config = yaml.load((manifest.data as Record<string, string>)['config.yaml']) as Record<string, any>;
-          addKialiEdges(namespace!, config?.external_services ?? {}, addEdge);
+          if (config?.external_services) {
+            addKialiEdges(namespace!, config.external_services, addEdge);
+          }
         }
         break;
       case 'Sidecar':

@@ -67,7 +67,9 @@ export class CoreSchemaValidator {
     const object = describeObject(manifest);
     return [
       ...toViolations(manifest, errors),
-      ...tracker.unknownFields(manifest).map(({ path, field }) => ({ object, path, message: `unknown field '${field}'` })),
+      ...tracker.unknownFields(manifest)
+        .filter((unknown) => !isMissingFromModels(manifest.kind, unknown))
+        .map(({ path, field }) => ({ object, path, message: `unknown field '${field}'` })),
     ];
   }
 
@@ -78,6 +80,19 @@ export class CoreSchemaValidator {
     }
     return this.models.get(key);
   }
+}
+
+/**
+ * Fields of the Kubernetes API that the kubernetes-models schemas leave out: the `x-kubernetes-*`
+ * extensions of a CRD's JSONSchemaProps (the API server requires `x-kubernetes-preserve-unknown-fields`
+ * for an open schema) and the `description` of an additional printer column.
+ */
+function isMissingFromModels(kind: string, unknown: { path: string; field: string }): boolean {
+  if (kind !== 'CustomResourceDefinition') {
+    return false;
+  }
+  return (unknown.field.startsWith('x-kubernetes-') && unknown.path.includes('openAPIV3Schema'))
+    || (unknown.field === 'description' && /additionalPrinterColumns\[\d+\]$/.test(unknown.path));
 }
 
 function loadModel(apiVersion: string, kind: string): ModelClass | undefined {

@@ -43,17 +43,18 @@ describe('AtomicOutput', () => {
     expect(fs.readdirSync(workdir)).toEqual(['dist']);
   });
 
-  test('a staging folder given by the cdk8s CLI is copied, not moved', () => {
+  test('a staging folder given by the cdk8s CLI is copied, not moved, without the CLI\'s construct metadata', () => {
     // GIVEN the CLI's output folder as staging
     const staging = path.join(workdir, '.cdk8s-staging');
     fs.mkdirSync(staging);
     fs.writeFileSync(path.join(staging, 'a.yaml'), 'a: 1\n');
+    fs.writeFileSync(path.join(staging, 'construct-metadata.json'), '{}');
     const output = AtomicOutput.fromEnvironment({ CDK8S_OUTDIR: staging, MESH_OUTDIR: outdir });
     // WHEN
     output.commit();
     // THEN
     expect(tree(outdir)).toEqual({ 'a.yaml': 'a: 1\n' });
-    expect(tree(staging)).toEqual({ 'a.yaml': 'a: 1\n' });
+    expect(tree(staging)).toEqual({ 'a.yaml': 'a: 1\n', 'construct-metadata.json': '{}' });
   });
 
   test('refuses a staging folder that is the output folder', () => {

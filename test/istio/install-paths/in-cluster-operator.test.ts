@@ -1,7 +1,6 @@
 import { Testing } from 'cdk8s';
 import { InstallPath, IstioControlPlane, IstioInClusterOperator, IstioVersion } from '../../../lib';
-import { findOne } from '../../helpers/manifests';
-import { synthValidOperator as synthValid } from './synth-valid-operator';
+import { findOne, synthValid } from '../../helpers/manifests';
 
 describe('in-cluster operator (Istio 1.23)', () => {
   test('the operator, its CRD and an IstioOperator for it', () => {

@@ -12,7 +12,6 @@ import {
   Manifest,
 } from '../../../lib';
 import { findOne, synthValid } from '../../helpers/manifests';
-import { synthValidOperator } from './synth-valid-operator';
 
 describe('IstioOperatorFile', () => {
   test('the istioctl input lives in its own chart, apart from the applied objects', () => {
@@ -70,7 +69,7 @@ function installSettings(props: IstioControlPlaneProps): Record<string, unknown>
   const controlPlane = new IstioControlPlane(mesh, 'istio', props);
   const istioctl = Testing.chart();
   new IstioOperatorFile(istioctl, 'install', { controlPlane });
-  const manifests: Manifest[] = synthValidOperator(mesh);
+  const manifests: Manifest[] = synthValid(mesh);
   const file = findOne(synthValid(istioctl), 'IstioOperator');
   const settings: Record<string, unknown> = {
     istioctl: { hub: file.spec.hub, tag: file.spec.tag, profile: file.spec.profile, revision: file.spec.revision },
