@@ -3,16 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { KUSTOMIZATION_FILE, readManifestFiles, validateMesh } from '../lib';
+import { tree } from './helpers/files';
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
 
-function tree(dir: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => fs.statSync(path.join(dir, file)).isFile())
-    .sort()
-    .map((file) => [file, fs.readFileSync(path.join(dir, file), 'utf8')]));
-}
 
 /** Synthesizes main.ts into a fresh folder, the way `npm run synth` does. */
 function synthesize(outdir: string): string {

@@ -2,15 +2,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { tree } from '../helpers/files';
 
 const root = path.resolve(__dirname, '..', '..');
 
-function tree(dir: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => fs.statSync(path.join(dir, file)).isFile())
-    .sort()
-    .map((file) => [file, fs.readFileSync(path.join(dir, file), 'utf8')]));
-}
 
 test('docs/api is what `npm run docs` generates from the TSDoc of lib/', () => {
   // GIVEN a fresh generation of the API reference

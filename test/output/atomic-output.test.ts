@@ -2,13 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AtomicOutput } from '../../lib';
+import { tree } from '../helpers/files';
 
-function tree(dir: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => fs.statSync(path.join(dir, file)).isFile())
-    .sort()
-    .map((file) => [file, fs.readFileSync(path.join(dir, file), 'utf8')]));
-}
 
 describe('AtomicOutput', () => {
   let workdir: string;
