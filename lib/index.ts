@@ -32,6 +32,7 @@ export * from './scoping/sidecar-scope';
 export * from './scoping/sidecar-scoping';
 export * from './scoping/workload-namespace';
 export * from './scoping/mesh-mtls';
+export * from './scoping/namespace-mtls';
 export * from './scoping/scope-report';
 export * from './metrics/istio-control-plane-ref';
 export * from './metrics/existing-prometheus';
