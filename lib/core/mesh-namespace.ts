@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertDnsLabel } from './names';
+import { plainApiObject } from './plain-api-object';
 
 /** How Istio's sidecar injector treats pods of a namespace. */
 export abstract class SidecarInjection {
@@ -68,7 +69,7 @@ export class MeshNamespace extends Construct {
     assertDnsLabel('namespace name', props.name);
     this.name = props.name;
     this.injection = props.injection ?? SidecarInjection.none();
-    this.resource = new k8s.KubeNamespace(this, 'Resource', {
+    this.resource = plainApiObject<k8s.KubeNamespaceProps>(this, 'Resource', k8s.KubeNamespace.GVK, {
       metadata: { name: props.name, labels: { ...props.labels, ...this.injection.labels } },
     });
   }

@@ -1,9 +1,10 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PodMonitorSpecSelectorMatchExpressions,
+  PodMonitor, PodMonitorProps, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PodMonitorSpecSelectorMatchExpressions,
 } from '../../imports/prometheus-podmonitor-monitoring.coreos.com';
 import { assertDnsLabel } from '../core/names';
+import { plainApiObject } from '../core/plain-api-object';
 import { checkedNamespaces, ENVOY_PROM_PORT_NAME_REGEX, ENVOY_STATS_PATH, monitoringNamespaceOf } from './istio-scrape-targets';
 import { IPrometheusBackend } from './prometheus-backend';
 import { prometheusDuration } from './prometheus-duration';
@@ -42,7 +43,7 @@ export class EnvoyStatsPodMonitor extends Construct {
     const namespaces = checkedNamespaces('namespaces', props.namespaces);
     const optOut: PodMonitorSpecSelectorMatchExpressions = { key: 'istio-prometheus-ignore', operator: 'DoesNotExist' };
 
-    this.resource = new PodMonitor(this, 'Resource', {
+    this.resource = plainApiObject<PodMonitorProps>(this, 'Resource', PodMonitor.GVK, {
       metadata: { name: this.name, namespace: this.namespace, labels: { ...props.prometheus.monitorSelectorLabels } },
       spec: {
         selector: { matchExpressions: [optOut] },

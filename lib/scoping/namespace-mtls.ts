@@ -1,6 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../../imports/istio-security.istio.io';
+import { PeerAuthentication, PeerAuthenticationProps, PeerAuthenticationSpecMtlsMode } from '../../imports/istio-security.istio.io';
 import { MeshNamespace } from '../core/mesh-namespace';
+import { plainApiObject } from '../core/plain-api-object';
 import { MtlsMode } from './mesh-mtls';
 
 const MODES: Record<MtlsMode, PeerAuthenticationSpecMtlsMode> = {
@@ -29,12 +31,12 @@ export interface NamespaceMtlsProps {
 export class NamespaceMtls extends Construct {
   public readonly mode: MtlsMode;
   /** The generated PeerAuthentication object. */
-  public readonly resource: PeerAuthentication;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: NamespaceMtlsProps) {
     super(scope, id);
     this.mode = props.mode ?? MtlsMode.STRICT;
-    this.resource = new PeerAuthentication(this, 'Resource', {
+    this.resource = plainApiObject<PeerAuthenticationProps>(this, 'Resource', PeerAuthentication.GVK, {
       metadata: { name: 'default', namespace: props.namespace.name },
       spec: { mtls: { mode: MODES[this.mode] } },
     });

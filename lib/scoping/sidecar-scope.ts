@@ -1,7 +1,8 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Sidecar } from '../../imports/istio-networking.istio.io';
+import { Sidecar, SidecarProps } from '../../imports/istio-networking.istio.io';
 import { assertDnsLabel } from '../core/names';
+import { plainApiObject } from '../core/plain-api-object';
 import { assertEgressHost, canonicalEgressHosts } from './egress-host';
 
 /** Props of a {@link SidecarScope}. */
@@ -61,7 +62,7 @@ export class SidecarScope extends Construct {
   public readonly namespace: string;
   public readonly name: string;
   /** The generated Sidecar object. */
-  public readonly resource: Sidecar;
+  public readonly resource: ApiObject;
   private readonly hosts: string[] = [];
 
   constructor(scope: Construct, id: string, props: SidecarScopeProps) {
@@ -81,7 +82,7 @@ export class SidecarScope extends Construct {
     this.hosts.push(...props.egressHosts);
     this.register(selector === undefined);
 
-    this.resource = new Sidecar(this, 'Resource', {
+    this.resource = plainApiObject<SidecarProps>(this, 'Resource', Sidecar.GVK, {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
         // Resolved at synth time: dependencies may be added after construction.
