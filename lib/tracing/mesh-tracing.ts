@@ -45,6 +45,8 @@ export interface ZipkinMeshTracingOptions {
   /**
    * Percentage of requests traced when the caller made no sampling decision, from 0 to 100
    * (1 means 1%, the unit of both `randomSamplingPercentage` and the legacy `sampling`).
+   * @minimum 0
+   * @maximum 100
    * @default 1
    */
   readonly samplingPercent?: number;

@@ -1,0 +1,681 @@
+import * as path from 'path';
+import { App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
+import { ExistingGrafana } from '../dashboards/existing-grafana';
+import { IGrafanaBackend } from '../dashboards/grafana-backend';
+import { GrafanaInstance } from '../dashboards/grafana-instance';
+import { IstioDashboard, IstioDashboards } from '../dashboards/istio-dashboards';
+import { PrometheusDatasource } from '../dashboards/prometheus-datasource';
+import { GatewayDisruptionBudget, IngressGateway } from '../gateway/ingress-gateway';
+import { CniPlatform, IstioCniOptions } from '../istio/cni';
+import { IstioControlPlane, IstioControlPlaneProps } from '../istio/control-plane';
+import { GatewayOptions } from '../istio/ingress-gateway-config';
+import { InstallPath } from '../istio/install-path';
+import { IstioOperatorFile } from '../istio/install-paths/istio-operator-file';
+import { IstioVersion } from '../istio/istio-version';
+import { Kiali } from '../kiali/kiali';
+import { EnvoyStatsPodMonitor } from '../metrics/envoy-stats-pod-monitor';
+import { ExistingPrometheus } from '../metrics/existing-prometheus';
+import { IIstioControlPlaneRef } from '../metrics/istio-control-plane-ref';
+import { IstioRecordingRules, PodIdentityLabels } from '../metrics/istio-recording-rules';
+import { IstioScrapeConfig } from '../metrics/istio-scrape-config';
+import { IstiodServiceMonitor } from '../metrics/istiod-service-monitor';
+import { IPrometheusBackend } from '../metrics/prometheus-backend';
+import { PrometheusMerge } from '../metrics/prometheus-merge';
+import { PrometheusServer } from '../metrics/prometheus-server';
+import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
+import { ExternalNamespace, IEgressTarget } from '../scoping/egress-target';
+import { MeshMtls } from '../scoping/mesh-mtls';
+import { MeshService } from '../scoping/mesh-service';
+import { ScopeReport } from '../scoping/scope-report';
+import { SidecarScoping } from '../scoping/sidecar-scoping';
+import { WorkloadNamespace } from '../scoping/workload-namespace';
+import { ExternalTracing } from '../tracing/external-tracing';
+import { Jaeger, JaegerStorage } from '../tracing/jaeger';
+import { JaegerV2, JaegerV2Storage } from '../tracing/jaeger-v2';
+import { MeshTracing } from '../tracing/mesh-tracing';
+import { ITracingBackend } from '../tracing/tracing-backend';
+import { ConfigProblem, MeshConfigError, didYouMean, joinPath } from './config-problem';
+import { parseDurationString } from './duration-string';
+import { toIstioMeshConfig, toIstioValues } from './istio-values';
+import {
+  CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, GatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
+  JaegerV2StorageSpec, MeshSpec, WorkloadsSpec,
+} from './mesh-spec';
+
+/** Options of {@link buildMesh}. */
+export interface BuildMeshOptions {
+  /** How problems name the config file. @default 'mesh.yaml' */
+  readonly file?: string;
+  /**
+   * Key paths that have problems already (those of the schema check): the parts of the mesh at
+   * or under them are not built, so that one mistake is not reported twice.
+   * @default - none
+   */
+  readonly skipPaths?: readonly string[];
+  /**
+   * Output folder of the istioctl input file (a separate app, not for `kubectl apply`).
+   * @default - `istioctl` inside the app's outdir
+   */
+  readonly istioctlOutdir?: string;
+}
+
+/** A mesh built from a spec, ready to synthesize. */
+export interface MeshBuild {
+  /** The charts, in apply order. */
+  readonly charts: readonly Chart[];
+  /** The control plane. */
+  readonly controlPlane: IstioControlPlane;
+  /** The Sidecar scoping of the workloads, when the spec has workloads. */
+  readonly scoping?: SidecarScoping;
+  /** The app holding the istioctl input file, when one is written. */
+  readonly istioctlApp?: App;
+  /** Folders of the output that are not for `kubectl apply` (relative to the app's outdir). */
+  readonly notForApply: readonly string[];
+  /** Reports to write beside the manifests, by path relative to the outdir. */
+  readonly extraFiles: Readonly<Record<string, string>>;
+  /**
+   * Namespaces the output refers to but does not create, sorted: pass them to `assertValid`
+   * as `externalNamespaces`.
+   */
+  readonly externalNamespaces: readonly string[];
+}
+
+/** Charts in the order `kubectl apply -f` and Argo CD's sync waves take them; file names follow. */
+const CHART_IDS = { observability: 'observability', istio: 'istio', monitoring: 'monitoring', dashboards: 'dashboards', kiali: 'kiali', workloads: 'workloads' };
+/** Sub-folder of the istioctl input file: read by `istioctl install -f`, never by `kubectl apply`. */
+const ISTIOCTL_FOLDER = 'istioctl';
+/** Where Jaeger (v1 and v2) and the rendered Prometheus and Grafana live unless told otherwise: their constructs' defaults. */
+const DEFAULT_NAMESPACES = { tracing: 'observability', prometheus: 'monitoring', grafana: 'grafana' };
+
+const CNI_PLATFORMS: Record<CniPlatformSpec, CniPlatform> = {
+  [CniPlatformSpec.DEFAULT]: CniPlatform.DEFAULT,
+  [CniPlatformSpec.GKE]: CniPlatform.GKE,
+  [CniPlatformSpec.K3S]: CniPlatform.K3S,
+  [CniPlatformSpec.OPENSHIFT]: CniPlatform.OPENSHIFT,
+};
+
+const ISTIO_DASHBOARDS: ReadonlyArray<readonly [keyof IstioDashboardsSpec, IstioDashboard]> = [
+  ['mesh', IstioDashboard.MESH],
+  ['performance', IstioDashboard.PERFORMANCE],
+  ['service', IstioDashboard.SERVICE],
+  ['workload', IstioDashboard.WORKLOAD],
+  ['controlPlane', IstioDashboard.CONTROL_PLANE],
+];
+
+/**
+ * Builds the charts of a mesh spec (mesh.yaml) into `app`: tracing backend, control plane with
+ * ingress gateway and mTLS, metrics, dashboards, Kiali and workload scoping, each in its own
+ * chart, wired by reference; and the istioctl input file in an app of its own.
+ *
+ * Every part is built even when another fails, so that all problems are reported at once, each
+ * with the key path it comes from.
+ *
+ * ```ts
+ * const app = new App({ outdir: 'dist' });
+ * const mesh = buildMesh(app, loadMeshConfig('mesh.yaml'));
+ * app.synth();
+ * mesh.istioctlApp?.synth();
+ * ```
+ *
+ * @throws MeshConfigError listing every problem the constructs found
+ */
+export function buildMesh(app: App, spec: MeshSpec, options: BuildMeshOptions = {}): MeshBuild {
+  return new MeshBuilder(app, spec, options).build();
+}
+
+/** What parts that depend on the control plane need of it, also when it could not be built. */
+interface ControlPlaneFacts extends IIstioControlPlaneRef {
+  readonly rootNamespace: string;
+  readonly revision?: string;
+}
+
+class MeshBuilder {
+  private readonly problems: ConfigProblem[] = [];
+  private readonly charts: Chart[] = [];
+  private readonly file: string;
+
+  constructor(private readonly app: App, private readonly spec: MeshSpec, private readonly options: BuildMeshOptions) {
+    this.file = options.file ?? 'mesh.yaml';
+  }
+
+  public build(): MeshBuild {
+    const spec = this.spec;
+    const tracingBackend = spec.tracing && !this.skipped('tracing') ? this.buildTracingBackend() : undefined;
+    const meshTracing = tracingBackend && this.attempt('tracing', spec.tracing, () => MeshTracing.zipkin(tracingBackend, {
+      samplingPercent: spec.tracing!.samplingPercent,
+      mode: spec.tracing!.mode,
+      providerName: spec.tracing!.providerName,
+    }));
+
+    const istio = this.chart(CHART_IDS.istio);
+    const controlPlaneSpec = spec.controlPlane ?? {};
+    const controlPlane = this.skipped('controlPlane')
+      ? undefined
+      : this.attempt('controlPlane', controlPlaneSpec, () => new IstioControlPlane(istio, 'control-plane', this.controlPlaneProps(controlPlaneSpec, meshTracing)));
+    const facts: ControlPlaneFacts = controlPlane ?? fallbackFacts(controlPlaneSpec);
+    if (controlPlane && spec.metrics?.prometheusMerge !== undefined && !this.skipped('metrics')) {
+      const merge = spec.metrics.prometheusMerge ? PrometheusMerge.ENABLED : PrometheusMerge.DISABLED;
+      this.attempt('metrics.prometheusMerge', undefined, () => controlPlane.addMeshConfig(merge.meshConfigFragment, 'prometheus'));
+    }
+    const ingressGateway = spec.ingressGateway;
+    if (ingressGateway && controlPlane && !this.skipped('ingressGateway')) {
+      this.attempt('ingressGateway', ingressGateway, () => new IngressGateway(istio, 'ingress-gateway', defined({
+        namespace: controlPlane.ingressGatewayNamespace,
+        revision: controlPlane.revision,
+        name: ingressGateway.name,
+        serviceType: ingressGateway.serviceType,
+        minReplicas: ingressGateway.minReplicas,
+        maxReplicas: ingressGateway.maxReplicas,
+        targetCpuUtilizationPercent: ingressGateway.targetCpuUtilizationPercent,
+        resources: ingressGateway.resources,
+        disruptionBudget: ingressGateway.disruptionBudget && (ingressGateway.disruptionBudget.minAvailable !== undefined
+          ? GatewayDisruptionBudget.minAvailable(ingressGateway.disruptionBudget.minAvailable)
+          : GatewayDisruptionBudget.maxUnavailable(ingressGateway.disruptionBudget.maxUnavailable!)),
+      })));
+    }
+    if (spec.mtls && !this.skipped('mtls')) {
+      this.attempt('mtls', spec.mtls, () => new MeshMtls(istio, 'mtls', defined({ rootNamespace: facts.rootNamespace, mode: spec.mtls!.mode })));
+    }
+
+    const prometheus = spec.metrics && !this.skipped('metrics') ? this.buildMetrics(facts) : undefined;
+    const grafana = spec.dashboards && !this.skipped('dashboards') ? this.buildDashboards(prometheus) : undefined;
+    if (spec.kiali && !this.skipped('kiali')) {
+      this.buildKiali(facts, prometheus, grafana, tracingBackend);
+    }
+    const scoping = spec.workloads && !this.skipped('workloads') ? this.buildWorkloads(spec.workloads, facts) : undefined;
+    const istioctlApp = controlPlane ? this.buildIstioctlFile(controlPlaneSpec, controlPlane) : undefined;
+
+    if (this.problems.length > 0 || !controlPlane) {
+      throw new MeshConfigError(this.file, this.problems);
+    }
+    if (spec.argoCdSyncWaves !== false) {
+      addArgoCdSyncWaves(this.charts);
+    }
+    return {
+      charts: [...this.charts],
+      controlPlane,
+      scoping,
+      istioctlApp,
+      notForApply: istioctlApp ? [ISTIOCTL_FOLDER] : [],
+      extraFiles: scoping
+        ? Object.fromEntries(Object.entries(ScopeReport.of(scoping).files()).map(([file, content]) => [`reports/${file}`, content]))
+        : {},
+      externalNamespaces: this.externalNamespaces(prometheus, grafana, scoping),
+    };
+  }
+
+  private buildTracingBackend(): ITracingBackend | undefined {
+    const backend = this.spec.tracing!.backend;
+    if (backend.external) {
+      return this.attempt('tracing.backend.external', backend.external, () => new ExternalTracing(backend.external!));
+    }
+    const observability = this.chart(CHART_IDS.observability);
+    if (backend.jaegerV2) {
+      const jaeger = backend.jaegerV2;
+      const at = 'tracing.backend.jaegerV2';
+      const storage = jaeger.storage && this.attempt(`${at}.storage`, jaeger.storage, () => jaegerV2Storage(jaeger.storage!));
+      return this.attempt(at, jaeger, () => {
+        const namespace = new MeshNamespace(observability, 'namespace', { name: jaeger.namespace ?? DEFAULT_NAMESPACES.tracing });
+        return new JaegerV2(observability, 'jaeger', defined({
+          namespace: namespace.name,
+          name: jaeger.name,
+          labels: jaeger.labels,
+          image: jaeger.image,
+          replicas: jaeger.replicas,
+          storage,
+          resources: jaeger.resources && containerResources(jaeger.resources),
+        }));
+      });
+    }
+    const jaeger = backend.jaeger!;
+    const at = 'tracing.backend.jaeger';
+    const storage = jaeger.storage && this.attempt(`${at}.storage`, jaeger.storage, () => jaegerStorage(jaeger.storage!));
+    return this.attempt(at, jaeger, () => {
+      const namespace = new MeshNamespace(observability, 'namespace', { name: jaeger.namespace ?? DEFAULT_NAMESPACES.tracing });
+      return new Jaeger(observability, 'jaeger', defined({
+        namespace: namespace.name,
+        name: jaeger.name,
+        labels: jaeger.labels,
+        strategy: jaeger.strategy,
+        storage,
+        kafka: jaeger.kafka,
+      }));
+    });
+  }
+
+  private controlPlaneProps(spec: ControlPlaneSpec, tracing: MeshTracing | undefined): IstioControlPlaneProps {
+    const at = 'controlPlane';
+    return defined({
+      version: spec.version === undefined ? undefined : IstioVersion.of(spec.version),
+      kubernetesVersion: spec.kubernetesVersion,
+      installPath: spec.installPath,
+      profile: spec.profile,
+      hub: spec.hub,
+      tag: spec.tag,
+      namespace: spec.namespace,
+      revision: spec.revision,
+      meshConfig: spec.meshConfig && this.attempt(`${at}.meshConfig`, undefined, () => toIstioMeshConfig(`${at}.meshConfig`, spec.meshConfig!)),
+      values: spec.values && this.attempt(`${at}.values`, undefined, () => toIstioValues(`${at}.values`, spec.values!)),
+      pilot: spec.pilot,
+      cni: spec.cni && defined<IstioCniOptions>({
+        platform: spec.cni.platform && CNI_PLATFORMS[spec.cni.platform],
+        namespace: spec.cni.namespace,
+        excludeNamespaces: spec.cni.excludeNamespaces,
+        chained: spec.cni.chained,
+        binDir: spec.cni.binDir,
+        confDir: spec.cni.confDir,
+      }),
+      dnsProxy: spec.dnsProxy,
+      ingressGateway: spec.ingressGateway && this.gatewayOptions(`${at}.ingressGateway`, spec.ingressGateway, spec.revision),
+      egressGateway: spec.egressGateway && this.gatewayOptions(`${at}.egressGateway`, spec.egressGateway, spec.revision),
+      tracing,
+      inClusterOperator: spec.inClusterOperator,
+    });
+  }
+
+  private gatewayOptions(at: string, spec: GatewaySpec, revision: string | undefined): GatewayOptions {
+    return defined({
+      enabled: spec.enabled,
+      name: spec.name,
+      namespace: spec.namespace,
+      labels: spec.labels,
+      serviceType: spec.serviceType,
+      k8s: spec.k8s,
+      injection: spec.injection && this.attempt(`${at}.injection`, undefined, () => sidecarInjection(spec.injection!, revision)),
+    });
+  }
+
+  private buildMetrics(controlPlane: ControlPlaneFacts): IPrometheusBackend | undefined {
+    const metrics = this.spec.metrics!;
+    const rendersObjects = metrics.prometheus.server !== undefined || metrics.scrapeConfig !== undefined
+      || metrics.envoyStatsMonitor !== undefined || metrics.istiodMonitor !== undefined || metrics.recordingRules !== undefined;
+    const monitoring = rendersObjects ? this.chart(CHART_IDS.monitoring) : undefined;
+    const source = metrics.prometheus;
+    let prometheus: IPrometheusBackend | undefined;
+    let server: PrometheusServer | undefined;
+    if (source.inCluster) {
+      prometheus = this.attempt('metrics.prometheus.inCluster', source.inCluster, () => ExistingPrometheus.inCluster(source.inCluster));
+    } else if (source.external) {
+      const external = source.external;
+      prometheus = this.attempt('metrics.prometheus.external', external, () => ExistingPrometheus.fromUrl(external.url, defined({ monitorSelectorLabels: external.monitorSelectorLabels })));
+    } else {
+      const props = source.server!;
+      const at = 'metrics.prometheus.server';
+      server = this.attempt(at, props, () => {
+        const namespace = new MeshNamespace(monitoring!, 'namespace', { name: props.namespace ?? DEFAULT_NAMESPACES.prometheus });
+        return new PrometheusServer(monitoring!, 'prometheus', defined({
+          namespace: namespace.name,
+          name: props.name,
+          monitorSelectorLabels: props.monitorSelectorLabels,
+          replicas: props.replicas,
+          version: props.version,
+          scrapeInterval: optionalDuration('scrapeInterval', props.scrapeInterval),
+          evaluationInterval: optionalDuration('evaluationInterval', props.evaluationInterval),
+          retention: optionalDuration('retention', props.retention),
+        }));
+      });
+      prometheus = server;
+    }
+    if (!prometheus) {
+      return undefined;
+    }
+    const backend = prometheus;
+    if (metrics.scrapeConfig) {
+      const spec = metrics.scrapeConfig;
+      this.attempt('metrics.scrapeConfig', spec, () => {
+        const options = defined({
+          controlPlane,
+          namespaces: spec.namespaces,
+          secretName: spec.secretName,
+          scrapeInterval: optionalDuration('scrapeInterval', spec.scrapeInterval),
+        });
+        return server ? server.addIstioScrapeConfig(options) : new IstioScrapeConfig(monitoring!, 'istio-scrape-config', { ...options, prometheus: backend });
+      });
+    }
+    if (metrics.envoyStatsMonitor) {
+      const spec = metrics.envoyStatsMonitor;
+      this.attempt('metrics.envoyStatsMonitor', spec, () => new EnvoyStatsPodMonitor(monitoring!, 'envoy-stats', defined({
+        prometheus: backend,
+        namespaces: spec.namespaces,
+        name: spec.name,
+        namespace: spec.namespace,
+        scrapeInterval: optionalDuration('scrapeInterval', spec.scrapeInterval),
+      })));
+    }
+    if (metrics.istiodMonitor) {
+      const spec = metrics.istiodMonitor;
+      this.attempt('metrics.istiodMonitor', spec, () => new IstiodServiceMonitor(monitoring!, 'istiod', defined({
+        prometheus: backend,
+        controlPlane,
+        name: spec.name,
+        namespace: spec.namespace,
+        scrapeInterval: optionalDuration('scrapeInterval', spec.scrapeInterval),
+      })));
+    }
+    if (metrics.recordingRules) {
+      const spec = metrics.recordingRules;
+      this.attempt('metrics.recordingRules', spec, () => new IstioRecordingRules(monitoring!, 'istio-recording-rules', defined({
+        prometheus: backend,
+        name: spec.name,
+        namespace: spec.namespace,
+        evaluationInterval: optionalDuration('evaluationInterval', spec.evaluationInterval),
+        podIdentityLabels: spec.podIdentityLabels && PodIdentityLabels.custom(...spec.podIdentityLabels),
+      })));
+    }
+    return prometheus;
+  }
+
+  private buildDashboards(prometheus: IPrometheusBackend | undefined): IGrafanaBackend | undefined {
+    const spec = this.spec.dashboards!;
+    if (!prometheus) {
+      if (!this.spec.metrics) {
+        this.problems.push({ path: 'dashboards', message: 'needs metrics.prometheus: the dashboards query the mesh\'s Prometheus; add a metrics part' });
+      }
+      return undefined;
+    }
+    const dashboards = this.chart(CHART_IDS.dashboards);
+    let grafana: IGrafanaBackend | undefined;
+    if (spec.grafana.existing) {
+      grafana = this.attempt('dashboards.grafana.existing', spec.grafana.existing, () => ExistingGrafana.inCluster(spec.grafana.existing));
+    } else {
+      const props = spec.grafana.instance!;
+      grafana = this.attempt('dashboards.grafana.instance', props, () => {
+        const namespace = new MeshNamespace(dashboards, 'namespace', { name: props.namespace ?? DEFAULT_NAMESPACES.grafana });
+        return new GrafanaInstance(dashboards, 'grafana', { ...props, namespace: namespace.name });
+      });
+    }
+    if (!grafana) {
+      return undefined;
+    }
+    const backend = grafana;
+    const datasourceSpec = spec.datasource ?? {};
+    const datasource = this.attempt('dashboards.datasource', datasourceSpec, () => new PrometheusDatasource(dashboards, 'prometheus-datasource', defined({
+      grafana: backend,
+      prometheus,
+      datasourceName: datasourceSpec.datasourceName,
+      name: datasourceSpec.name,
+      isDefault: datasourceSpec.isDefault,
+      scrapeInterval: optionalDuration('scrapeInterval', datasourceSpec.scrapeInterval),
+    })));
+    if (datasource) {
+      const istioDashboards = spec.istioDashboards && this.attempt('dashboards.istioDashboards', spec.istioDashboards, () => ISTIO_DASHBOARDS
+        .filter(([key]) => spec.istioDashboards![key] !== undefined)
+        .map(([key, dashboard]) => {
+          const revision = spec.istioDashboards![key]!.revision;
+          return revision === undefined ? dashboard : dashboard.withRevision(revision);
+        }));
+      const added = this.attempt('dashboards', spec, () => new IstioDashboards(dashboards, 'istio-dashboards', defined({
+        datasource,
+        dashboards: istioDashboards,
+        folder: spec.folder,
+        resyncPeriod: optionalDuration('resyncPeriod', spec.resyncPeriod),
+      })));
+      (spec.extraDashboards ?? []).forEach((extra, index) => {
+        if (added) {
+          this.attempt(`dashboards.extraDashboards[${index}]`, extra, () => added.addDashboard(extra));
+        }
+      });
+    }
+    return grafana;
+  }
+
+  private buildKiali(controlPlane: ControlPlaneFacts, prometheus: IPrometheusBackend | undefined, grafana: IGrafanaBackend | undefined, tracing: ITracingBackend | undefined): void {
+    if (!prometheus) {
+      if (!this.spec.metrics) {
+        this.problems.push({ path: 'kiali', message: 'needs metrics.prometheus: Kiali reads the mesh\'s metrics from it; add a metrics part' });
+      }
+      return;
+    }
+    const spec = this.spec.kiali!;
+    const chart = this.chart(CHART_IDS.kiali);
+    this.attempt('kiali', spec, () => new Kiali(chart, 'kiali', defined({
+      ...spec,
+      prometheus,
+      grafana,
+      tracing,
+      istioNamespace: controlPlane.namespace,
+    })));
+  }
+
+  private buildWorkloads(spec: WorkloadsSpec, controlPlane: ControlPlaneFacts): SidecarScoping | undefined {
+    const chart = this.chart(CHART_IDS.workloads);
+    const scoping = this.attempt('workloads', spec, () => new SidecarScoping(chart, 'scoping', defined({
+      rootNamespace: controlPlane.rootNamespace,
+      revision: controlPlane.revision,
+    })));
+    if (!scoping) {
+      return undefined;
+    }
+    const externals = new Map<string, ExternalNamespace>();
+    (spec.externalNamespaces ?? []).forEach((name, index) => {
+      const external = this.attempt(`workloads.externalNamespaces[${index}]`, undefined, () => ExternalNamespace.named(name));
+      if (external) {
+        externals.set(name, external);
+      }
+    });
+    // Names whose declaration failed: calls to them are not reported again.
+    const failed = new Set<string>();
+    const namespaces = new Map<string, WorkloadNamespace>();
+    const services = new Map<string, MeshService>();
+    for (const [name, serviceSpec] of Object.entries(spec.rootServices ?? {})) {
+      const at = joinPath('workloads.rootServices', name);
+      const service = this.attempt(at, serviceSpec, () => scoping.addRootService(name, { ports: serviceSpec.ports }));
+      if (service) {
+        services.set(`${controlPlane.rootNamespace}/${name}`, service);
+      }
+    }
+    for (const [name, namespaceSpec] of Object.entries(spec.namespaces ?? {})) {
+      const at = joinPath('workloads.namespaces', name);
+      const namespace = this.attempt(at, namespaceSpec, () => scoping.addNamespace(name, defined({
+        name,
+        labels: namespaceSpec.labels,
+        injection: namespaceSpec.injection && sidecarInjection(namespaceSpec.injection, controlPlane.revision),
+      })));
+      if (!namespace) {
+        failed.add(name);
+        continue;
+      }
+      namespaces.set(name, namespace);
+      for (const [serviceName, serviceSpec] of Object.entries(namespaceSpec.services ?? {})) {
+        const service = this.attempt(joinPath(joinPath(at, 'services'), serviceName), serviceSpec, () => namespace.addService(serviceName, { ports: serviceSpec.ports }));
+        if (service) {
+          services.set(`${name}/${serviceName}`, service);
+        } else {
+          failed.add(`${name}/${serviceName}`);
+        }
+      }
+    }
+
+    const resolve = (callerNamespace: string, target: string): IEgressTarget | undefined => {
+      const [first, second] = target.split('/');
+      if (second !== undefined && second !== '*') {
+        const service = services.get(target);
+        if (service || failed.has(target) || failed.has(first)) {
+          return service;
+        }
+        const suggestion = didYouMean(target, [...services.keys()]);
+        throw new Error(`'${target}' is not a service the app declares (namespace/service)${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
+      }
+      if (second === undefined && services.has(`${callerNamespace}/${first}`)) {
+        if (namespaces.has(first) || externals.has(first)) {
+          throw new Error(`'${target}' is both a service of ${callerNamespace} and a namespace: write '${callerNamespace}/${first}' for the service or '${first}/*' for the namespace`);
+        }
+        return services.get(`${callerNamespace}/${first}`);
+      }
+      const found = namespaces.get(first) ?? externals.get(first);
+      if (found || failed.has(first) || failed.has(`${callerNamespace}/${first}`)) {
+        return found;
+      }
+      const candidates = [...namespaces.keys(), ...externals.keys(), ...[...services.keys()].filter((key) => key.startsWith(`${callerNamespace}/`)).map((key) => key.split('/')[1])];
+      const suggestion = didYouMean(first, candidates);
+      throw new Error(`'${target}' is neither a service of ${callerNamespace}, a namespace of the app, nor one of workloads.externalNamespaces${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
+    };
+    const declareCalls = (at: string, caller: WorkloadNamespace | MeshService, callerNamespace: string, calls: readonly string[]) => {
+      calls.forEach((call, index) => {
+        this.attempt(`${at}.calls[${index}]`, undefined, () => {
+          const target = resolve(callerNamespace, call);
+          if (target) {
+            caller.calls(target);
+          }
+        });
+      });
+    };
+    for (const [name, namespaceSpec] of Object.entries(spec.namespaces ?? {})) {
+      const namespace = namespaces.get(name);
+      if (!namespace) {
+        continue;
+      }
+      const at = joinPath('workloads.namespaces', name);
+      for (const [serviceName, serviceSpec] of Object.entries(namespaceSpec.services ?? {})) {
+        const service = services.get(`${name}/${serviceName}`);
+        if (service) {
+          declareCalls(joinPath(joinPath(at, 'services'), serviceName), service, name, serviceSpec.calls ?? []);
+        }
+      }
+      declareCalls(at, namespace, name, namespaceSpec.calls ?? []);
+    }
+    return scoping;
+  }
+
+  private buildIstioctlFile(spec: ControlPlaneSpec, controlPlane: IstioControlPlane): App | undefined {
+    if (spec.istioctlFile === false) {
+      if (controlPlane.installPath === InstallPath.ISTIOCTL) {
+        this.problems.push({ path: 'controlPlane.istioctlFile', message: 'must not be false with installPath istioctl: the istioctl input file is how that path installs the control plane' });
+      }
+      return undefined;
+    }
+    const istioctlApp = new App({
+      outdir: this.options.istioctlOutdir ?? path.join(this.app.outdir, ISTIOCTL_FOLDER),
+      yamlOutputType: YamlOutputType.FILE_PER_CHART,
+      recordConstructMetadata: false,
+    });
+    new IstioOperatorFile(new Chart(istioctlApp, 'istio-operator', { namespace: controlPlane.namespace }), 'install', { controlPlane });
+    return istioctlApp;
+  }
+
+  private externalNamespaces(prometheus: IPrometheusBackend | undefined, grafana: IGrafanaBackend | undefined, scoping: SidecarScoping | undefined): string[] {
+    const names = new Set(this.spec.externalNamespaces ?? []);
+    if (prometheus instanceof ExistingPrometheus && prometheus.namespace !== undefined) {
+      names.add(prometheus.namespace);
+    }
+    if (grafana instanceof ExistingGrafana) {
+      names.add(grafana.namespace);
+    }
+    scoping?.externalNamespaces.forEach((name) => names.add(name));
+    return [...names].sort();
+  }
+
+  /** A new chart, applied after the charts made so far. */
+  private chart(id: string): Chart {
+    const chart = new Chart(this.app, id);
+    const previous = this.charts[this.charts.length - 1];
+    if (previous) {
+      chart.addDependency(previous);
+    }
+    this.charts.push(chart);
+    return chart;
+  }
+
+  /** Whether the schema check found problems at or under `keyPath`. */
+  private skipped(keyPath: string): boolean {
+    return (this.options.skipPaths ?? []).some((problemPath) => problemPath === keyPath
+      || problemPath.startsWith(`${keyPath}.`) || problemPath.startsWith(`${keyPath}[`));
+  }
+
+  /**
+   * Runs one step, turning what a construct throws into a problem at `keyPath`, refined to the
+   * key of `section` the message names first (`samplingPercent must be ...` is a problem of
+   * `tracing.samplingPercent`).
+   */
+  private attempt<T>(keyPath: string, section: object | undefined, step: () => T): T | undefined {
+    try {
+      return step();
+    } catch (error) {
+      if (MeshConfigError.isMeshConfigError(error)) {
+        this.problems.push(...error.problems);
+      } else {
+        this.problems.push(attribute(keyPath, section, error instanceof Error ? error.message : String(error)));
+      }
+      return undefined;
+    }
+  }
+}
+
+function attribute(keyPath: string, section: object | undefined, message: string): ConfigProblem {
+  let best: { key: string; index: number } | undefined;
+  for (const key of Object.keys(section ?? {})) {
+    const match = new RegExp(`(^|[^A-Za-z0-9_])${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`).exec(message);
+    if (match && (best === undefined || match.index < best.index)) {
+      best = { key, index: match.index };
+    }
+  }
+  if (!best) {
+    return { path: keyPath, message };
+  }
+  const refined = joinPath(keyPath, best.key);
+  // `samplingPercent must be ...` reads `tracing.samplingPercent: must be ...`.
+  const rest = message.startsWith(`${best.key} `) && /^(must|is|needs|has) /.test(message.slice(best.key.length + 1))
+    ? message.slice(best.key.length + 1)
+    : message;
+  return { path: refined, message: rest };
+}
+
+function fallbackFacts(spec: ControlPlaneSpec): ControlPlaneFacts {
+  // The control plane's own defaults: its namespace, and a root namespace equal to it.
+  const namespace = spec.namespace ?? 'istio-system';
+  const rootNamespace = (spec.meshConfig?.rootNamespace as string | undefined) ?? namespace;
+  return { namespace, rootNamespace, revision: spec.revision };
+}
+
+function sidecarInjection(injection: InjectionSpec, revision: string | undefined): SidecarInjection {
+  switch (injection) {
+    case InjectionSpec.ENABLED:
+      return SidecarInjection.enabled();
+    case InjectionSpec.DISABLED:
+      return SidecarInjection.disabled();
+    case InjectionSpec.NONE:
+      return SidecarInjection.none();
+    case InjectionSpec.REVISION:
+      if (revision === undefined) {
+        throw new Error('injection revision needs controlPlane.revision: set the revision the namespace is injected by, or use injection enabled');
+      }
+      return SidecarInjection.revision(revision);
+  }
+}
+
+function optionalDuration(field: string, text: string | undefined): Duration | undefined {
+  return text === undefined ? undefined : parseDurationString(field, text);
+}
+
+function jaegerV2Storage(spec: JaegerV2StorageSpec): JaegerV2Storage {
+  return spec.elasticsearch ? JaegerV2Storage.elasticsearch(spec.elasticsearch) : JaegerV2Storage.memory(spec.memory);
+}
+
+function jaegerStorage(spec: JaegerStorageSpec): JaegerStorage {
+  if (spec.elasticsearch) {
+    return JaegerStorage.elasticsearch(spec.elasticsearch);
+  }
+  return spec.cassandra ? JaegerStorage.cassandra(spec.cassandra) : JaegerStorage.memory(spec.memory);
+}
+
+function containerResources(spec: ContainerResourcesSpec) {
+  const cpu = defined({
+    request: spec.cpuRequestMillicores === undefined ? undefined : Cpu.millis(spec.cpuRequestMillicores),
+    limit: spec.cpuLimitMillicores === undefined ? undefined : Cpu.millis(spec.cpuLimitMillicores),
+  });
+  const memory = defined({
+    request: spec.memoryRequestMebibytes === undefined ? undefined : Size.mebibytes(spec.memoryRequestMebibytes),
+    limit: spec.memoryLimitMebibytes === undefined ? undefined : Size.mebibytes(spec.memoryLimitMebibytes),
+  });
+  return defined({ cpu: Object.keys(cpu).length > 0 ? cpu : undefined, memory: Object.keys(memory).length > 0 ? memory : undefined });
+}
+
+/**
+ * Drops keys whose value is undefined: a key spelled out as undefined would override a default
+ * that constructs apply by spreading (`{ platform: OPENSHIFT, ...props.cni }`).
+ */
+function defined<T extends object>(props: T): T {
+  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as T;
+}

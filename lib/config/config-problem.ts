@@ -1,0 +1,107 @@
+/** One problem of a mesh config file. */
+export interface ConfigProblem {
+  /**
+   * Key path of the offending value, e.g. `tracing.samplingPercent` or
+   * `workloads.namespaces.shop.services.cart.ports[0]`; '' for the file as a whole.
+   */
+  readonly path: string;
+  /** What is wrong, with the bad value and what is expected. */
+  readonly message: string;
+  /** 1-based line and column, when known (YAML syntax errors). */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** `<file>:<line>:<column>: <message>` or `<file>: <path>: <message>`: the line a problem takes in reports. */
+export function formatProblem(file: string, problem: ConfigProblem): string {
+  if (problem.line !== undefined) {
+    return `${file}:${problem.line}:${problem.column ?? 1}: ${problem.message}`;
+  }
+  return problem.path === '' ? `${file}: ${problem.message}` : `${file}: ${problem.path}: ${problem.message}`;
+}
+
+/**
+ * A mesh config file with problems: the user's mistake, reported without a stack trace. The
+ * message lists every problem, one a line.
+ */
+export class MeshConfigError extends Error {
+  /** Whether `error` is a MeshConfigError, also across copies of the library. */
+  public static isMeshConfigError(error: unknown): error is MeshConfigError {
+    return error instanceof Error && error.name === 'MeshConfigError' && Array.isArray((error as MeshConfigError).problems);
+  }
+
+  constructor(public readonly file: string, public readonly problems: readonly ConfigProblem[]) {
+    super(problems.length === 1
+      ? formatProblem(file, problems[0])
+      : [`${file} has ${problems.length} problems:`, ...problems.map((problem) => `  ${formatProblem(file, problem)}`)].join('\n'));
+    this.name = 'MeshConfigError';
+  }
+}
+
+/** `a.b`, `a[0]`, or `b` at the root. */
+export function joinPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') {
+    return `${parent}[${key}]`;
+  }
+  return parent === '' ? key : `${parent}.${key}`;
+}
+
+/** How a value is shown in messages: strings quoted, long values cut. */
+export function showValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return `'${value}'`;
+  }
+  const json = JSON.stringify(value);
+  if (json === undefined) {
+    return String(value);
+  }
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+/** `a map`, `a list`, `a string` ...: a value's kind in YAML words. */
+export function describeKind(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'a list';
+  }
+  if (typeof value === 'object') {
+    return 'a map';
+  }
+  if (typeof value === 'number') {
+    return Number.isInteger(value) ? 'an integer' : 'a number';
+  }
+  return `a ${typeof value}`;
+}
+
+/**
+ * The candidate closest to `word` by edit distance, if it is close enough to be a likely typo
+ * (case differences count as half an edit).
+ */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = Math.min(editDistance(word, candidate), editDistance(word.toLowerCase(), candidate.toLowerCase()) + 0.5);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const tolerance = Math.max(1, Math.floor(Math.max(word.length, 4) / 3));
+  return best !== undefined && bestDistance <= tolerance ? best : undefined;
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,417 @@
+import { ExistingGrafanaProps } from '../dashboards/existing-grafana';
+import { GrafanaInstanceProps } from '../dashboards/grafana-instance';
+import { GrafanaComDashboardOptions } from '../dashboards/istio-dashboards';
+import { PrometheusDatasourceProps } from '../dashboards/prometheus-datasource';
+import { IngressGatewayProps } from '../gateway/ingress-gateway';
+import { IstioCniOptions } from '../istio/cni';
+import { IstioControlPlaneProps } from '../istio/control-plane';
+import { GatewayOptions } from '../istio/ingress-gateway-config';
+import { KialiProps } from '../kiali/kiali';
+import { EnvoyStatsPodMonitorProps } from '../metrics/envoy-stats-pod-monitor';
+import { ExistingPrometheusProps, ExternalPrometheusProps } from '../metrics/existing-prometheus';
+import { IstioRecordingRulesProps } from '../metrics/istio-recording-rules';
+import { IstioScrapeConfigOptions } from '../metrics/istio-scrape-config';
+import { IstiodServiceMonitorProps } from '../metrics/istiod-service-monitor';
+import { PrometheusServerProps } from '../metrics/prometheus-server';
+import { MeshMtlsProps } from '../scoping/mesh-mtls';
+import { MeshServiceProps } from '../scoping/mesh-service';
+import { ExternalTracingProps } from '../tracing/external-tracing';
+import {
+  JaegerCassandraStorageProps, JaegerElasticsearchStorageProps, JaegerKafkaProps, JaegerMemoryStorageProps, JaegerProps,
+} from '../tracing/jaeger';
+import { JaegerV2ElasticsearchStorageProps, JaegerV2MemoryStorageProps, JaegerV2Props } from '../tracing/jaeger-v2';
+import { ZipkinMeshTracingOptions } from '../tracing/mesh-tracing';
+
+// The types of mesh.yaml. Wherever a construct's props are plain data they are reused with
+// Pick<>, so their descriptions and defaults are the constructs' own; only what props express
+// as objects (versions, durations, storages, backends, references between parts) is spelled here
+// as data. `npm run config-schema` derives lib/config/mesh-spec.schema.json and
+// docs/mesh-yaml.md from this file.
+
+/**
+ * A duration: a whole number with a unit, repeated, such as `15s`, `1m30s`, `2h` or `15d`
+ * (units `ms`, `s`, `m`, `h`, `d`).
+ * @pattern ^([0-9]+(ms|s|m|h|d))+$
+ */
+export type DurationString = string;
+
+/**
+ * How a namespace's pods get their proxy: `enabled` (`istio-injection=enabled`), `revision`
+ * (`istio.io/rev=<controlPlane.revision>`), `disabled` (`istio-injection=disabled`) or `none`
+ * (no label).
+ */
+export enum InjectionSpec {
+  ENABLED = 'enabled',
+  REVISION = 'revision',
+  DISABLED = 'disabled',
+  NONE = 'none',
+}
+
+/** Where the Kubernetes distribution keeps CNI binaries and configuration (`binDir`/`confDir` override it). */
+export enum CniPlatformSpec {
+  DEFAULT = 'default',
+  GKE = 'gke',
+  K3S = 'k3s',
+  OPENSHIFT = 'openshift',
+}
+
+/** Istio CNI node agent. */
+export interface CniSpec extends Pick<IstioCniOptions, 'namespace' | 'excludeNamespaces' | 'chained' | 'binDir' | 'confDir'> {
+  /** The distribution, which decides where CNI binaries and configuration live. @default 'default' */
+  readonly platform?: CniPlatformSpec;
+}
+
+/** A gateway as install configuration (an IstioOperator gateway component). */
+export interface GatewaySpec extends Pick<GatewayOptions, 'enabled' | 'name' | 'namespace' | 'labels' | 'serviceType' | 'k8s'> {
+  /**
+   * Injection label of the gateway's namespace; the gateway's proxy is injected, so not `disabled`.
+   * @default - enabled, or revision when the control plane has a revision
+   */
+  readonly injection?: InjectionSpec;
+}
+
+/** The Istio control plane. */
+export interface ControlPlaneSpec extends Pick<IstioControlPlaneProps,
+'kubernetesVersion' | 'installPath' | 'profile' | 'hub' | 'tag' | 'namespace' | 'revision' | 'pilot' | 'dnsProxy' | 'inClusterOperator'> {
+  /**
+   * Istio release to install, a patch release such as `1.30.3`.
+   * @pattern ^[0-9]+\.[0-9]+\.[0-9]+$
+   * @default - the newest release the library is tested with (IstioVersion.LATEST)
+   */
+  readonly version?: string;
+  /**
+   * Mesh-wide configuration (Istio's MeshConfig) in Istio's own spelling, e.g.
+   * `{ accessLogFile: /dev/stdout, outboundTrafficPolicy: { mode: REGISTRY_ONLY } }`. Checked
+   * against the Sail operator's `Istio` CRD schema (`spec.values.meshConfig`).
+   * @default - Istio's defaults
+   */
+  readonly meshConfig?: Record<string, unknown>;
+  /**
+   * Further Helm chart values of istiod, in Istio's own spelling. Checked against the Sail
+   * operator's `Istio` CRD schema (`spec.values`). Hub, tag, revision and profile have their own
+   * keys, CNI has `cni`.
+   * @default - none
+   */
+  readonly values?: Record<string, unknown>;
+  /**
+   * Istio CNI node agent, chained after the cluster's CNI. The ambient and OpenShift profiles turn
+   * it on by themselves.
+   * @default - off (on for the ambient and OpenShift profiles)
+   */
+  readonly cni?: CniSpec;
+  /** The ingress gateway's install configuration and namespace. @default - enabled in 'istio-ingress' */
+  readonly ingressGateway?: GatewaySpec;
+  /** An egress gateway. @default - none */
+  readonly egressGateway?: GatewaySpec;
+  /**
+   * Also write the control plane as the input of `istioctl install -f` into `istioctl/` of the
+   * output (outside the Kustomization). Needed for installPath `istioctl`.
+   * @default true
+   */
+  readonly istioctlFile?: boolean;
+}
+
+/**
+ * Disruption budget of the ingress gateway: exactly one of the two.
+ * @minProperties 1
+ * @maxProperties 1
+ */
+export interface DisruptionBudgetSpec {
+  /** At least this many gateway pods stay up during a drain; below minReplicas. */
+  readonly minAvailable?: number;
+  /** At most this many gateway pods are down at once during a drain. */
+  readonly maxUnavailable?: number;
+}
+
+/** The ingress gateway Deployment, in the control plane's ingress gateway namespace and revision. */
+export interface IngressGatewaySpec extends Pick<IngressGatewayProps,
+'name' | 'serviceType' | 'minReplicas' | 'maxReplicas' | 'targetCpuUtilizationPercent' | 'resources'> {
+  /** Pods a voluntary disruption may take down. @default { minAvailable: 1 } */
+  readonly disruptionBudget?: DisruptionBudgetSpec;
+}
+
+/** The mesh-wide PeerAuthentication, in the control plane's root namespace. */
+export interface MtlsSpec extends Pick<MeshMtlsProps, 'mode'> {}
+
+/**
+ * Span storage of a Jaeger v2: exactly one of the keys.
+ * @minProperties 1
+ * @maxProperties 1
+ */
+export interface JaegerV2StorageSpec {
+  /** In the pod's memory: lost on restart, one replica only. */
+  readonly memory?: JaegerV2MemoryStorageProps;
+  /** An Elasticsearch cluster run elsewhere. */
+  readonly elasticsearch?: JaegerV2ElasticsearchStorageProps;
+}
+
+/** CPU and memory of a container. */
+export interface ContainerResourcesSpec {
+  /** CPU request in millicores. @default - the construct's */
+  readonly cpuRequestMillicores?: number;
+  /** CPU limit in millicores. @default - the construct's */
+  readonly cpuLimitMillicores?: number;
+  /** Memory request in mebibytes. @default - the construct's */
+  readonly memoryRequestMebibytes?: number;
+  /** Memory limit in mebibytes. @default - the construct's */
+  readonly memoryLimitMebibytes?: number;
+}
+
+/** Jaeger v2 rendered as a Deployment (what Istio's addon runs). */
+export interface JaegerV2Spec extends Pick<JaegerV2Props, 'name' | 'namespace' | 'labels' | 'image' | 'replicas'> {
+  /** Span storage. @default { memory: {} } */
+  readonly storage?: JaegerV2StorageSpec;
+  /** Container requests and limits. @default - requests 100m CPU and 256 MiB, limits 1 CPU and 1 GiB */
+  readonly resources?: ContainerResourcesSpec;
+}
+
+/**
+ * Span storage of a Jaeger operator instance: exactly one of the keys.
+ * @minProperties 1
+ * @maxProperties 1
+ */
+export interface JaegerStorageSpec {
+  /** In memory of the all-in-one pod (allinone strategy only). */
+  readonly memory?: JaegerMemoryStorageProps;
+  /** An Elasticsearch cluster run elsewhere. */
+  readonly elasticsearch?: JaegerElasticsearchStorageProps;
+  /** A Cassandra cluster run elsewhere. */
+  readonly cassandra?: JaegerCassandraStorageProps;
+}
+
+/** Jaeger v1 as a `jaegertracing.io/v1` Jaeger for the Jaeger operator (end of life 2025-12-31). */
+export interface JaegerSpec extends Pick<JaegerProps, 'name' | 'namespace' | 'labels' | 'strategy'> {
+  /** Span storage; production and streaming need a persistent one. @default { memory: {} } */
+  readonly storage?: JaegerStorageSpec;
+  /** Kafka, required by the streaming strategy and only allowed there. @default - none */
+  readonly kafka?: JaegerKafkaProps;
+}
+
+/**
+ * Where spans go: exactly one of the keys.
+ * @minProperties 1
+ * @maxProperties 1
+ */
+export interface TracingBackendSpec {
+  /** Jaeger v2, rendered in its own namespace. */
+  readonly jaegerV2?: JaegerV2Spec;
+  /** Jaeger v1 through the Jaeger operator. */
+  readonly jaeger?: JaegerSpec;
+  /** A backend outside the app, by URLs. */
+  readonly external?: ExternalTracingProps;
+}
+
+/** Mesh tracing: the backend and how proxies report to it (Zipkin format). */
+export interface TracingSpec extends Pick<ZipkinMeshTracingOptions, 'samplingPercent' | 'mode' | 'providerName'> {
+  /** The tracing backend. */
+  readonly backend: TracingBackendSpec;
+}
+
+/** A Prometheus outside the cluster. */
+export interface ExternalPrometheusSpec extends ExternalPrometheusProps {
+  /** URL of its HTTP API, e.g. `https://prometheus.example.com`. */
+  readonly url: string;
+}
+
+/** A Prometheus run by prometheus-operator and rendered by the app. */
+export interface PrometheusServerSpec extends Pick<PrometheusServerProps, 'name' | 'namespace' | 'monitorSelectorLabels' | 'replicas' | 'version'> {
+  /** Default interval between scrapes. @default '15s' */
+  readonly scrapeInterval?: DurationString;
+  /** Default interval between rule evaluations. @default '30s' */
+  readonly evaluationInterval?: DurationString;
+  /** How long samples are kept. @default '15d' */
+  readonly retention?: DurationString;
+}
+
+/**
+ * The Prometheus of the mesh: exactly one of the keys.
+ * @minProperties 1
+ * @maxProperties 1
+ */
+export interface PrometheusSpec {
+  /** A Prometheus already running in the cluster, by its Service. */
+  readonly inCluster?: ExistingPrometheusProps;
+  /** A Prometheus outside the cluster, by URL. */
+  readonly external?: ExternalPrometheusSpec;
+  /** A Prometheus rendered by the app, in a namespace of its own. */
+  readonly server?: PrometheusServerSpec;
+}
+
+/** Istio's scrape jobs as an additional-scrape-configs Secret. */
+export interface ScrapeConfigSpec extends Pick<IstioScrapeConfigOptions, 'namespaces' | 'secretName'> {
+  /** How often each target is scraped. @default '15s' */
+  readonly scrapeInterval?: DurationString;
+}
+
+/** The PodMonitor for the Envoy proxies. */
+export interface EnvoyStatsMonitorSpec extends Pick<EnvoyStatsPodMonitorProps, 'namespaces' | 'name' | 'namespace'> {
+  /** How often each proxy is scraped. @default '15s' */
+  readonly scrapeInterval?: DurationString;
+}
+
+/** The ServiceMonitor for istiod. */
+export interface IstiodMonitorSpec extends Pick<IstiodServiceMonitorProps, 'name' | 'namespace'> {
+  /** How often istiod is scraped. @default '15s' */
+  readonly scrapeInterval?: DurationString;
+}
+
+/** Istio's workload-level recording rules. */
+export interface RecordingRulesSpec extends Pick<IstioRecordingRulesProps, 'name' | 'namespace'> {
+  /** How often the rules are evaluated. @default '5s' */
+  readonly evaluationInterval?: DurationString;
+  /**
+   * Per-pod labels the rules sum away, as the scrape jobs name them: `[namespace, pod]`
+   * (prometheus-operator's), or `[kubernetes_namespace, kubernetes_pod_name]` (the guide's).
+   * @default ["namespace", "pod"]
+   */
+  readonly podIdentityLabels?: string[];
+}
+
+/** Metrics: the Prometheus, and what the mesh adds to it. A part that is left out is not rendered. */
+export interface MetricsSpec {
+  /** The Prometheus that scrapes the mesh. */
+  readonly prometheus: PrometheusSpec;
+  /**
+   * Istio's metrics merging (`meshConfig.enablePrometheusMerge`).
+   * @default - Istio's default (on), not written
+   */
+  readonly prometheusMerge?: boolean;
+  /** Istio's scrape jobs as a Secret (wired into a rendered server's additionalScrapeConfigs). @default - none */
+  readonly scrapeConfig?: ScrapeConfigSpec;
+  /** A PodMonitor for the Envoy proxies. @default - none */
+  readonly envoyStatsMonitor?: EnvoyStatsMonitorSpec;
+  /** A ServiceMonitor for istiod. @default - none */
+  readonly istiodMonitor?: IstiodMonitorSpec;
+  /** Istio's workload-level recording rules. @default - none */
+  readonly recordingRules?: RecordingRulesSpec;
+}
+
+/**
+ * The Grafana of the mesh: exactly one of the keys.
+ * @minProperties 1
+ * @maxProperties 1
+ */
+export interface GrafanaSpec {
+  /** A grafana-operator Grafana already running in the cluster. */
+  readonly existing?: ExistingGrafanaProps;
+  /** A grafana-operator Grafana rendered by the app, in a namespace of its own. */
+  readonly instance?: GrafanaInstanceProps;
+}
+
+/** The Prometheus data source in Grafana. */
+export interface DatasourceSpec extends Pick<PrometheusDatasourceProps, 'datasourceName' | 'name' | 'isDefault'> {
+  /** The Prometheus scrape interval, Grafana's smallest query step. @default '15s' */
+  readonly scrapeInterval?: DurationString;
+}
+
+/** One of Istio's dashboards. */
+export interface IstioDashboardSpec {
+  /** grafana.com revision to pin. @default - the newest revision when the operator fetches it */
+  readonly revision?: number;
+}
+
+/** Istio's five grafana.com dashboards; list the ones to import. */
+export interface IstioDashboardsSpec {
+  /** Istio Mesh Dashboard (7639). */
+  readonly mesh?: IstioDashboardSpec;
+  /** Istio Performance Dashboard (11829). */
+  readonly performance?: IstioDashboardSpec;
+  /** Istio Service Dashboard (7636). */
+  readonly service?: IstioDashboardSpec;
+  /** Istio Workload Dashboard (7630). */
+  readonly workload?: IstioDashboardSpec;
+  /** Istio Control Plane Dashboard (7645). */
+  readonly controlPlane?: IstioDashboardSpec;
+}
+
+/** Dashboards: Grafana, its Prometheus data source and Istio's dashboards. Needs `metrics`. */
+export interface DashboardsSpec {
+  /** The Grafana that gets the data source and dashboards. */
+  readonly grafana: GrafanaSpec;
+  /** The Prometheus data source. @default {} */
+  readonly datasource?: DatasourceSpec;
+  /** Istio's dashboards to import. @default - all five */
+  readonly istioDashboards?: IstioDashboardsSpec;
+  /** More grafana.com dashboards whose Prometheus input is `DS_PROMETHEUS`. @default - none */
+  readonly extraDashboards?: GrafanaComDashboardOptions[];
+  /** Grafana folder of the dashboards. @default 'Istio' */
+  readonly folder?: string;
+  /** How often the operator re-applies the dashboards (no days: grafana-operator takes Go durations). @default - the operator's (10m) */
+  readonly resyncPeriod?: DurationString;
+}
+
+/** Kiali, wired to the mesh's Prometheus, Grafana and tracing backend. Needs `metrics`. */
+export interface KialiSpec extends Pick<KialiProps,
+'namespace' | 'name' | 'deployment' | 'authStrategy' | 'openId' | 'signingKeySecretName' | 'viewOnlyMode' | 'image' | 'replicas'
+| 'resources' | 'webRoot' | 'grafanaExternalUrl' | 'tracingExternalUrl' | 'labels'> {}
+
+/** A Service the app runs in the mesh (its manifests come with the workload). */
+export interface ServiceSpec extends Pick<MeshServiceProps, 'ports'> {
+  /**
+   * What the service calls, which widens its namespace's Sidecar: `<service>` of its own
+   * namespace, `<namespace>/<service>`, or `<namespace>` (all of it, a namespace of the app or
+   * one of `externalNamespaces`).
+   * @default - nothing outside its namespace
+   */
+  readonly calls?: string[];
+}
+
+/** A service in the root namespace, which every namespace sees. */
+export interface RootServiceSpec extends Pick<MeshServiceProps, 'ports'> {}
+
+/** A namespace of the app's workloads, with its own Sidecar derived from its calls. */
+export interface WorkloadNamespaceSpec {
+  /** Sidecar injection of the namespace. @default - enabled, or revision when the control plane has a revision */
+  readonly injection?: InjectionSpec;
+  /** Extra labels of the Namespace. @default - none */
+  readonly labels?: Record<string, string>;
+  /** The Services it runs, by name. @default - none */
+  readonly services?: Record<string, ServiceSpec>;
+  /** What the namespace's workloads call, as for a service's `calls`. @default - nothing outside it */
+  readonly calls?: string[];
+}
+
+/** Workloads: Sidecar scoping of the app's namespaces. */
+export interface WorkloadsSpec {
+  /** The app's namespaces, by name. @default - none */
+  readonly namespaces?: Record<string, WorkloadNamespaceSpec>;
+  /** Services in the root namespace, by name. @default - none */
+  readonly rootServices?: Record<string, RootServiceSpec>;
+  /** Namespaces outside the app that `calls` may name. @default - none */
+  readonly externalNamespaces?: string[];
+}
+
+/**
+ * mesh.yaml: a whole Istio mesh and its observability stack. Each top-level part is rendered only
+ * when present, except the control plane.
+ */
+export interface MeshSpec {
+  /** The Istio control plane. @default {} */
+  readonly controlPlane?: ControlPlaneSpec;
+  /** The ingress gateway Deployment. @default - none */
+  readonly ingressGateway?: IngressGatewaySpec;
+  /** Mesh-wide mutual TLS. @default - none */
+  readonly mtls?: MtlsSpec;
+  /** Tracing. @default - none */
+  readonly tracing?: TracingSpec;
+  /** Metrics. @default - none */
+  readonly metrics?: MetricsSpec;
+  /** Grafana dashboards. @default - none */
+  readonly dashboards?: DashboardsSpec;
+  /** Kiali. @default - none */
+  readonly kiali?: KialiSpec;
+  /** Workloads and their Sidecar scoping. @default - none */
+  readonly workloads?: WorkloadsSpec;
+  /**
+   * Annotate every object with an Argo CD sync wave in apply order (one wave per chart).
+   * @default true
+   */
+  readonly argoCdSyncWaves?: boolean;
+  /**
+   * Namespaces that objects of the output refer to but that exist already, for the output checks.
+   * The namespaces of an in-cluster Prometheus or an existing Grafana and `workloads.externalNamespaces`
+   * are added by themselves.
+   * @default - none
+   */
+  readonly externalNamespaces?: string[];
+}
