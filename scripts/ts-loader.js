@@ -13,7 +13,6 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const Module = require('module');
-const { transform } = require('sucrase');
 const SUCRASE_VERSION = require('sucrase/package.json').version;
 
 // Sucrase keeps every statement on its source line, so stack traces point at the right line of
@@ -27,9 +26,14 @@ const cacheDir = setting === 'off'
   : path.resolve(setting || path.join(__dirname, '..', 'node_modules', '.cache', 'cdk8s-istio-mesh'));
 let cacheWritable = cacheDir !== undefined;
 
+// Loaded on the first cache miss only: a synth whose files are all cached never needs it.
+function transform(source, filename) {
+  return require('sucrase').transform(source, { ...OPTIONS, filePath: filename }).code;
+}
+
 function transpile(source, filename) {
   if (cacheDir === undefined) {
-    return transform(source, { ...OPTIONS, filePath: filename }).code;
+    return transform(source, filename);
   }
   const key = crypto.createHash('sha256').update(KEY_PREFIX).update(filename).update('\0').update(source).digest('hex');
   const entry = path.join(cacheDir, `${key}.js`);
@@ -38,7 +42,7 @@ function transpile(source, filename) {
   } catch {
     // Not cached yet.
   }
-  const code = transform(source, { ...OPTIONS, filePath: filename }).code;
+  const code = transform(source, filename);
   if (cacheWritable) {
     const partial = `${entry}.${process.pid}.tmp`;
     try {
