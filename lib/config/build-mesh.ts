@@ -2,6 +2,7 @@ import * as path from 'path';
 import { App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
+import { isDnsLabel } from '../core/names';
 import { ExistingGrafana } from '../dashboards/existing-grafana';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
 import { GrafanaInstance } from '../dashboards/grafana-instance';
@@ -14,6 +15,7 @@ import { GatewayOptions } from '../istio/ingress-gateway-config';
 import { InstallPath } from '../istio/install-path';
 import { IstioOperatorFile } from '../istio/install-paths/istio-operator-file';
 import { IstioVersion } from '../istio/istio-version';
+import { IstioVersionSupport } from '../istio/version-support';
 import { Kiali } from '../kiali/kiali';
 import { EnvoyStatsPodMonitor } from '../metrics/envoy-stats-pod-monitor';
 import { ExistingPrometheus } from '../metrics/existing-prometheus';
@@ -23,11 +25,13 @@ import { IstioScrapeConfig } from '../metrics/istio-scrape-config';
 import { IstiodServiceMonitor } from '../metrics/istiod-service-monitor';
 import { IPrometheusBackend } from '../metrics/prometheus-backend';
 import { PrometheusMerge } from '../metrics/prometheus-merge';
+import { assertPrometheusLabelName } from '../metrics/prometheus-duration';
 import { PrometheusServer } from '../metrics/prometheus-server';
 import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
 import { ExternalNamespace, IEgressTarget } from '../scoping/egress-target';
 import { MeshMtls } from '../scoping/mesh-mtls';
 import { MeshService } from '../scoping/mesh-service';
+import { NamespaceMtls } from '../scoping/namespace-mtls';
 import { ScopeReport } from '../scoping/scope-report';
 import { SidecarScoping } from '../scoping/sidecar-scoping';
 import { WorkloadNamespace } from '../scoping/workload-namespace';
@@ -151,9 +155,7 @@ class MeshBuilder {
 
     const istio = this.chart(CHART_IDS.istio);
     const controlPlaneSpec = spec.controlPlane ?? {};
-    const controlPlane = this.skipped('controlPlane')
-      ? undefined
-      : this.attempt('controlPlane', controlPlaneSpec, () => new IstioControlPlane(istio, 'control-plane', this.controlPlaneProps(controlPlaneSpec, meshTracing)));
+    const controlPlane = this.skipped('controlPlane') ? undefined : this.buildControlPlane(istio, controlPlaneSpec, meshTracing);
     const facts: ControlPlaneFacts = controlPlane ?? fallbackFacts(controlPlaneSpec);
     if (controlPlane && spec.metrics?.prometheusMerge !== undefined && !this.skipped('metrics')) {
       const merge = spec.metrics.prometheusMerge ? PrometheusMerge.ENABLED : PrometheusMerge.DISABLED;
@@ -245,11 +247,34 @@ class MeshBuilder {
     });
   }
 
-  private controlPlaneProps(spec: ControlPlaneSpec, tracing: MeshTracing | undefined): IstioControlPlaneProps {
+  private buildControlPlane(istio: Chart, spec: ControlPlaneSpec, tracing: MeshTracing | undefined): IstioControlPlane | undefined {
+    // The release and the cluster's Kubernetes are checked first, with their own key paths;
+    // a release the library does not know cannot be built at all.
+    const version = this.attempt('controlPlane.version', undefined, () => {
+      const parsed = spec.version === undefined ? IstioVersion.LATEST : IstioVersion.of(spec.version);
+      IstioVersionSupport.assertKnown(parsed);
+      return parsed;
+    });
+    if (!version) {
+      return undefined;
+    }
+    const kubernetesSupported = spec.kubernetesVersion !== undefined
+      && this.attempt('controlPlane.kubernetesVersion', undefined, () => {
+        IstioVersionSupport.assertSupports(version, spec.kubernetesVersion!);
+        return true;
+      }) === true;
+    return this.attempt('controlPlane', spec, () => new IstioControlPlane(istio, 'control-plane', this.controlPlaneProps(spec, {
+      version: spec.version === undefined ? undefined : version,
+      kubernetesVersion: kubernetesSupported ? spec.kubernetesVersion : undefined,
+      tracing,
+    })));
+  }
+
+  private controlPlaneProps(spec: ControlPlaneSpec, checked: Pick<IstioControlPlaneProps, 'version' | 'kubernetesVersion' | 'tracing'>): IstioControlPlaneProps {
     const at = 'controlPlane';
     return defined({
-      version: spec.version === undefined ? undefined : IstioVersion.of(spec.version),
-      kubernetesVersion: spec.kubernetesVersion,
+      version: checked.version,
+      kubernetesVersion: checked.kubernetesVersion,
       installPath: spec.installPath,
       profile: spec.profile,
       hub: spec.hub,
@@ -270,7 +295,7 @@ class MeshBuilder {
       dnsProxy: spec.dnsProxy,
       ingressGateway: spec.ingressGateway && this.gatewayOptions(`${at}.ingressGateway`, spec.ingressGateway, spec.revision),
       egressGateway: spec.egressGateway && this.gatewayOptions(`${at}.egressGateway`, spec.egressGateway, spec.revision),
-      tracing,
+      tracing: checked.tracing,
       inClusterOperator: spec.inClusterOperator,
     });
   }
@@ -361,10 +386,21 @@ class MeshBuilder {
         name: spec.name,
         namespace: spec.namespace,
         evaluationInterval: optionalDuration('evaluationInterval', spec.evaluationInterval),
-        podIdentityLabels: spec.podIdentityLabels && PodIdentityLabels.custom(...spec.podIdentityLabels),
+        podIdentityLabels: spec.podIdentityLabels && this.podIdentityLabels(spec.podIdentityLabels),
       })));
     }
     return prometheus;
+  }
+
+  private podIdentityLabels(labels: readonly string[]): PodIdentityLabels {
+    const checked = labels.map((label, index) => this.attempt(`metrics.recordingRules.podIdentityLabels[${index}]`, undefined, () => {
+      assertPrometheusLabelName('label', label);
+      return true;
+    }));
+    if (checked.includes(undefined)) {
+      throw new AlreadyReported();
+    }
+    return PodIdentityLabels.custom(...labels);
   }
 
   private buildDashboards(prometheus: IPrometheusBackend | undefined): IGrafanaBackend | undefined {
@@ -478,6 +514,10 @@ class MeshBuilder {
         continue;
       }
       namespaces.set(name, namespace);
+      if (namespaceSpec.mtls) {
+        const mtls = namespaceSpec.mtls;
+        this.attempt(joinPath(at, 'mtls'), mtls, () => new NamespaceMtls(namespace, 'Mtls', defined({ namespace, mode: mtls.mode })));
+      }
       for (const [serviceName, serviceSpec] of Object.entries(namespaceSpec.services ?? {})) {
         const service = this.attempt(joinPath(joinPath(at, 'services'), serviceName), serviceSpec, () => namespace.addService(serviceName, { ports: serviceSpec.ports }));
         if (service) {
@@ -595,7 +635,7 @@ class MeshBuilder {
     } catch (error) {
       if (MeshConfigError.isMeshConfigError(error)) {
         this.problems.push(...error.problems);
-      } else {
+      } else if (!(error instanceof AlreadyReported)) {
         this.problems.push(attribute(keyPath, section, error instanceof Error ? error.message : String(error)));
       }
       return undefined;
@@ -603,10 +643,13 @@ class MeshBuilder {
   }
 }
 
+/** Stops a step whose problems were reported already, one by one. */
+class AlreadyReported extends Error {}
+
 function attribute(keyPath: string, section: object | undefined, message: string): ConfigProblem {
   let best: { key: string; index: number } | undefined;
   for (const key of Object.keys(section ?? {})) {
-    const match = new RegExp(`(^|[^A-Za-z0-9_])${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`).exec(message);
+    const match = new RegExp(`(^|[^A-Za-z0-9_])${escapeRegExp(key)}($|[^A-Za-z0-9_])`).exec(message);
     if (match && (best === undefined || match.index < best.index)) {
       best = { key, index: match.index };
     }
@@ -614,19 +657,33 @@ function attribute(keyPath: string, section: object | undefined, message: string
   if (!best) {
     return { path: keyPath, message };
   }
-  const refined = joinPath(keyPath, best.key);
-  // `samplingPercent must be ...` reads `tracing.samplingPercent: must be ...`.
-  const rest = message.startsWith(`${best.key} `) && /^(must|is|needs|has) /.test(message.slice(best.key.length + 1))
-    ? message.slice(best.key.length + 1)
-    : message;
-  return { path: refined, message: rest };
+  // A message that starts with the field (`samplingPercent must be ...`, `ingressGateway.injection:
+  // the gateway ...`) reads `tracing.samplingPercent: must be ...`.
+  const leading = new RegExp(`^${escapeRegExp(best.key)}((?:\\.[A-Za-z0-9_]+|\\[\\d+\\])*)(:?) `).exec(message);
+  if (leading) {
+    const rest = message.slice(leading[0].length);
+    if (leading[2] === ':' || /^(must|is|needs|has) /.test(rest)) {
+      return { path: `${joinPath(keyPath, best.key)}${leading[1]}`, message: rest };
+    }
+    return { path: `${joinPath(keyPath, best.key)}${leading[1]}`, message };
+  }
+  return { path: joinPath(keyPath, best.key), message };
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The control plane's namespaces as its spec gives them, for the parts that depend on a control
+ * plane that could not be built; a name that is itself the problem is replaced by the default, so
+ * that it is reported once, at its own key.
+ */
 function fallbackFacts(spec: ControlPlaneSpec): ControlPlaneFacts {
-  // The control plane's own defaults: its namespace, and a root namespace equal to it.
-  const namespace = spec.namespace ?? 'istio-system';
-  const rootNamespace = (spec.meshConfig?.rootNamespace as string | undefined) ?? namespace;
-  return { namespace, rootNamespace, revision: spec.revision };
+  const valid = (name: unknown): name is string => typeof name === 'string' && isDnsLabel(name);
+  const namespace = valid(spec.namespace) ? spec.namespace : 'istio-system';
+  const rootNamespace = spec.meshConfig?.rootNamespace;
+  return { namespace, rootNamespace: valid(rootNamespace) ? rootNamespace : namespace, revision: valid(spec.revision) ? spec.revision : undefined };
 }
 
 function sidecarInjection(injection: InjectionSpec, revision: string | undefined): SidecarInjection {

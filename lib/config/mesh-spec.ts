@@ -15,6 +15,7 @@ import { IstiodServiceMonitorProps } from '../metrics/istiod-service-monitor';
 import { PrometheusServerProps } from '../metrics/prometheus-server';
 import { MeshMtlsProps } from '../scoping/mesh-mtls';
 import { MeshServiceProps } from '../scoping/mesh-service';
+import { NamespaceMtlsProps } from '../scoping/namespace-mtls';
 import { ExternalTracingProps } from '../tracing/external-tracing';
 import {
   JaegerCassandraStorageProps, JaegerElasticsearchStorageProps, JaegerKafkaProps, JaegerMemoryStorageProps, JaegerProps,
@@ -369,7 +370,12 @@ export interface WorkloadNamespaceSpec {
   readonly services?: Record<string, ServiceSpec>;
   /** What the namespace's workloads call, as for a service's `calls`. @default - nothing outside it */
   readonly calls?: string[];
+  /** A namespace-wide PeerAuthentication that overrides the mesh-wide mTLS mode here. @default - the mesh-wide mode */
+  readonly mtls?: NamespaceMtlsSpec;
 }
+
+/** The mutual TLS mode of one namespace. */
+export interface NamespaceMtlsSpec extends Pick<NamespaceMtlsProps, 'mode'> {}
 
 /** Workloads: Sidecar scoping of the app's namespaces. */
 export interface WorkloadsSpec {

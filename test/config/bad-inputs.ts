@@ -1,0 +1,67 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+
+/** The guide's mesh.yaml as data: the base that bad inputs are mutations of. */
+export function guideMesh(): any {
+  return yaml.load(fs.readFileSync(path.join(__dirname, '..', '..', 'mesh.yaml'), 'utf8'));
+}
+
+/** A mesh config: raw text, or data written as YAML. */
+export type BadInput = string | ((mesh: any) => any);
+
+/** The file text of a bad input. */
+export function badInputText(input: BadInput): string {
+  return typeof input === 'string' ? input : yaml.dump(input(guideMesh()), { lineWidth: -1 });
+}
+
+const edit = (change: (mesh: any) => void) => (mesh: any) => {
+  change(mesh);
+  return mesh;
+};
+
+/**
+ * Bad mesh configs: name, the file content, and what the one-line report must say (after the
+ * file name `bad.yaml`). Each is a different mistake a user makes.
+ */
+export const BAD_INPUTS: ReadonlyArray<readonly [string, BadInput, RegExp]> = [
+  ['YAML syntax: an unclosed flow list', 'controlPlane:\n  cni: { platform: [default\n', /bad\.yaml:3:1: invalid YAML: .+/],
+  ['YAML syntax: a key indented less than its siblings', 'tracing:\n    samplingPercent: 1\n  backend: {}\n', /bad\.yaml:3:\d+: invalid YAML: .+/],
+  ['YAML syntax: a duplicated key', 'controlPlane: {}\nmtls: {}\ncontrolPlane: {}\n', /bad\.yaml:3:\d+: invalid YAML: duplicated mapping key/],
+  ['an empty file', '', /bad\.yaml: is empty/],
+  ['a file with comments only', '# nothing yet\n', /bad\.yaml: is empty/],
+  ['a list instead of a map', '- controlPlane\n- tracing\n', /bad\.yaml: must be a map of keys such as controlPlane and tracing, got a list \["controlPlane","tracing"\]/],
+  ['a scalar instead of a map', 'istio\n', /bad\.yaml: must be a map .*got a string 'istio'/],
+  ['two YAML documents', 'controlPlane: {}\n---\ncontrolPlane: {}\n', /bad\.yaml: holds 2 YAML documents/],
+  ['an unknown top-level key, with a suggestion', edit((m) => { m.tracng = m.tracing; delete m.tracing; }), /bad\.yaml: tracng: unknown key; did you mean 'tracing'\?/],
+  ['an unknown nested key, with a suggestion', edit((m) => { m.tracing.samplingPercnt = 5; }), /bad\.yaml: tracing\.samplingPercnt: unknown key; did you mean 'samplingPercent'\?/],
+  ['an unknown key without a close match', edit((m) => { m.controlPlane.flavour = 'vanilla'; }), /bad\.yaml: controlPlane\.flavour: unknown key; allowed here: kubernetesVersion, installPath, .*version/],
+  ['a string where a number belongs', edit((m) => { m.tracing.samplingPercent = 'high'; }), /bad\.yaml: tracing\.samplingPercent: must be a number, got a string 'high'/],
+  ['an unquoted Kubernetes version (YAML reads a number)', 'controlPlane:\n  kubernetesVersion: 1.33\n', /bad\.yaml: controlPlane\.kubernetesVersion: must be a string, got a number 1\.33 \(YAML read it as a number: write it in quotes\)/],
+  ['a list where a map belongs', edit((m) => { m.metrics.prometheus = ['inCluster']; }), /bad\.yaml: metrics\.prometheus: must be a map, got a list \["inCluster"\]/],
+  ['sampling above 100 percent', edit((m) => { m.tracing.samplingPercent = 150; }), /bad\.yaml: tracing\.samplingPercent: must be <= 100, got 150/],
+  ['negative sampling', edit((m) => { m.tracing.samplingPercent = -1; }), /bad\.yaml: tracing\.samplingPercent: must be >= 0, got -1/],
+  ['a port above 65535', edit((m) => { m.workloads.namespaces['istio-demo'].services.ratings.ports = [70000]; }), /bad\.yaml: workloads\.namespaces\.istio-demo\.services\.ratings\.ports: .*from 1 to 65535, got 70000/],
+  ['port 0', edit((m) => { m.workloads.namespaces['istio-demo'].services.details.ports = [9080, 0]; }), /bad\.yaml: workloads\.namespaces\.istio-demo\.services\.details\.ports: .*from 1 to 65535, got 0/],
+  ['a workload namespace that is not DNS-1123', edit((m) => { m.workloads.namespaces.Istio_Demo = { services: {} }; }), /bad\.yaml: workloads\.namespaces\.Istio_Demo: namespace name must be a DNS-1123 label .*got 'Istio_Demo'/],
+  ['an istiod namespace that is not DNS-1123', edit((m) => { m.controlPlane.namespace = 'Istio-System'; }), /bad\.yaml: controlPlane\.namespace: must be a DNS-1123 label .*got 'Istio-System'/],
+  ['a Kubernetes version the Istio release does not support', edit((m) => { m.controlPlane.kubernetesVersion = '1.28'; }), /bad\.yaml: controlPlane\.kubernetesVersion: Istio 1\.30 supports Kubernetes 1\.32 to 1\.36, got kubernetesVersion 1\.28: pick an Istio release that supports it \(1\.24, 1\.23, 1\.22/],
+  ['an Istio release the library does not know', edit((m) => { m.controlPlane.version = '1.12.9'; }), /bad\.yaml: controlPlane\.version: Istio 1\.12 is not a release this library knows .*pick one of 1\.30, /],
+  ['a version that is not a patch release', edit((m) => { m.controlPlane.version = '1.30'; }), /bad\.yaml: controlPlane\.version: must match .*got '1\.30'/],
+  ['a misspelt enum value', edit((m) => { m.controlPlane.installPath = 'sial'; }), /bad\.yaml: controlPlane\.installPath: must be one of sail, in-cluster-operator, istioctl, got 'sial'; did you mean 'sail'\?/],
+  ['two tracing backends', edit((m) => { m.tracing.backend.external = { zipkinUrl: 'http://zipkin.example.com:9411', queryUrl: 'https://jaeger.example.com' }; }), /bad\.yaml: tracing\.backend: must set exactly one of jaegerV2, jaeger, external, got jaegerV2 and external/],
+  ['tracing without a backend', edit((m) => { delete m.tracing.backend; }), /bad\.yaml: tracing\.backend: is required/],
+  ['a duration in words', edit((m) => { m.metrics.scrapeConfig = { scrapeInterval: '15 seconds' }; }), /bad\.yaml: metrics\.scrapeConfig\.scrapeInterval: must match .*got '15 seconds' \(A duration/],
+  ['a misspelt meshConfig key (checked against the Sail CRD)', edit((m) => { m.controlPlane.meshConfig = { accessLogFle: '/dev/stdout' }; }), /bad\.yaml: controlPlane\.meshConfig\.accessLogFle: unknown key of the Sail Istio CRD's spec\.values\.meshConfig; did you mean 'accessLogFile'\?/],
+  ['a meshConfig value outside its enum', edit((m) => { m.controlPlane.meshConfig = { outboundTrafficPolicy: { mode: 'OPEN' } }; }), /bad\.yaml: controlPlane\.meshConfig\.outboundTrafficPolicy\.mode: must be one of .*REGISTRY_ONLY.*got 'OPEN'/],
+  ['a call to a service that does not exist', edit((m) => { m.workloads.namespaces['istio-demo'].services.productpage.calls = ['detials']; }), /bad\.yaml: workloads\.namespaces\.istio-demo\.services\.productpage\.calls\[0\]: 'detials' is neither .*; did you mean 'details'\?/],
+  ['a call to a namespace/service the app does not declare', edit((m) => { m.workloads.namespaces['istio-demo'].calls = ['payments/api']; }), /bad\.yaml: workloads\.namespaces\.istio-demo\.calls\[0\]: 'payments\/api' is not a service the app declares/],
+  ['a Jaeger v2 with two replicas on in-memory storage', edit((m) => { m.tracing.backend.jaegerV2.replicas = 2; }), /bad\.yaml: tracing\.backend\.jaegerV2\.replicas: replicas 2 needs a persistent storage/],
+  ['an external Zipkin URL over https', edit((m) => { m.tracing.backend = { external: { zipkinUrl: 'https://zipkin.example.com', queryUrl: 'https://jaeger.example.com' } }; }), /bad\.yaml: tracing\.backend\.external\.zipkinUrl: must use http:\/\/ .*got 'https:\/\/zipkin\.example\.com'/],
+  ['Kiali OpenID login without its settings', edit((m) => { m.kiali.authStrategy = 'openid'; }), /bad\.yaml: kiali\.authStrategy: authStrategy OPENID needs openId/],
+  ['dashboards without metrics', edit((m) => { delete m.metrics; delete m.kiali; }), /bad\.yaml: dashboards: needs metrics\.prometheus/],
+  ['a gateway autoscaler whose minimum exceeds its maximum', edit((m) => { m.ingressGateway = { minReplicas: 6, maxReplicas: 3 }; }), /bad\.yaml: ingressGateway\.maxReplicas: must be at least minReplicas \(6\), got 3/],
+  ['an image registry with a scheme', edit((m) => { m.controlPlane.hub = 'https://registry.example.com/istio'; }), /bad\.yaml: controlPlane\.hub: must be an image registry path .*got 'https:\/\/registry\.example\.com\/istio'/],
+  ['a recording-rule label that Prometheus does not allow', edit((m) => { m.metrics.recordingRules = { podIdentityLabels: ['namespace', '1pod'] }; }), /bad\.yaml: metrics\.recordingRules\.podIdentityLabels\[1\]: label must be a Prometheus label name .*got '1pod'/],
+  ['the gateway namespace with injection disabled', edit((m) => { m.controlPlane.ingressGateway.injection = 'disabled'; }), /bad\.yaml: controlPlane\.ingressGateway\.injection: the gateway namespace istio-ingress must not be labelled istio-injection=disabled/],
+];
