@@ -1,0 +1,233 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { ARGOCD_SYNC_WAVE, Manifest, MeshConfigError, MeshSpec, buildMesh, validateMesh } from '../../lib';
+import { findOne } from '../helpers/manifests';
+
+const guideMesh = (): MeshSpec => yaml.load(fs.readFileSync(path.join(__dirname, '..', '..', 'mesh.yaml'), 'utf8')) as MeshSpec;
+
+/** Builds a spec, renders every chart, and fails unless the output passes the schema and mesh checks. */
+function build(spec: MeshSpec) {
+  const app = Testing.app();
+  const mesh = buildMesh(app, spec);
+  const byChart = Object.fromEntries(mesh.charts.map((chart) => [chart.node.id, chart.toJson() as Manifest[]]));
+  const manifests = Object.values(byChart).flat();
+  const istioctl = (mesh.istioctlApp?.charts ?? []).flatMap((chart) => chart.toJson() as Manifest[]);
+  expect(validateMesh([...manifests, ...istioctl], { externalNamespaces: mesh.externalNamespaces })).toEqual([]);
+  return { mesh, byChart, manifests, istioctl };
+}
+
+function problemsOf(spec: MeshSpec): Array<{ path: string; message: string }> {
+  try {
+    buildMesh(Testing.app(), spec);
+  } catch (error) {
+    if (MeshConfigError.isMeshConfigError(error)) {
+      return error.problems.map(({ path: keyPath, message }) => ({ path: keyPath, message }));
+    }
+    throw error;
+  }
+  return [];
+}
+
+const describeObject = (manifest: Manifest) => [manifest.kind, manifest.metadata?.namespace, manifest.metadata?.name].filter(Boolean).join('/');
+
+describe('buildMesh', () => {
+  test('the guide\'s mesh: six charts in apply order, every object, and the namespaces it relies on', () => {
+    // WHEN
+    const { mesh, byChart, istioctl } = build(guideMesh());
+    // THEN
+    expect(mesh.charts.map((chart) => chart.node.id)).toEqual(['observability', 'istio', 'monitoring', 'dashboards', 'kiali', 'workloads']);
+    expect(mesh.externalNamespaces).toEqual(['grafana', 'monitoring']);
+    expect(mesh.notForApply).toEqual(['istioctl']);
+    expect(Object.keys(mesh.extraFiles)).toEqual(['reports/scope-report.md', 'reports/scope-report.json']);
+    expect(findOne(byChart.kiali, 'Deployment').metadata.annotations[ARGOCD_SYNC_WAVE]).toBe('4');
+    expect({
+      charts: Object.fromEntries(Object.entries(byChart).map(([id, manifests]) => [id, manifests.map(describeObject)])),
+      istioctl: istioctl.map(describeObject),
+    }).toMatchSnapshot();
+  });
+
+  test('Jaeger v1 through the operator, with Elasticsearch: the mesh and Kiali use its services', () => {
+    // GIVEN
+    const spec: MeshSpec = {
+      ...guideMesh(),
+      tracing: {
+        samplingPercent: 2.5,
+        backend: {
+          jaeger: {
+            name: 'traces', namespace: 'tracing', strategy: 'production' as any,
+            storage: { elasticsearch: { serverUrls: ['https://es.logging:9200'], secretName: 'jaeger-es' } },
+          },
+        },
+      },
+    };
+    // WHEN
+    const { byChart } = build(spec);
+    // THEN
+    const jaeger = findOne(byChart.observability, 'Jaeger');
+    expect(jaeger.metadata).toMatchObject({ name: 'traces', namespace: 'tracing' });
+    expect(jaeger.spec).toMatchObject({ strategy: 'production', storage: { type: 'elasticsearch', secretName: 'jaeger-es' } });
+    expect(findOne(byChart.observability, 'Namespace').metadata.name).toBe('tracing');
+    const istio = findOne(byChart.istio, 'Istio');
+    expect(istio.spec.values.meshConfig.extensionProviders).toEqual([{ name: 'zipkin', zipkin: { service: 'traces-collector.tracing.svc.cluster.local', port: 9411 } }]);
+    expect(findOne(byChart.istio, 'Telemetry').spec.tracing[0].randomSamplingPercentage).toBe(2.5);
+    expect(findOne(byChart.kiali, 'ConfigMap').data['config.yaml']).toContain('internal_url: http://traces-query.tracing:16685');
+  });
+
+  test('backends outside the app: no observability chart, a ServiceEntry for the Zipkin host, Prometheus by URL', () => {
+    // GIVEN
+    const spec: MeshSpec = {
+      controlPlane: { kubernetesVersion: '1.34' },
+      tracing: { backend: { external: { zipkinUrl: 'http://zipkin.example.com:9411', queryUrl: 'https://jaeger.example.com' } } },
+      metrics: { prometheus: { external: { url: 'https://prometheus.example.com' } } },
+      kiali: { viewOnlyMode: true },
+    };
+    // WHEN
+    const { mesh, byChart } = build(spec);
+    // THEN
+    expect(mesh.charts.map((chart) => chart.node.id)).toEqual(['istio', 'kiali']);
+    expect(findOne(byChart.istio, 'ServiceEntry').spec.hosts).toEqual(['zipkin.example.com']);
+    expect(findOne(byChart.kiali, 'ConfigMap').data['config.yaml']).toContain('url: https://prometheus.example.com:443');
+    expect(mesh.externalNamespaces).toEqual([]);
+  });
+
+  test('a rendered Prometheus and Grafana: their namespaces, the scrape Secret wired in, durations as written', () => {
+    // GIVEN
+    const spec: MeshSpec = {
+      controlPlane: {},
+      metrics: {
+        prometheus: { server: { namespace: 'metrics', scrapeInterval: '30s', retention: '7d' } },
+        scrapeConfig: { scrapeInterval: '1m30s' },
+        recordingRules: { evaluationInterval: '10s', podIdentityLabels: ['kubernetes_namespace', 'kubernetes_pod_name'] },
+      },
+      dashboards: {
+        grafana: { instance: { namespace: 'grafana-ops', externalUrl: 'https://grafana.example.com' } },
+        datasource: { scrapeInterval: '30s' },
+        istioDashboards: { mesh: {}, controlPlane: { revision: 3 } },
+        extraDashboards: [{ id: 1860, name: 'node-exporter' }],
+        folder: 'Mesh',
+        resyncPeriod: '36h',
+      },
+    };
+    // WHEN
+    const { mesh, byChart } = build(spec);
+    // THEN
+    expect(mesh.externalNamespaces).toEqual([]);
+    expect(byChart.monitoring.filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['metrics']);
+    const prometheus = findOne(byChart.monitoring, 'Prometheus');
+    expect(prometheus.spec).toMatchObject({ scrapeInterval: '30s', retention: '7d', additionalScrapeConfigs: { name: 'additional-scrape-configs', key: 'prometheus-additional.yaml' } });
+    expect(findOne(byChart.monitoring, 'Secret').stringData['prometheus-additional.yaml']).toContain('scrape_interval: 1m30s');
+    expect(findOne(byChart.monitoring, 'PrometheusRule').spec.groups[0].rules[0].expr).toBe('sum without(instance, kubernetes_namespace, kubernetes_pod_name) (istio_requests_total)');
+    expect(findOne(byChart.dashboards, 'Grafana').metadata.namespace).toBe('grafana-ops');
+    const dashboards = byChart.dashboards.filter((m) => m.kind === 'GrafanaDashboard') as any[];
+    expect(dashboards.map((d) => [d.metadata.name, d.spec.grafanaCom, d.spec.folder, d.spec.resyncPeriod])).toEqual([
+      ['istio-mesh', { id: 7639 }, 'Mesh', '36h'],
+      ['istio-control-plane', { id: 7645, revision: 3 }, 'Mesh', '36h'],
+      ['node-exporter', { id: 1860 }, 'Mesh', '36h'],
+    ]);
+  });
+
+  test('a revision: the Sail Istio is named after it, and gateway and workload namespaces select it', () => {
+    // GIVEN
+    const spec: MeshSpec = {
+      controlPlane: { revision: 'canary', ingressGateway: { injection: 'revision' as any } },
+      ingressGateway: {},
+      workloads: { namespaces: { shop: { services: { cart: { ports: [8080] } } } } },
+    };
+    // WHEN
+    const { byChart } = build(spec);
+    // THEN
+    expect(findOne(byChart.istio, 'Istio').metadata.name).toBe('canary');
+    expect(findOne(byChart.istio, 'Namespace', 'istio-ingress').metadata.labels).toEqual({ 'istio.io/rev': 'canary' });
+    expect(findOne(byChart.istio, 'Deployment').spec.template.metadata.labels['istio.io/rev']).toBe('canary');
+    expect(findOne(byChart.workloads, 'Namespace', 'shop').metadata.labels).toEqual({ 'istio.io/rev': 'canary' });
+  });
+
+  test('CNI on OpenShift runs in kube-system with Multus; directories can be overridden', () => {
+    // WHEN
+    const { byChart } = build({ controlPlane: { cni: { platform: 'openshift' as any, binDir: '/opt/custom/bin', excludeNamespaces: ['kube-system', 'batch'] } } });
+    // THEN
+    const cni = findOne(byChart.istio, 'IstioCNI');
+    expect(cni.spec.namespace).toBe('kube-system');
+    expect(cni.spec.values.cni).toMatchObject({ provider: 'multus', chained: false, cniBinDir: '/opt/custom/bin', excludeNamespaces: ['kube-system', 'batch'] });
+  });
+
+  test('meshConfig and values in Istio\'s spelling reach the Sail Istio and the istioctl file unchanged', () => {
+    // GIVEN
+    const spec: MeshSpec = {
+      controlPlane: {
+        meshConfig: { accessLogFile: '/dev/stdout', meshMTLS: { minProtocolVersion: 'TLSV1_3' } },
+        values: { pilot: { env: { PILOT_ENABLE_STATUS: 'true' } } },
+        pilot: { resources: { requests: { cpu: '500m' } } },
+      },
+      metrics: { prometheus: { inCluster: {} }, prometheusMerge: false },
+    };
+    // WHEN
+    const { byChart, istioctl } = build(spec);
+    // THEN
+    const values = findOne(byChart.istio, 'Istio').spec.values;
+    expect(values.meshConfig).toEqual({ accessLogFile: '/dev/stdout', meshMTLS: { minProtocolVersion: 'TLSV1_3' }, enablePrometheusMerge: false });
+    expect(values.pilot).toMatchObject({ env: { PILOT_ENABLE_STATUS: 'true' }, resources: { requests: { cpu: '500m' } } });
+    expect(findOne(istioctl, 'IstioOperator').spec.meshConfig.meshMTLS).toEqual({ minProtocolVersion: 'TLSV1_3' });
+  });
+
+  test('the istioctl path with an egress gateway; no istioctl file is refused for that path', () => {
+    // GIVEN
+    const spec: MeshSpec = { controlPlane: { installPath: 'istioctl' as any, egressGateway: { serviceType: 'ClusterIP' as any } } };
+    // WHEN
+    const { byChart, istioctl } = build(spec);
+    // THEN
+    expect(byChart.istio.map((m) => m.kind)).toEqual(['Namespace', 'Namespace', 'Namespace']);
+    expect(findOne(istioctl, 'IstioOperator').spec.components.egressGateways).toEqual([
+      { name: 'istio-egressgateway', namespace: 'istio-egress', enabled: true, label: { istio: 'egressgateway' }, k8s: { service: { type: 'ClusterIP' } } },
+    ]);
+    expect(problemsOf({ controlPlane: { installPath: 'istioctl' as any, istioctlFile: false } })).toEqual([
+      { path: 'controlPlane.istioctlFile', message: expect.stringMatching(/^must not be false with installPath istioctl/) },
+    ]);
+  });
+
+  test('calls: a namespace, one service of another namespace, a namespace outside the app; mTLS per namespace', () => {
+    // GIVEN
+    const spec: MeshSpec = {
+      controlPlane: {},
+      workloads: {
+        externalNamespaces: ['payments'],
+        rootServices: { 'otel-collector': { ports: [4317] } },
+        namespaces: {
+          shop: { services: { cart: { ports: [8080], calls: ['catalog/api', 'payments'] } }, calls: ['reviews'], mtls: { mode: 'PERMISSIVE' as any } },
+          catalog: { services: { api: { ports: [8080] } } },
+          reviews: {},
+        },
+      },
+    };
+    // WHEN
+    const { mesh, byChart } = build(spec);
+    // THEN
+    const sidecar = byChart.workloads.find((m) => m.kind === 'Sidecar' && m.metadata?.namespace === 'shop') as any;
+    expect(sidecar.spec.egress[0].hosts).toEqual(['./*', 'catalog/api.catalog.svc.cluster.local', 'istio-system/*', 'payments/*', 'reviews/*']);
+    expect(findOne(byChart.workloads, 'PeerAuthentication').metadata).toMatchObject({ name: 'default', namespace: 'shop' });
+    expect(mesh.externalNamespaces).toEqual(['payments']);
+    expect(mesh.scoping?.rootServices.map((service) => service.name)).toEqual(['otel-collector']);
+  });
+
+  test('a bare name that is both a service of the namespace and a namespace is refused as ambiguous', () => {
+    const spec: MeshSpec = { workloads: { namespaces: { shop: { services: { cart: { ports: [80] } }, calls: ['cart'] }, cart: {} } } };
+    expect(problemsOf(spec)).toEqual([{ path: 'workloads.namespaces.shop.calls[0]', message: expect.stringMatching(/'cart' is both a service of shop and a namespace: write 'shop\/cart' .* or 'cart\/\*'/) }]);
+  });
+
+  test('Kiali for the Kiali operator, anonymous and view-only; sync waves off', () => {
+    // GIVEN
+    const spec: MeshSpec = {
+      controlPlane: {},
+      metrics: { prometheus: { inCluster: {} } },
+      kiali: { deployment: 'operator-cr' as any, authStrategy: 'anonymous' as any, viewOnlyMode: true, replicas: 2 },
+      argoCdSyncWaves: false,
+    };
+    // WHEN
+    const { manifests, byChart } = build(spec);
+    // THEN
+    expect(findOne(byChart.kiali, 'Kiali').spec).toMatchObject({ auth: { strategy: 'anonymous' }, deployment: { view_only_mode: true, replicas: 2 } });
+    expect(manifests.filter((m) => (m.metadata as any)?.annotations?.[ARGOCD_SYNC_WAVE] !== undefined)).toEqual([]);
+  });
+});
