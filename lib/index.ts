@@ -5,6 +5,7 @@ export * from './istio/istio-version';
 export * from './output/atomic-output';
 export * from './tracing/mesh-tracing';
 export * from './validation/crd-schema-validator';
+export * from './validation/compiled-validator-cache';
 export * from './validation/validate-manifests';
 export * from './core/endpoint';
 export * from './tracing/tracing-backend';

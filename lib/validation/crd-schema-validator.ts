@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { ErrorObject, Options, ValidateFunction } from 'ajv';
+import { CompiledValidatorCache } from './compiled-validator-cache';
 
 /** One way in which a manifest breaks the schema of its kind. */
 export interface SchemaViolation {
@@ -25,6 +26,13 @@ interface StoredSchema {
   readonly schema: Record<string, any>;
 }
 
+/**
+ * The schemas are derived from CRDs the API server has accepted, so checking each one against
+ * JSON Schema's meta-schema first (ajv's default) only costs time, and so does optimizing code
+ * that runs once per object. `source` lets compiled validators be kept on disk.
+ */
+const AJV_OPTIONS: Options = { allErrors: true, strict: false, validateFormats: false, validateSchema: false, code: { optimize: false, source: true } };
+
 /** Where `npm run import` writes the openAPIV3Schema of every served CRD version. */
 const SCHEMA_DIR = path.join(__dirname, '..', '..', 'imports', 'crd-schemas');
 
@@ -37,7 +45,7 @@ const SCHEMA_DIR = path.join(__dirname, '..', '..', 'imports', 'crd-schemas');
  * Schemas are loaded on first use of each kind. Only the part of a schema that an object uses is
  * compiled (the full Jaeger or Prometheus schema takes seconds to compile, the few fields an
  * object sets take milliseconds); compiled parts are cached by their shape, so objects of the same
- * shape share one.
+ * shape share one, and kept on disk by a {@link CompiledValidatorCache} for the next synth.
  */
 export class CrdSchemaValidator {
   /** A process-wide validator, so that each schema is compiled once. */
@@ -50,10 +58,7 @@ export class CrdSchemaValidator {
 
   private static instance: CrdSchemaValidator | undefined;
 
-  // The schemas are derived from CRDs the API server has accepted, so checking each one against
-  // JSON Schema's meta-schema first (ajv's default) only costs time: a third of a cold synth's
-  // compiling. Code optimization shortens code that runs once per object: not worth its time either.
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false, code: { optimize: false } });
+  private readonly ajv = new Ajv(AJV_OPTIONS);
   private readonly index: Record<string, string>;
   private readonly files = new Map<string, Record<string, StoredSchema>>();
   /** Compiled validators by the JSON of their (pruned) schema. */
@@ -61,7 +66,14 @@ export class CrdSchemaValidator {
   /** Compiled validators by kind and the shape of the objects they were pruned for. */
   private readonly byShape = new Map<string, ValidateFunction>();
 
-  constructor(private readonly schemaDir: string = SCHEMA_DIR) {
+  /**
+   * @param schemaDir folder of the schemas `npm run import` wrote
+   * @param validatorCache keeps compiled validators between processes
+   */
+  constructor(
+    private readonly schemaDir: string = SCHEMA_DIR,
+    private readonly validatorCache: CompiledValidatorCache = CompiledValidatorCache.shared(),
+  ) {
     this.index = JSON.parse(fs.readFileSync(path.join(schemaDir, 'index.json'), 'utf8'));
   }
 
@@ -124,7 +136,7 @@ export class CrdSchemaValidator {
     const key = JSON.stringify(schema);
     let validateFn = this.compiled.get(key);
     if (!validateFn) {
-      validateFn = this.ajv.compile(schema);
+      validateFn = this.validatorCache.compile(this.ajv, `CrdSchemaValidator ${JSON.stringify(AJV_OPTIONS)}`, schema);
       this.compiled.set(key, validateFn);
     }
     return validateFn;
