@@ -52,7 +52,11 @@ function writeEntry(file, content) {
     fs.renameSync(partial, file);
   } catch {
     cacheWritable = false;
-    fs.rmSync(partial, { force: true });
+    try {
+      fs.rmSync(partial, { force: true });
+    } catch {
+      // Nothing was written: the folder itself may be what is missing.
+    }
   }
 }
 
