@@ -552,11 +552,13 @@ class MeshBuilder {
       const suggestion = didYouMean(first, candidates);
       throw new Error(`'${target}' is neither a service of ${callerNamespace}, a namespace of the app, nor one of workloads.externalNamespaces${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
     };
-    const declareCalls = (at: string, caller: WorkloadNamespace | MeshService, callerNamespace: string, calls: readonly string[]) => {
+    // A caller that could not be declared still has its calls resolved, so that a wrong target
+    // is reported in the same run.
+    const declareCalls = (at: string, caller: WorkloadNamespace | MeshService | undefined, callerNamespace: string, calls: readonly string[]) => {
       calls.forEach((call, index) => {
         this.attempt(`${at}.calls[${index}]`, undefined, () => {
           const target = resolve(callerNamespace, call);
-          if (target) {
+          if (target && caller) {
             caller.calls(target);
           }
         });
@@ -569,10 +571,7 @@ class MeshBuilder {
       }
       const at = joinPath('workloads.namespaces', name);
       for (const [serviceName, serviceSpec] of Object.entries(namespaceSpec.services ?? {})) {
-        const service = services.get(`${name}/${serviceName}`);
-        if (service) {
-          declareCalls(joinPath(joinPath(at, 'services'), serviceName), service, name, serviceSpec.calls ?? []);
-        }
+        declareCalls(joinPath(joinPath(at, 'services'), serviceName), services.get(`${name}/${serviceName}`), name, serviceSpec.calls ?? []);
       }
       declareCalls(at, namespace, name, namespaceSpec.calls ?? []);
     }

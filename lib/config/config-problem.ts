@@ -38,6 +38,38 @@ export class MeshConfigError extends Error {
   }
 }
 
+/**
+ * Problems in the order their keys appear in the file (a missing key where its parent is), so
+ * that the report reads top to bottom like the file.
+ */
+export function inDocumentOrder(problems: readonly ConfigProblem[], document: unknown): ConfigProblem[] {
+  const positions = new Map<string, number>();
+  const walk = (node: unknown, keyPath: string) => {
+    positions.set(keyPath, positions.size);
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => walk(item, joinPath(keyPath, index)));
+    } else if (node !== null && typeof node === 'object') {
+      Object.entries(node).forEach(([key, child]) => walk(child, joinPath(keyPath, key)));
+    }
+  };
+  walk(document, '');
+  const positionOf = (keyPath: string): number => {
+    for (let prefix = keyPath; ; prefix = prefix.replace(/(\.[^.[]*|\[\d+\])$/, '')) {
+      const position = positions.get(prefix);
+      if (position !== undefined) {
+        return position;
+      }
+      if (prefix === '') {
+        return 0;
+      }
+    }
+  };
+  return problems
+    .map((problem, index) => ({ problem, index, position: positionOf(problem.path) }))
+    .sort((a, b) => a.position - b.position || a.index - b.index)
+    .map(({ problem }) => problem);
+}
+
 /** `a.b`, `a[0]`, or `b` at the root. */
 export function joinPath(parent: string, key: string | number): string {
   if (typeof key === 'number') {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as yaml from 'js-yaml';
 import { CrdSchemaValidator } from '../validation/crd-schema-validator';
-import { ConfigProblem, MeshConfigError, describeKind, didYouMean, joinPath, showValue } from './config-problem';
+import { ConfigProblem, MeshConfigError, describeKind, didYouMean, inDocumentOrder, joinPath, showValue } from './config-problem';
 import { MeshSpec } from './mesh-spec';
 import * as meshSpecSchema from './mesh-spec.schema.json';
 
@@ -236,38 +236,6 @@ function instancePath(pointer: string, document: unknown): string {
 /** The first sentence of a description, without its full stop. */
 function firstSentence(text: string): string {
   return text.split(/\.(?:\s|$)/)[0];
-}
-
-/**
- * Problems in the order their keys appear in the file (a missing key where its parent is), so
- * that the report reads top to bottom like the file.
- */
-function inDocumentOrder(problems: readonly ConfigProblem[], document: unknown): ConfigProblem[] {
-  const positions = new Map<string, number>();
-  const walk = (node: unknown, keyPath: string) => {
-    positions.set(keyPath, positions.size);
-    if (Array.isArray(node)) {
-      node.forEach((item, index) => walk(item, joinPath(keyPath, index)));
-    } else if (node !== null && typeof node === 'object') {
-      Object.entries(node).forEach(([key, child]) => walk(child, joinPath(keyPath, key)));
-    }
-  };
-  walk(document, '');
-  const positionOf = (keyPath: string): number => {
-    for (let prefix = keyPath; ; prefix = prefix.replace(/(\.[^.[]*|\[\d+\])$/, '')) {
-      const position = positions.get(prefix);
-      if (position !== undefined) {
-        return position;
-      }
-      if (prefix === '') {
-        return 0;
-      }
-    }
-  };
-  return problems
-    .map((problem, index) => ({ problem, index, position: positionOf(problem.path) }))
-    .sort((a, b) => a.position - b.position || a.index - b.index)
-    .map(({ problem }) => problem);
 }
 
 function dedupe(problems: readonly ConfigProblem[]): ConfigProblem[] {

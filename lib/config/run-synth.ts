@@ -5,7 +5,7 @@ import { finalizeOutput } from '../output/finalize-output';
 import { renderSynthSummary } from '../output/synth-summary';
 import { assertValid } from '../validation/assert-valid';
 import { buildMesh } from './build-mesh';
-import { MeshConfigError } from './config-problem';
+import { MeshConfigError, inDocumentOrder } from './config-problem';
 import { readMeshConfig } from './load-mesh-config';
 
 /** Props of {@link runSynth}. */
@@ -50,7 +50,9 @@ export function runSynth(props: RunSynthProps): SynthResult {
     try {
       mesh = buildMesh(app, config.spec, { file: props.configPath, skipPaths: config.problems.map((problem) => problem.path) });
     } catch (error) {
-      throw MeshConfigError.isMeshConfigError(error) ? new MeshConfigError(props.configPath, [...config.problems, ...error.problems]) : error;
+      throw MeshConfigError.isMeshConfigError(error)
+        ? new MeshConfigError(props.configPath, inDocumentOrder([...config.problems, ...error.problems], config.spec))
+        : error;
     }
     if (config.problems.length > 0) {
       throw new MeshConfigError(props.configPath, config.problems);

@@ -231,3 +231,18 @@ describe('buildMesh', () => {
     expect(manifests.filter((m) => (m.metadata as any)?.annotations?.[ARGOCD_SYNC_WAVE] !== undefined)).toEqual([]);
   });
 });
+
+describe('the README', () => {
+  test('the mesh.yaml of the Configuration section builds into valid output', () => {
+    // GIVEN the first yaml block of the section
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    // WHEN
+    const { mesh, byChart } = build(yaml.load(example) as MeshSpec);
+    // THEN
+    expect(mesh.externalNamespaces).toEqual(['grafana', 'monitoring', 'payments']);
+    const sidecar = byChart.workloads.find((m) => m.kind === 'Sidecar' && m.metadata?.namespace === 'shop') as any;
+    expect(sidecar.spec.egress[0].hosts).toEqual(['./*', 'catalog/api.catalog.svc.cluster.local', 'istio-system/*', 'payments/*']);
+  });
+});
