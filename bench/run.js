@@ -78,7 +78,7 @@ function table(header, rows) {
 
 function main() {
   const started = Date.now();
-  console.log(`bench: node ${process.version}, ${os.cpus().length} cpus, ${reps} repetitions, medians (work folder ${work})`);
+  console.log(`Benchmark on node ${process.version}, ${os.cpus().length} cpus, ${reps} repetitions, medians (work folder ${work})`);
 
   // An empty transpile cache: what the first synth after `npm ci` (or after `npm run import`) costs.
   const emptyCache = { MESH_TRANSPILE_CACHE: path.join(work, 'empty-transpile-cache') };
