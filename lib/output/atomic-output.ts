@@ -31,7 +31,7 @@ export interface AtomicOutputProps {
 export class AtomicOutput {
   /** Reads the staging folder from CDK8S_OUTDIR (set by the cdk8s CLI) and the target from MESH_OUTDIR. */
   public static fromEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): AtomicOutput {
-    return new AtomicOutput({ outdir: env.MESH_OUTDIR, stagingDir: env.CDK8S_OUTDIR });
+    return new AtomicOutput({ outdir: env.MESH_OUTDIR || undefined, stagingDir: env.CDK8S_OUTDIR || undefined });
   }
 
   public readonly outdir: string;
@@ -43,7 +43,8 @@ export class AtomicOutput {
     if (props.stagingDir && path.resolve(props.stagingDir) === this.outdir) {
       throw new Error(`the staging folder must differ from the output folder ${this.outdir}: set cdk8s.yaml 'output' to a folder of its own`);
     }
-    this.ownsStaging = props.stagingDir === undefined;
+    // An empty CDK8S_OUTDIR means "not run by the cdk8s CLI", like an unset one.
+    this.ownsStaging = !props.stagingDir;
     fs.mkdirSync(path.dirname(this.outdir), { recursive: true });
     this.stagingDir = props.stagingDir
       ? path.resolve(props.stagingDir)

@@ -52,6 +52,17 @@ describe('AtomicOutput', () => {
     expect(tree(staging)).toEqual({ 'a.yaml': 'a: 1\n', 'construct-metadata.json': '{}' });
   });
 
+  test('an empty CDK8S_OUTDIR counts as unset: the staging folder is its own and leaves no trace', () => {
+    // GIVEN the environment of a plain `npm run synth` with CDK8S_OUTDIR exported empty
+    const output = AtomicOutput.fromEnvironment({ CDK8S_OUTDIR: '', MESH_OUTDIR: outdir });
+    fs.writeFileSync(path.join(output.stagingDir, 'new.yaml'), 'new: true\n');
+    // WHEN
+    output.commit();
+    // THEN
+    expect(tree(outdir)).toEqual({ 'new.yaml': 'new: true\n' });
+    expect(fs.readdirSync(workdir)).toEqual(['dist']);
+  });
+
   test('refuses a staging folder that is the output folder', () => {
     expect(() => new AtomicOutput({ outdir, stagingDir: outdir })).toThrow(/staging folder must differ/);
   });
