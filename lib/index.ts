@@ -62,8 +62,6 @@ export * from './istio/install-paths/istio-operator-resource';
 export * from './istio/install-paths/sail-control-plane';
 export * from './config/mesh-spec';
 export * from './config/config-problem';
-export * from './config/duration-string';
-export * from './config/istio-values';
 export * from './config/load-mesh-config';
 export * from './config/build-mesh';
 export * from './config/run-synth';

@@ -40,7 +40,8 @@ import { Jaeger, JaegerStorage } from '../tracing/jaeger';
 import { JaegerV2, JaegerV2Storage } from '../tracing/jaeger-v2';
 import { MeshTracing } from '../tracing/mesh-tracing';
 import { ITracingBackend } from '../tracing/tracing-backend';
-import { ConfigProblem, MeshConfigError, didYouMean, joinPath } from './config-problem';
+import { ConfigProblem, MeshConfigError } from './config-problem';
+import { didYouMean, joinPath } from './key-paths';
 import { parseDurationString } from './duration-string';
 import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {

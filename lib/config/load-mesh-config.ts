@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as yaml from 'js-yaml';
 import { CrdSchemaValidator } from '../validation/crd-schema-validator';
-import { ConfigProblem, MeshConfigError, describeKind, didYouMean, inDocumentOrder, joinPath, showValue } from './config-problem';
+import { ConfigProblem, MeshConfigError } from './config-problem';
+import { describeKind, didYouMean, inDocumentOrder, joinPath, showValue } from './key-paths';
 import { MeshSpec } from './mesh-spec';
 import * as meshSpecSchema from './mesh-spec.schema.json';
 
@@ -21,7 +22,7 @@ export interface ParsedMeshConfig {
 const SAIL_ISTIO = { apiVersion: 'sailoperator.io/v1', kind: 'Istio' };
 
 /** Where the pass-through parts of the control plane are checked in the Sail `Istio` CRD schema. */
-export const PASS_THROUGH_SCHEMA_PATHS: Readonly<Record<'meshConfig' | 'values', readonly string[]>> = {
+const PASS_THROUGH_SCHEMA_PATHS: Readonly<Record<'meshConfig' | 'values', readonly string[]>> = {
   meshConfig: ['spec', 'values', 'meshConfig'],
   values: ['spec', 'values'],
 };

@@ -5,7 +5,8 @@ import { finalizeOutput } from '../output/finalize-output';
 import { renderSynthSummary } from '../output/synth-summary';
 import { assertValid } from '../validation/assert-valid';
 import { buildMesh } from './build-mesh';
-import { MeshConfigError, inDocumentOrder } from './config-problem';
+import { MeshConfigError } from './config-problem';
+import { inDocumentOrder } from './key-paths';
 import { readMeshConfig } from './load-mesh-config';
 
 /** Props of {@link runSynth}. */

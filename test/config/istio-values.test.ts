@@ -1,4 +1,5 @@
-import { CrdSchemaValidator, generatedPropertyName, toIstioMeshConfig, toIstioValues } from '../../lib';
+import { CrdSchemaValidator } from '../../lib';
+import { generatedPropertyName, toIstioMeshConfig, toIstioValues } from '../../lib/config/istio-values';
 
 /** A value for every field of a CRD schema node, so that a conversion is tried on all of them. */
 function sampleOf(schema: Record<string, any>): unknown {

@@ -1,9 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  ConfigProblem, MeshConfigError, didYouMean, formatProblem, loadMeshConfig, parseMeshConfig, readMeshConfig,
-} from '../../lib';
+import { ConfigProblem, MeshConfigError, formatProblem, loadMeshConfig, parseMeshConfig, readMeshConfig } from '../../lib';
 
 const problemsOf = (text: string): ConfigProblem[] => [...parseMeshConfig(text, 'mesh.yaml').problems];
 
@@ -123,16 +121,5 @@ describe('readMeshConfig and loadMeshConfig', () => {
       `  ${file}: tracing.samplingPercent: must be <= 100, got 200`,
       `  ${file}: tracing.backend.jaegerV2.replicas: must be a number, got a string 'two'`,
     ].join('\n'));
-  });
-});
-
-describe('didYouMean', () => {
-  test.each([
-    ['tracng', ['tracing', 'metrics'], 'tracing'],
-    ['sial', ['sail', 'istioctl'], 'sail'],
-    ['WebRoot', ['webRoot', 'name'], 'webRoot'],
-    ['flavour', ['profile', 'hub', 'tag'], undefined],
-  ])('%s among %p -> %p', (word, candidates, expected) => {
-    expect(didYouMean(word, candidates)).toBe(expected);
   });
 });
