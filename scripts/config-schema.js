@@ -68,7 +68,7 @@ function tidy(schema) {
     .replace(/\s*\n\s*/g, ' ')
     .replace(/ *\{@link\s+([^}\s]+)\s*\} */g, ' `$1` ')
     .replace(/ {2,}/g, ' ')
-    .replace(/ ([.,;)])/g, '$1')
+    .replace(/ ([.,;)]|'s\b)/g, '$1')
     .trim()
     .replace(/\b([A-Z][A-Za-z]+)\.([A-Z][A-Z0-9_]*)\b/g, (match, type, member) => {
       const value = enumValue(type, member);
@@ -148,7 +148,10 @@ function renderMeshYamlReference(schema) {
     if (resolved.pattern !== undefined) {
       parts.push(`pattern ${code(resolved.pattern)}`);
     }
-    for (const [keyword, words] of [['minimum', '>='], ['maximum', '<='], ['minProperties', 'keys >='], ['maxProperties', 'keys <=']]) {
+    if (resolved.minProperties === 1 && resolved.maxProperties === 1) {
+      parts.push('exactly one key');
+    }
+    for (const [keyword, words] of [['minimum', '>='], ['maximum', '<=']]) {
       if (resolved[keyword] !== undefined) {
         parts.push(`${words} ${resolved[keyword]}`);
       }
