@@ -1,14 +1,24 @@
-import { runSynth } from './lib';
+import { MeshSynthesis, SynthResult } from './lib';
 
-// The app: mesh.yaml (or the file MESH_CONFIG names) -> load and check -> build the charts ->
-// synthesize into a staging folder -> validate and finalize -> replace dist/ (or MESH_OUTDIR) in
-// one step -> summary. A config or output problem leaves dist/ exactly as it was and exits 1.
-const result = runSynth({
+// The app: mesh.yaml (or the file MESH_CONFIG names) is read, checked and built into charts; they
+// synthesize into a staging folder; every object is validated and dist/ (or MESH_OUTDIR) is
+// replaced in one step, followed by a summary. A config or output problem leaves dist/ exactly
+// as it was and exits 1, listing every problem.
+const synthesis = MeshSynthesis.prepare({
   configPath: process.env.MESH_CONFIG || 'mesh.yaml',
   outdir: process.env.MESH_OUTDIR,
   // The cdk8s CLI passes its `output` folder; `npm run synth` leaves it unset.
   stagingDir: process.env.CDK8S_OUTDIR,
 });
+let result: SynthResult;
+try {
+  for (const app of synthesis.apps) {
+    app.synth();
+  }
+  result = synthesis.complete();
+} catch (error) {
+  result = synthesis.fail(error);
+}
 if (result.exitCode === 0) {
   console.log(result.report);
 } else {

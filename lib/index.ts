@@ -64,4 +64,4 @@ export * from './config/mesh-spec';
 export * from './config/config-problem';
 export * from './config/load-mesh-config';
 export * from './config/build-mesh';
-export * from './config/run-synth';
+export * from './config/mesh-synthesis';

@@ -68,6 +68,8 @@ export interface BuildMeshOptions {
 
 /** A mesh built from a spec, ready to synthesize. */
 export interface MeshBuild {
+  /** The app the charts were built in. */
+  readonly app: App;
   /** The charts, in apply order. */
   readonly charts: readonly Chart[];
   /** The control plane. */
@@ -197,6 +199,7 @@ class MeshBuilder {
       addArgoCdSyncWaves(this.charts);
     }
     return {
+      app: this.app,
       charts: [...this.charts],
       controlPlane,
       scoping,

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { runSynth } from '../../lib';
+import { runSynth } from './run-synth';
 import { tree } from '../helpers/files';
 import { BAD_INPUTS, badInputText } from './bad-inputs';
 

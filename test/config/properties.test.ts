@@ -4,7 +4,8 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import { IstioSpecVersion } from '../../imports/sail-istio-sailoperator.io';
-import { IstioVersion, IstioVersionSupport, MeshSpec, readManifestFiles, runSynth, validateMesh } from '../../lib';
+import { IstioVersion, IstioVersionSupport, MeshSpec, readManifestFiles, validateMesh } from '../../lib';
+import { runSynth } from './run-synth';
 import { tree } from '../helpers/files';
 
 // Generated configs: valid ones must always synthesize output that passes every check; mutated
