@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as yaml from 'js-yaml';
+import { CompiledValidatorCache } from '../validation/compiled-validator-cache';
 import { CrdSchemaValidator } from '../validation/crd-schema-validator';
 import { ConfigProblem, MeshConfigError } from './config-problem';
 import { describeKind, didYouMean, inDocumentOrder, joinPath, showValue } from './key-paths';
@@ -31,10 +32,12 @@ let compiledSchema: ValidateFunction | undefined;
 
 function meshSpecValidator(): ValidateFunction {
   if (!compiledSchema) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, code: { source: true } });
     // Documentation-only annotation of the generated schema: a default described in words.
     ajv.addKeyword('x-default');
-    compiledSchema = ajv.compile((meshSpecSchema as { default?: object }).default ?? meshSpecSchema);
+    // Compiling this schema takes longer than the rest of a small synth: keep the code on disk.
+    compiledSchema = CompiledValidatorCache.shared().compile(ajv, 'mesh-spec allErrors verbose strict x-default',
+      (meshSpecSchema as { default?: object }).default ?? meshSpecSchema);
   }
   return compiledSchema;
 }
