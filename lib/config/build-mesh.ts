@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { isDnsLabel } from '../core/names';
@@ -32,7 +32,7 @@ import { ExternalNamespace, IEgressTarget } from '../scoping/egress-target';
 import { MeshMtls } from '../scoping/mesh-mtls';
 import { MeshService } from '../scoping/mesh-service';
 import { NamespaceMtls } from '../scoping/namespace-mtls';
-import { ScopeReport } from '../scoping/scope-report';
+import { ScopeReport, ServiceReference } from '../scoping/scope-report';
 import { SidecarScoping } from '../scoping/sidecar-scoping';
 import { WorkloadNamespace } from '../scoping/workload-namespace';
 import { ExternalTracing } from '../tracing/external-tracing';
@@ -206,10 +206,18 @@ class MeshBuilder {
       istioctlApp,
       notForApply: istioctlApp ? [ISTIOCTL_FOLDER] : [],
       extraFiles: scoping
-        ? Object.fromEntries(Object.entries(ScopeReport.of(scoping).files()).map(([file, content]) => [`reports/${file}`, content]))
+        ? Object.fromEntries(Object.entries(ScopeReport.of(scoping, { otherServices: this.renderedServices() }).files())
+          .map(([file, content]) => [`reports/${file}`, content]))
         : {},
       externalNamespaces: this.externalNamespaces(prometheus, grafana, scoping),
     };
+  }
+
+  /** The Services the app renders (Kiali, Jaeger, gateways): proxies see them too unless scoped. */
+  private renderedServices(): ServiceReference[] {
+    return this.app.node.findAll()
+      .filter((node): node is ApiObject => ApiObject.isApiObject(node) && node.kind === 'Service')
+      .map((service) => ({ namespace: service.metadata.namespace ?? 'default', name: service.name }));
   }
 
   private buildTracingBackend(): ITracingBackend | undefined {

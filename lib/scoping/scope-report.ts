@@ -31,6 +31,26 @@ export interface ScopeTotals {
   readonly reductionPercent: number;
 }
 
+/** A Kubernetes Service by namespace and name. */
+export interface ServiceReference {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** Options of {@link ScopeReport.of}. */
+export interface ScopeReportOptions {
+  /**
+   * Services of the cluster besides those declared with `addService`/`addRootService`, e.g. the
+   * Service objects the app renders for Kiali, Jaeger or a gateway: istiod sends every proxy the
+   * configuration of every Service of the cluster unless a Sidecar scopes it. Those in the root
+   * namespace count as root services, those in a workload namespace as its own services (and as
+   * dependencies of namespaces that call it whole), the others only without scoping.
+   * A Service that is also declared counts once.
+   * @default - only the declared services
+   */
+  readonly otherServices?: readonly ServiceReference[];
+}
+
 /**
  * Per namespace, how many services its proxies would get configuration for without Sidecar
  * scoping (all of the app's services) and with it (own + root namespace + declared dependencies).
@@ -38,11 +58,14 @@ export interface ScopeTotals {
  */
 export class ScopeReport {
   /** Computes the report in time linear in namespaces, services and declared dependencies. */
-  public static of(scoping: SidecarScoping): ScopeReport {
+  public static of(scoping: SidecarScoping, options: ScopeReportOptions = {}): ScopeReport {
     const namespaces = scoping.namespaces;
-    const rootServices = scoping.rootServices.length;
-    const totalServices = rootServices + namespaces.reduce((sum, ns) => sum + ns.serviceCount, 0);
-    const scopes = namespaces.map((ns) => namespaceScope(ns, rootServices, totalServices));
+    const undeclared = undeclaredServicesByNamespace(scoping, options.otherServices ?? []);
+    const countIn = (ns: WorkloadNamespace) => ns.serviceCount + (undeclared.get(ns.name) ?? 0);
+    const rootServices = scoping.rootServices.length + (undeclared.get(scoping.rootNamespace) ?? 0);
+    const totalServices = scoping.rootServices.length + namespaces.reduce((sum, ns) => sum + ns.serviceCount, 0)
+      + [...undeclared.values()].reduce((sum, count) => sum + count, 0);
+    const scopes = namespaces.map((ns) => namespaceScope(ns, countIn, rootServices, totalServices));
     const without = scopes.reduce((sum, s) => sum + s.servicesWithoutScoping, 0);
     const withScoping = scopes.reduce((sum, s) => sum + s.servicesWithScoping, 0);
     return new ScopeReport(scoping.rootNamespace, totalServices, rootServices, scopes, {
@@ -55,7 +78,7 @@ export class ScopeReport {
   private constructor(
     /** Istio's root namespace. */
     public readonly rootNamespace: string,
-    /** Services the app declares in the mesh, root namespace included. */
+    /** Services of the mesh (declared, and other services given), root namespace included. */
     public readonly totalServices: number,
     /** Services declared in the root namespace, which every namespace sees. */
     public readonly rootServices: number,
@@ -103,7 +126,7 @@ export class ScopeReport {
       'The table below counts services, not memory: what a proxy saves in your mesh depends on the',
       'services, endpoints and routes behind each of them.',
       '',
-      `Services declared in the mesh: ${this.totalServices} (${this.rootServices} in the root namespace).`,
+      `Services in the mesh: ${this.totalServices} (${this.rootServices} in the root namespace).`,
       '',
       '| namespace | own services | root namespace services | dependency services | external hosts | without scoping | with scoping | reduction |',
       '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
@@ -120,13 +143,29 @@ export class ScopeReport {
   }
 }
 
-function namespaceScope(ns: WorkloadNamespace, rootServices: number, totalServices: number): NamespaceScope {
+/** Per namespace, how many of `services` the scoping does not declare already. */
+function undeclaredServicesByNamespace(scoping: SidecarScoping, services: readonly ServiceReference[]): Map<string, number> {
+  const declared = new Set([...scoping.rootServices, ...scoping.namespaces.flatMap((ns) => ns.services)]
+    .map((service) => `${service.namespaceName}/${service.name}`));
+  const counted = new Set<string>();
+  const counts = new Map<string, number>();
+  for (const { namespace, name } of services) {
+    const key = `${namespace}/${name}`;
+    if (!declared.has(key) && !counted.has(key)) {
+      counted.add(key);
+      counts.set(namespace, (counts.get(namespace) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+function namespaceScope(ns: WorkloadNamespace, countIn: (ns: WorkloadNamespace) => number, rootServices: number, totalServices: number): NamespaceScope {
   const called = ns.calledNamespaces;
   const calledNames = new Set(called.map((c) => c.name));
-  const wholeNamespaces = called.reduce((sum, c) => sum + c.serviceCount, 0);
+  const wholeNamespaces = called.reduce((sum, c) => sum + countIn(c), 0);
   // A service of a namespace also called as a whole is already counted with its namespace.
   const singleServices = ns.calledServices.filter((s) => !calledNames.has(s.namespaceName)).length;
-  const ownServices = ns.serviceCount;
+  const ownServices = countIn(ns);
   const dependencyServices = wholeNamespaces + singleServices;
   const servicesWithScoping = ownServices + rootServices + dependencyServices;
   return {

@@ -29,6 +29,33 @@ describe('ScopeReport', () => {
     expect(report.toJson()).toMatchSnapshot();
   });
 
+  test('other services of the cluster count by namespace, and declared ones only once', () => {
+    // GIVEN bookinfo, and the Services the app renders elsewhere (Kiali in the root namespace,
+    // Jaeger and a gateway in namespaces of their own), one of them also a declared service
+    const scoping = bookinfo();
+    const calling = scoping.addNamespace('shop', { name: 'shop' });
+    calling.calls(scoping.namespace('istio-demo'));
+    // WHEN
+    const report = ScopeReport.of(scoping, {
+      otherServices: [
+        { namespace: 'istio-system', name: 'kiali' },
+        { namespace: 'observability', name: 'jaeger-collector' },
+        { namespace: 'observability', name: 'jaeger-query' },
+        { namespace: 'observability', name: 'jaeger-query' },
+        { namespace: 'istio-ingress', name: 'istio-ingressgateway' },
+        { namespace: 'istio-demo', name: 'productpage' },
+        { namespace: 'istio-demo', name: 'legacy-api' },
+      ],
+    });
+    // THEN 4 declared + 5 distinct undeclared services exist; istio-demo sees its 5 and Kiali
+    expect(report.totalServices).toBe(9);
+    expect(report.namespaces.map((s) => [s.namespace, s.ownServices, s.rootServices, s.dependencyServices, s.servicesWithoutScoping, s.servicesWithScoping, s.reductionPercent]))
+      .toEqual([
+        ['istio-demo', 5, 1, 0, 9, 6, 33.3],
+        ['shop', 0, 1, 5, 9, 6, 33.3],
+      ]);
+  });
+
   test('counts own, root and dependency services per namespace, with totals', () => {
     // GIVEN
     const scoping = new SidecarScoping(Testing.chart(), 'scoping');
