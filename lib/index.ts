@@ -1,6 +1,7 @@
 export * from './config/build-mesh';
 export * from './config/config-problem';
 export * from './config/load-mesh-config';
+export * from './config/mesh-config-validation-plugin';
 export * from './config/mesh-spec';
 export * from './config/mesh-synthesis';
 export * from './core/endpoint';

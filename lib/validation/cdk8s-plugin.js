@@ -1,7 +1,7 @@
-// Entry point of the validation plugin for cdk8s.yaml `validations` (package: ./lib/validation/cdk8s-plugin.js).
+// Entry point of the validation plugins for cdk8s.yaml `validations` (package: ./lib/validation/cdk8s-plugin.js).
 // The cdk8s CLI loads a local plugin with a plain `require` in its own process, which cannot read
-// TypeScript: register the same type-stripping loader that scripts/run-app.js uses, then load the
-// plugin from its source.
+// TypeScript: register the loader that scripts/run-app.js uses, then load the library from its
+// source (MeshValidationPlugin, and MeshConfigValidationPlugin, which reads the mesh config).
 'use strict';
-require('sucrase/register/ts');
-module.exports = require('./mesh-validation-plugin.ts');
+require('../../scripts/ts-loader');
+module.exports = require('../index.ts');

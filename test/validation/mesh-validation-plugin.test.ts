@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MeshValidationPlugin, PluginValidationContext } from '../../lib';
+import { MeshConfigValidationPlugin, MeshValidationPlugin, PluginValidationContext } from '../../lib';
 
 const REPO = path.join(__dirname, '..', '..');
 const CDK8S_CLI = path.join(REPO, 'node_modules', '.bin', 'cdk8s');
@@ -111,5 +111,38 @@ describe('MeshValidationPlugin', () => {
   test('refuses properties of the wrong shape, naming them', () => {
     expect(() => new MeshValidationPlugin({ externalNamespaces: 'billing' as unknown as string[] }))
       .toThrow(/property externalNamespaces must be a list of strings, got "billing"/);
+  });
+});
+
+describe('MeshConfigValidationPlugin', () => {
+  test('takes the namespaces made elsewhere from the mesh config', async () => {
+    // GIVEN a mesh config whose existing Prometheus lives in `metrics`, and a monitor there
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-config-plugin-'));
+    const meshConfig = path.join(dir, 'mesh.yaml');
+    fs.writeFileSync(meshConfig, 'controlPlane: {}\nmetrics:\n  prometheus:\n    inCluster:\n      namespace: metrics\n  envoyStatsMonitor: {}\n');
+    const monitor = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm', namespace: 'metrics' } };
+    const files = { 'out/mesh.k8s.yaml': [monitor] };
+    const context = (report: { status?: string }): PluginValidationContext => ({
+      manifests: Object.keys(files),
+      parseManifest: (file) => files[file as keyof typeof files],
+      report: { addViolation: () => undefined, submit: (s) => { report.status = s; } },
+    });
+    const withConfig: { status?: string } = {};
+    const withoutConfig: { status?: string } = {};
+    // WHEN
+    await new MeshConfigValidationPlugin({ meshConfig }).validate(context(withConfig));
+    await new MeshValidationPlugin().validate(context(withoutConfig));
+    // THEN
+    expect(withConfig.status).toBe('success');
+    expect(withoutConfig.status).toBe('failure');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('names the file and key of a bad mesh config', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-config-plugin-'));
+    const meshConfig = path.join(dir, 'mesh.yaml');
+    fs.writeFileSync(meshConfig, 'tracing:\n  samplingPercent: 150\n  backend:\n    jaegerV2: {}\n');
+    expect(() => new MeshConfigValidationPlugin({ meshConfig })).toThrow(/tracing\.samplingPercent.*150/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
