@@ -33,6 +33,7 @@ import { MeshMtls } from '../scoping/mesh-mtls';
 import { MeshService } from '../scoping/mesh-service';
 import { NamespaceMtls } from '../scoping/namespace-mtls';
 import { ScopeReport, ServiceReference } from '../scoping/scope-report';
+import { SidecarScope } from '../scoping/sidecar-scope';
 import { SidecarScoping } from '../scoping/sidecar-scoping';
 import { WorkloadNamespace } from '../scoping/workload-namespace';
 import { ExternalTracing } from '../tracing/external-tracing';
@@ -530,6 +531,11 @@ class MeshBuilder {
         const mtls = namespaceSpec.mtls;
         this.attempt(joinPath(at, 'mtls'), mtls, () => new NamespaceMtls(namespace, 'Mtls', defined({ namespace, mode: mtls.mode })));
       }
+      for (const [sidecarName, sidecarSpec] of Object.entries(namespaceSpec.sidecars ?? {})) {
+        this.attempt(joinPath(joinPath(at, 'sidecars'), sidecarName), sidecarSpec, () => new SidecarScope(namespace, `Sidecar-${sidecarName}`, {
+          namespace: name, name: sidecarName, egressHosts: sidecarSpec.egressHosts, workloadSelector: sidecarSpec.workloadSelector,
+        }));
+      }
       for (const [serviceName, serviceSpec] of Object.entries(namespaceSpec.services ?? {})) {
         const service = this.attempt(joinPath(joinPath(at, 'services'), serviceName), serviceSpec, () => namespace.addService(serviceName, { ports: serviceSpec.ports }));
         if (service) {
@@ -614,6 +620,8 @@ class MeshBuilder {
     if (grafana instanceof ExistingGrafana) {
       names.add(grafana.namespace);
     }
+    // Declared for the workloads' calls, and so also what their hand-written Sidecars may name.
+    (this.spec.workloads?.externalNamespaces ?? []).forEach((name) => names.add(name));
     scoping?.externalNamespaces.forEach((name) => names.add(name));
     return [...names].sort();
   }

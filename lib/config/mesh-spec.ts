@@ -16,6 +16,7 @@ import { PrometheusServerProps } from '../metrics/prometheus-server';
 import { MeshMtlsProps } from '../scoping/mesh-mtls';
 import { MeshServiceProps } from '../scoping/mesh-service';
 import { NamespaceMtlsProps } from '../scoping/namespace-mtls';
+import { SidecarScopeProps } from '../scoping/sidecar-scope';
 import { ExternalTracingProps } from '../tracing/external-tracing';
 import {
   JaegerCassandraStorageProps, JaegerElasticsearchStorageProps, JaegerKafkaProps, JaegerMemoryStorageProps, JaegerProps,
@@ -372,6 +373,19 @@ export interface WorkloadNamespaceSpec {
   readonly calls?: string[];
   /** A namespace-wide PeerAuthentication that overrides the mesh-wide mTLS mode here. @default - the mesh-wide mode */
   readonly mtls?: NamespaceMtlsSpec;
+  /**
+   * Hand-written Sidecars for some of the namespace's workloads, by object name, each with a
+   * `workloadSelector`; they take precedence over the namespace's derived Sidecar for the pods
+   * they select.
+   * @default - none
+   */
+  readonly sidecars?: Record<string, WorkloadSidecarSpec>;
+}
+
+/** A Sidecar for the workloads with the given labels. */
+export interface WorkloadSidecarSpec extends Pick<SidecarScopeProps, 'egressHosts'> {
+  /** Pod labels of the workloads this Sidecar applies to. */
+  readonly workloadSelector: Record<string, string>;
 }
 
 /** The mutual TLS mode of one namespace. */

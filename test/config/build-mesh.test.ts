@@ -211,6 +211,27 @@ describe('buildMesh', () => {
     expect(mesh.scoping?.rootServices.map((service) => service.name)).toEqual(['otel-collector']);
   });
 
+  test('hand-written Sidecars for selected workloads, beside the derived one; a bad host names its key', () => {
+    // GIVEN a namespace whose batch jobs may reach only the payments namespace
+    const spec: MeshSpec = {
+      workloads: {
+        externalNamespaces: ['payments'],
+        namespaces: { shop: { sidecars: { 'batch-jobs': { workloadSelector: { app: 'batch' }, egressHosts: ['./*', 'payments/*'] } } } },
+      },
+    };
+    // WHEN
+    const { byChart } = build(spec);
+    // THEN
+    const sidecars = byChart.workloads.filter((m) => m.kind === 'Sidecar' && m.metadata?.namespace === 'shop') as any[];
+    expect(sidecars.map((m) => m.metadata.name).sort()).toEqual(['batch-jobs', 'default']);
+    expect(sidecars.find((m) => m.metadata.name === 'batch-jobs').spec).toEqual({
+      workloadSelector: { labels: { app: 'batch' } },
+      egress: [{ hosts: ['./*', 'payments/*'] }],
+    });
+    expect(problemsOf({ workloads: { namespaces: { shop: { sidecars: { jobs: { workloadSelector: { app: 'batch' }, egressHosts: ['Bad_NS/*'] } } } } } }))
+      .toEqual([{ path: 'workloads.namespaces.shop.sidecars.jobs.egressHosts[0]', message: expect.stringMatching(/Bad_NS\/\*/) }]);
+  });
+
   test('a bare name that is both a service of the namespace and a namespace is refused as ambiguous', () => {
     const spec: MeshSpec = { workloads: { namespaces: { shop: { services: { cart: { ports: [80] } }, calls: ['cart'] }, cart: {} } } };
     expect(problemsOf(spec)).toEqual([{ path: 'workloads.namespaces.shop.calls[0]', message: expect.stringMatching(/'cart' is both a service of shop and a namespace: write 'shop\/cart' .* or 'cart\/\*'/) }]);
