@@ -1,16 +1,11 @@
 import { Testing } from 'cdk8s';
 import { ExternalNamespace, ScopeReport, SidecarScoping } from '../../lib';
 import { synthValid } from '../helpers/manifests';
+import { addBookinfo } from './bookinfo';
 
 function bookinfo(): SidecarScoping {
   const scoping = new SidecarScoping(Testing.chart(), 'scoping');
-  const demo = scoping.addNamespace('istio-demo', { name: 'istio-demo' });
-  const productpage = demo.addService('productpage', { ports: [9080] });
-  const details = demo.addService('details', { ports: [9080] });
-  const reviews = demo.addService('reviews', { ports: [9080] });
-  const ratings = demo.addService('ratings', { ports: [9080] });
-  productpage.calls(details, reviews);
-  reviews.calls(ratings);
+  addBookinfo(scoping);
   return scoping;
 }
 

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { IngressGateway, MeshMtls, ScopeReport, SidecarScoping, WorkloadNamespace, analyzeMesh } from '../../lib';
 import { findOne, synthValid } from '../helpers/manifests';
+import { addBookinfo } from './bookinfo';
 
 describe('SidecarScoping', () => {
   test('the mesh-wide default Sidecar sees the own namespace and the root namespace', () => {
@@ -92,13 +93,7 @@ describe("the guide's mesh", () => {
     // GIVEN
     const chart = Testing.chart();
     const scoping = new SidecarScoping(chart, 'scoping');
-    const demo = scoping.addNamespace('istio-demo', { name: 'istio-demo' });
-    const productpage = demo.addService('productpage', { ports: [9080] });
-    const details = demo.addService('details', { ports: [9080] });
-    const reviews = demo.addService('reviews', { ports: [9080] });
-    const ratings = demo.addService('ratings', { ports: [9080] });
-    productpage.calls(details, reviews);
-    reviews.calls(ratings);
+    addBookinfo(scoping);
     // WHEN
     const gateway = new IngressGateway(chart, 'ingress');
     new MeshMtls(chart, 'mtls', { rootNamespace: scoping.rootNamespace });

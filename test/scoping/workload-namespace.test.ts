@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { ExternalNamespace, IEgressTarget, SidecarInjection, SidecarScope, SidecarScoping, WorkloadNamespace } from '../../lib';
 import { findOne, synthValid } from '../helpers/manifests';
+import { addBookinfo } from './bookinfo';
 
 function sidecarHosts(manifests: any[], namespace: string): string[] {
   const sidecar = manifests.find((m) => m.kind === 'Sidecar' && m.metadata.namespace === namespace);
@@ -12,14 +13,8 @@ describe('WorkloadNamespace', () => {
     // GIVEN
     const chart = Testing.chart();
     const scoping = new SidecarScoping(chart, 'scoping');
-    const demo = scoping.addNamespace('istio-demo', { name: 'istio-demo' });
     // WHEN bookinfo's calls stay within the namespace
-    const productpage = demo.addService('productpage', { ports: [9080] });
-    const details = demo.addService('details', { ports: [9080] });
-    const reviews = demo.addService('reviews', { ports: [9080] });
-    const ratings = demo.addService('ratings', { ports: [9080] });
-    productpage.calls(details, reviews);
-    reviews.calls(ratings);
+    const demo = addBookinfo(scoping);
     // THEN
     const manifests = synthValid(chart);
     expect(manifests).toMatchSnapshot();
