@@ -1,4 +1,5 @@
 import * as yaml from 'js-yaml';
+import { classifyHost } from '../core/cluster-host';
 import { Manifest } from '../validation/crd-schema-validator';
 
 /** How many namespaces the diagram draws one by one before it folds the rest into one node. */
@@ -26,9 +27,9 @@ export function renderMeshDiagram(manifests: readonly Manifest[]): string {
       components.get(namespace)!.add(label);
     }
   };
-  const hostNamespace = (host: string): string | undefined => {
-    const parts = host.replace(/^[a-z]+:\/\//, '').split(/[:/]/)[0].split('.');
-    return parts.length >= 2 && (parts.length === 2 || parts[2] === 'svc') ? parts[1] : undefined;
+  const hostNamespace = (urlOrAddress: string): string | undefined => {
+    const target = classifyHost(urlOrAddress.replace(/^[a-z]+:\/\//, '').split(/[:/]/)[0]);
+    return target.inCluster ? target.namespace : undefined;
   };
   const addEdge = (fromNamespace: string, urlOrHost: string | undefined, label: string) => {
     const target = urlOrHost ? hostNamespace(urlOrHost) : undefined;

@@ -1,4 +1,5 @@
 import * as yaml from 'js-yaml';
+import { classifyHost, splitHostPort } from '../core/cluster-host';
 import { CrdSchemaValidator, Manifest, describeObject } from './crd-schema-validator';
 
 /** What a {@link MeshFinding} is about; the cdk8s validation plugin groups findings by it. */
@@ -78,11 +79,6 @@ const OPERATOR_SERVICES: Record<string, (name: string) => string[]> = {
 };
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
-
-/** Where a host points, once classified. */
-type HostTarget =
-  | { readonly inCluster: false }
-  | { readonly inCluster: true; readonly service: string; readonly namespace: string };
 
 /**
  * Semantic checks of the output in the spirit of `istioctl analyze`, for what this library emits:
@@ -352,24 +348,4 @@ function hostsInjectedGateway(manifest: Manifest): boolean {
   const podMetadata = key === 'v1/Pod' ? manifest.metadata : WORKLOAD_KINDS.has(key) ? spec(manifest).template?.metadata : undefined;
   const templates = podMetadata?.annotations?.['inject.istio.io/templates'];
   return typeof templates === 'string' && templates.split(',').map((name) => name.trim()).includes('gateway');
-}
-
-/**
- * In-cluster service names are `<service>.<namespace>` or `<service>.<namespace>.svc[.<domain>]`;
- * anything else (one label, IP addresses, other domains, a trailing dot) is outside the cluster.
- */
-function classifyHost(host: string): HostTarget {
-  const labels = host.split('.');
-  if (host.endsWith('.') || labels.some((label) => label === '') || /^[0-9.]+$/.test(host) || host.includes(':')) {
-    return { inCluster: false };
-  }
-  if (labels.length === 2 || (labels.length >= 3 && labels[2] === 'svc')) {
-    return { inCluster: true, service: labels[0], namespace: labels[1] };
-  }
-  return { inCluster: false };
-}
-
-function splitHostPort(address: string): [string, number | undefined] {
-  const match = /^(.*):(\d+)$/.exec(address);
-  return match ? [match[1], Number(match[2])] : [address, undefined];
 }
