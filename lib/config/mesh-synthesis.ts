@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
-import { AtomicOutput } from '../output/atomic-output';
+import { AtomicOutput, OUTPUT_MARKER_FILE } from '../output/atomic-output';
 import { finalizeOutput } from '../output/finalize-output';
 import { renderSynthSummary } from '../output/synth-summary';
 import { assertValid } from '../validation/assert-valid';
@@ -54,7 +54,7 @@ export class MeshSynthesis {
   public static prepare(props: MeshSynthesisProps): MeshSynthesis {
     let output: AtomicOutput | undefined;
     try {
-      output = new AtomicOutput({ outdir: props.outdir || undefined, stagingDir: props.stagingDir || undefined });
+      output = new AtomicOutput({ outdir: props.outdir || undefined, stagingDir: props.stagingDir || undefined, inputFiles: [props.configPath] });
       return new MeshSynthesis(output, buildFromConfig(props.configPath, output.stagingDir));
     } catch (error) {
       return new MeshSynthesis(output, undefined, error);
@@ -86,7 +86,7 @@ export class MeshSynthesis {
         validate: (manifests) => assertValid(manifests, { externalNamespaces: mesh.externalNamespaces }),
       });
       this.output.commit();
-      return { exitCode: 0, report: renderSynthSummary({ ...finalized, outdir: path.relative(process.cwd(), this.output.outdir) || '.' }) };
+      return { exitCode: 0, report: renderSynthSummary({ ...finalized, otherFiles: [...finalized.otherFiles, OUTPUT_MARKER_FILE], outdir: path.relative(process.cwd(), this.output.outdir) || '.' }) };
     } catch (error) {
       return this.fail(error);
     }

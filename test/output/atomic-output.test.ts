@@ -1,9 +1,31 @@
+import { execFileSync, spawn } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AtomicOutput } from '../../lib';
+import { AtomicOutput, OUTPUT_MARKER_FILE } from '../../lib';
 import { tree } from '../helpers/files';
 
+/** The files of a folder without its ownership marker. */
+function content(dir: string): Record<string, string> {
+  const { [OUTPUT_MARKER_FILE]: _marker, ...files } = tree(dir);
+  return files;
+}
+
+/** Every file and link below `dir` (links as `-> target`), to show nothing was touched. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort().map((file) => {
+    const full = path.join(dir, file);
+    const stat = fs.lstatSync(full);
+    return [file, stat.isSymbolicLink() ? `-> ${fs.readlinkSync(full)}` : stat.isDirectory() ? '/' : fs.readFileSync(full, 'utf8')];
+  }));
+}
+
+/** A pid that no process has: one of a process that has exited. */
+function deadPid(): number {
+  const child = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child);
+}
 
 describe('AtomicOutput', () => {
   let workdir: string;
@@ -11,31 +33,50 @@ describe('AtomicOutput', () => {
   beforeEach(() => {
     workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-output-'));
     outdir = path.join(workdir, 'dist');
-    fs.mkdirSync(outdir);
-    fs.writeFileSync(path.join(outdir, 'old.yaml'), 'old: true\n');
+    const first = new AtomicOutput({ outdir });
+    fs.writeFileSync(path.join(first.stagingDir, 'old.yaml'), 'old: true\n');
+    first.commit();
   });
   afterEach(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
-  test('commit replaces the folder completely, leaving no stale file and no staging folder', () => {
+  test('commit replaces the folder completely, leaving no stale file, staging folder or lock', () => {
     // GIVEN
     const output = new AtomicOutput({ outdir });
     fs.writeFileSync(path.join(output.stagingDir, 'new.yaml'), 'new: true\n');
     // WHEN
     output.commit();
     // THEN
-    expect(tree(outdir)).toEqual({ 'new.yaml': 'new: true\n' });
+    expect(content(outdir)).toEqual({ 'new.yaml': 'new: true\n' });
     expect(fs.readdirSync(workdir)).toEqual(['dist']);
+  });
+
+  test('the marker lists every file it wrote with its SHA-256, as sha256sum does', () => {
+    // GIVEN
+    const output = new AtomicOutput({ outdir });
+    fs.mkdirSync(path.join(output.stagingDir, 'reports'));
+    fs.writeFileSync(path.join(output.stagingDir, 'reports', 'r.md'), 'r\n');
+    fs.writeFileSync(path.join(output.stagingDir, 'a.yaml'), 'a: 1\n');
+    // WHEN
+    output.commit();
+    // THEN
+    const marker = fs.readFileSync(path.join(outdir, OUTPUT_MARKER_FILE), 'utf8');
+    expect(marker.split('\n').slice(1)).toEqual([
+      expect.stringMatching(/^[0-9a-f]{64} {2}a\.yaml$/),
+      expect.stringMatching(/^[0-9a-f]{64} {2}reports\/r\.md$/),
+      '',
+    ]);
+    expect(execFileSync('sha256sum', ['--check', '--quiet', OUTPUT_MARKER_FILE], { cwd: outdir, encoding: 'utf8' })).toBe('');
   });
 
   test('discard leaves the previous folder byte-identical', () => {
     // GIVEN a synth that wrote half its files, then failed
+    const before = snapshot(workdir);
     const output = new AtomicOutput({ outdir });
     fs.writeFileSync(path.join(output.stagingDir, 'half.yaml'), 'half: true\n');
     // WHEN
     output.discard();
     // THEN
-    expect(tree(outdir)).toEqual({ 'old.yaml': 'old: true\n' });
-    expect(fs.readdirSync(workdir)).toEqual(['dist']);
+    expect(snapshot(workdir)).toEqual(before);
   });
 
   test('a staging folder given by the cdk8s CLI is copied, not moved, without the CLI\'s construct metadata', () => {
@@ -48,7 +89,7 @@ describe('AtomicOutput', () => {
     // WHEN
     output.commit();
     // THEN
-    expect(tree(outdir)).toEqual({ 'a.yaml': 'a: 1\n' });
+    expect(content(outdir)).toEqual({ 'a.yaml': 'a: 1\n' });
     expect(tree(staging)).toEqual({ 'a.yaml': 'a: 1\n', 'construct-metadata.json': '{}' });
   });
 
@@ -59,11 +100,185 @@ describe('AtomicOutput', () => {
     // WHEN
     output.commit();
     // THEN
-    expect(tree(outdir)).toEqual({ 'new.yaml': 'new: true\n' });
+    expect(content(outdir)).toEqual({ 'new.yaml': 'new: true\n' });
     expect(fs.readdirSync(workdir)).toEqual(['dist']);
   });
 
-  test('refuses a staging folder that is the output folder', () => {
-    expect(() => new AtomicOutput({ outdir, stagingDir: outdir })).toThrow(/staging folder must differ/);
+  describe('refuses, before anything is touched, an output folder it must not replace', () => {
+    const project = (dir: string) => {
+      fs.mkdirSync(path.join(dir, 'project', '.git'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'project', '.git', 'HEAD'), 'ref: refs/heads/main\n');
+      fs.writeFileSync(path.join(dir, 'project', 'mesh.yaml'), 'controlPlane: {}\n');
+      fs.writeFileSync(path.join(dir, 'project', 'README.md'), '# mine\n');
+      return path.join(dir, 'project');
+    };
+    const cases: ReadonlyArray<readonly [string, (dir: string) => { outdir: string; stagingDir?: string; inputFiles?: string[] }, RegExp]> = [
+      ['the folder holding the config (MESH_OUTDIR=.)', (dir) => ({ outdir: project(dir), inputFiles: [path.join(project(dir), 'mesh.yaml')] }), /output folder .*project holds the input file .*mesh\.yaml: .*folder of its own/],
+      ['a folder above the config', (dir) => ({ outdir: dir, inputFiles: [path.join(project(dir), 'mesh.yaml')] }), /holds the input file .*project\/mesh\.yaml/],
+      ['a git repository', (dir) => ({ outdir: project(dir) }), /output folder .*project holds a git repository \(\.git\)/],
+      ['a folder with files it did not write', (dir) => {
+        fs.mkdirSync(path.join(dir, 'docs', 'api'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'docs', 'api', 'index.md'), 'x\n');
+        fs.writeFileSync(path.join(dir, 'docs', 'notes.txt'), 'y\n');
+        return { outdir: path.join(dir, 'docs') };
+      }, /output folder .*docs holds files this synth did not write \(api\/index\.md, notes\.txt\): .*new or empty folder/],
+      ['its own output with a file a user added', (dir) => {
+        fs.writeFileSync(path.join(dir, 'dist', 'hand-written.yaml'), 'kind: ConfigMap\n');
+        return { outdir: path.join(dir, 'dist') };
+      }, /holds files this synth did not write \(hand-written\.yaml\)/],
+      ['its own output with a link a user added', (dir) => {
+        fs.symlinkSync('/etc', path.join(dir, 'dist', 'etc'));
+        return { outdir: path.join(dir, 'dist') };
+      }, /holds files this synth did not write \(etc\)/],
+      ['a regular file', (dir) => {
+        fs.writeFileSync(path.join(dir, 'out.yaml'), 'a: 1\n');
+        return { outdir: path.join(dir, 'out.yaml') };
+      }, /output folder .*out\.yaml is an existing file, not a folder/],
+      ['a link to a regular file', (dir) => {
+        fs.writeFileSync(path.join(dir, 'file'), 'a\n');
+        fs.symlinkSync(path.join(dir, 'file'), path.join(dir, 'out'));
+        return { outdir: path.join(dir, 'out') };
+      }, /output folder .*out is a link to .*file, an existing file/],
+      ['a loop of links', (dir) => {
+        fs.symlinkSync(path.join(dir, 'b'), path.join(dir, 'a'));
+        fs.symlinkSync(path.join(dir, 'a'), path.join(dir, 'b'));
+        return { outdir: path.join(dir, 'a') };
+      }, /is a loop of symbolic links/],
+      ['the cdk8s CLI\'s output folder (cdk8s synth --output dist)', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: path.join(dir, 'dist') }), /staging folder .*dist must be a folder of its own, outside the output folder/],
+      ['a folder below the cdk8s CLI\'s output folder', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: dir }), /must be a folder of its own, outside the output folder/],
+      ['a staging folder holding the config (CDK8S_OUTDIR=.)', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: project(dir), inputFiles: [path.join(dir, 'project', 'mesh.yaml')] }), /staging folder .*project holds the input file .*mesh\.yaml: .*scratch folder/],
+      ['a staging folder that is a git repository', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: project(dir) }), /staging folder .*project holds a git repository/],
+      ['a folder holding the cdk8s CLI\'s output folder', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: path.join(dir, 'dist', 'staging') }), /must not be inside the output folder/],
+    ];
+    test.each(cases)('%s', (_name, setup, message) => {
+      // GIVEN
+      const props = setup(workdir);
+      const before = snapshot(workdir);
+      // WHEN / THEN
+      expect(() => new AtomicOutput(props)).toThrow(message);
+      expect(snapshot(workdir)).toEqual(before);
+    });
+  });
+
+  describe('accepts', () => {
+    test('a missing folder, creating its parents', () => {
+      const output = new AtomicOutput({ outdir: path.join(workdir, 'a', 'b', 'out') });
+      fs.writeFileSync(path.join(output.stagingDir, 'x.yaml'), 'x\n');
+      output.commit();
+      expect(content(path.join(workdir, 'a', 'b', 'out'))).toEqual({ 'x.yaml': 'x\n' });
+    });
+
+    test('an empty folder', () => {
+      fs.mkdirSync(path.join(workdir, 'empty'));
+      const output = new AtomicOutput({ outdir: path.join(workdir, 'empty') });
+      fs.writeFileSync(path.join(output.stagingDir, 'x.yaml'), 'x\n');
+      output.commit();
+      expect(content(path.join(workdir, 'empty'))).toEqual({ 'x.yaml': 'x\n' });
+    });
+
+    test('an output of version 0.1.0, written before the marker: every file named like one it writes', () => {
+      // GIVEN
+      const legacy = path.join(workdir, 'legacy');
+      for (const file of ['0000-istio.k8s.yaml', 'Kustomization', 'MESH.md', 'istioctl/istio-operator.k8s.yaml', 'reports/scope-report.md', 'reports/scope-report.json']) {
+        fs.mkdirSync(path.dirname(path.join(legacy, file)), { recursive: true });
+        fs.writeFileSync(path.join(legacy, file), 'old\n');
+      }
+      // WHEN
+      const output = new AtomicOutput({ outdir: legacy });
+      fs.writeFileSync(path.join(output.stagingDir, 'x.yaml'), 'x\n');
+      output.commit();
+      // THEN
+      expect(content(legacy)).toEqual({ 'x.yaml': 'x\n' });
+    });
+
+    test('a link to a folder: the link stays a link, its target is replaced', () => {
+      // GIVEN dist is a link into a folder elsewhere
+      fs.renameSync(outdir, path.join(workdir, 'real'));
+      fs.symlinkSync('real', outdir);
+      // WHEN
+      const output = new AtomicOutput({ outdir });
+      fs.writeFileSync(path.join(output.stagingDir, 'new.yaml'), 'new\n');
+      output.commit();
+      // THEN
+      expect(fs.lstatSync(outdir).isSymbolicLink()).toBe(true);
+      expect(fs.readlinkSync(outdir)).toBe('real');
+      expect(content(path.join(workdir, 'real'))).toEqual({ 'new.yaml': 'new\n' });
+      expect(fs.readdirSync(workdir).sort()).toEqual(['dist', 'real']);
+    });
+
+    test('a link whose target does not exist yet: the target is created', () => {
+      fs.rmSync(outdir, { recursive: true });
+      fs.symlinkSync(path.join(workdir, 'later'), outdir);
+      const output = new AtomicOutput({ outdir });
+      fs.writeFileSync(path.join(output.stagingDir, 'x.yaml'), 'x\n');
+      output.commit();
+      expect(fs.lstatSync(outdir).isSymbolicLink()).toBe(true);
+      expect(content(path.join(workdir, 'later'))).toEqual({ 'x.yaml': 'x\n' });
+    });
+  });
+
+  describe('repairs what a killed synth left, at the next start', () => {
+    /** A complete output as a synth writes it, with its marker. */
+    const newOutput = (dir: string) => {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'new.yaml'), 'new: true\n');
+      fs.writeFileSync(path.join(dir, OUTPUT_MARKER_FILE), `# marker\n${createHash('sha256').update('new: true\n').digest('hex')}  new.yaml\n`);
+    };
+    const cases: ReadonlyArray<readonly [string, (dir: string) => void, Record<string, string>]> = [
+      ['killed while staging', (dir) => newOutput(path.join(dir, '.dist.staging-a1b2c3')), { 'old.yaml': 'old: true\n' }],
+      ['killed after the new output was complete, before the old one moved away', (dir) => newOutput(path.join(dir, '.dist.incoming')), { 'old.yaml': 'old: true\n' }],
+      ['killed between the two renames: the new output is finished', (dir) => {
+        fs.renameSync(path.join(dir, 'dist'), path.join(dir, '.dist.previous'));
+        newOutput(path.join(dir, '.dist.incoming'));
+      }, { 'new.yaml': 'new: true\n' }],
+      ['killed while removing the old output', (dir) => {
+        fs.renameSync(path.join(dir, 'dist'), path.join(dir, '.dist.previous'));
+        newOutput(path.join(dir, 'dist'));
+      }, { 'new.yaml': 'new: true\n' }],
+      ['a moved-away output with no new one: it is put back', (dir) => fs.renameSync(path.join(dir, 'dist'), path.join(dir, '.dist.previous')), { 'old.yaml': 'old: true\n' }],
+      ['leftovers named as version 0.1.0 named them', (dir) => {
+        newOutput(path.join(dir, '.dist.previous-1234'));
+        newOutput(path.join(dir, '.dist.incoming-x1y2z3'));
+      }, { 'old.yaml': 'old: true\n' }],
+      ['a lock of a process that is gone', (dir) => fs.writeFileSync(path.join(dir, '.dist.lock'), `${deadPid()} ${os.hostname()}\n`), { 'old.yaml': 'old: true\n' }],
+      ['an empty lock file (killed while taking the lock)', (dir) => {
+        fs.writeFileSync(path.join(dir, '.dist.lock'), '');
+        const past = new Date(Date.now() - 60_000);
+        fs.utimesSync(path.join(dir, '.dist.lock'), past, past);
+      }, { 'old.yaml': 'old: true\n' }],
+    ];
+    test.each(cases)('%s', (_name, crash, expected) => {
+      // GIVEN
+      crash(workdir);
+      // WHEN the next synth starts, and fails
+      new AtomicOutput({ outdir }).discard();
+      // THEN
+      expect(content(outdir)).toEqual(expected);
+      expect(fs.readdirSync(workdir)).toEqual(['dist']);
+    });
+  });
+
+  describe('one synth at a time', () => {
+    test('waits for a live synth that holds the lock, then names it', async () => {
+      // GIVEN another live process holds the lock
+      const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+      try {
+        fs.writeFileSync(path.join(workdir, '.dist.lock'), `${holder.pid} ${os.hostname()}\n`);
+        // WHEN / THEN
+        const started = Date.now();
+        expect(() => new AtomicOutput({ outdir, lockTimeoutSeconds: 0.3 })).toThrow(`another synth (pid ${holder.pid}) is writing this output folder`);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+        expect(content(outdir)).toEqual({ 'old.yaml': 'old: true\n' });
+      } finally {
+        holder.kill();
+      }
+    });
+
+    test('refuses a second output of the same folder in one process until the first is done', () => {
+      const first = new AtomicOutput({ outdir });
+      expect(() => new AtomicOutput({ outdir })).toThrow(/this process already holds .*\.dist\.lock: commit or discard/);
+      first.discard();
+      expect(() => new AtomicOutput({ outdir }).discard()).not.toThrow();
+    });
   });
 });
