@@ -3,6 +3,7 @@ import { ApiObject, App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { isDnsLabel } from '../core/names';
+import { NamespaceLabelConflict } from '../core/namespace-registry';
 import { ExistingGrafana } from '../dashboards/existing-grafana';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
 import { GrafanaInstance } from '../dashboards/grafana-instance';
@@ -637,6 +638,27 @@ class MeshBuilder {
     return chart;
   }
 
+  /**
+   * The mesh.yaml key of the part whose MeshNamespace has construct path `constructPath`, so that
+   * a label conflict between two parts names them as the user wrote them.
+   */
+  private namespaceKeyPath(constructPath: string): string | undefined {
+    const jaeger = this.spec.tracing?.backend?.jaegerV2 ? 'tracing.backend.jaegerV2' : 'tracing.backend.jaeger';
+    const controlPlane = `${CHART_IDS.istio}/control-plane`;
+    const keys: Record<string, string> = {
+      [`${CHART_IDS.observability}/namespace`]: `${jaeger}.namespace`,
+      [`${controlPlane}/Namespace`]: 'controlPlane.namespace',
+      [`${controlPlane}/CniNamespace`]: 'controlPlane.cni.namespace',
+      [`${controlPlane}/IngressGatewayNamespace`]: 'controlPlane.ingressGateway',
+      [`${controlPlane}/EgressGatewayNamespace`]: 'controlPlane.egressGateway',
+      [`${controlPlane}/Operator/Namespace`]: 'controlPlane.inClusterOperator.namespace',
+      [`${CHART_IDS.monitoring}/namespace`]: 'metrics.prometheus.server.namespace',
+      [`${CHART_IDS.dashboards}/namespace`]: 'dashboards.grafana.instance.namespace',
+    };
+    const workloadNamespace = new RegExp(`^${CHART_IDS.workloads}/scoping/([^/]+)$`).exec(constructPath);
+    return keys[constructPath] ?? (workloadNamespace ? joinPath('workloads.namespaces', workloadNamespace[1]) : undefined);
+  }
+
   /** Whether the schema check found problems at or under `keyPath`. */
   private skipped(keyPath: string): boolean {
     return (this.options.skipPaths ?? []).some((problemPath) => problemPath === keyPath
@@ -654,6 +676,9 @@ class MeshBuilder {
     } catch (error) {
       if (MeshConfigError.isMeshConfigError(error)) {
         this.problems.push(...error.problems);
+      } else if (NamespaceLabelConflict.isNamespaceLabelConflict(error)) {
+        const keyOf = (constructPath: string) => this.namespaceKeyPath(constructPath) ?? constructPath;
+        this.problems.push({ path: this.namespaceKeyPath(error.second.path) ?? keyPath, message: error.describe(keyOf) });
       } else if (!(error instanceof AlreadyReported)) {
         this.problems.push(attribute(keyPath, section, error instanceof Error ? error.message : String(error)));
       }

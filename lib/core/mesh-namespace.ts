@@ -1,8 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertDnsLabel } from './names';
-import { plainApiObject } from './plain-api-object';
+import { SharedNamespace, requestNamespace } from './namespace-registry';
 
 /** How Istio's sidecar injector treats pods of a namespace. */
 export abstract class SidecarInjection {
@@ -57,20 +56,39 @@ export interface MeshNamespaceProps {
 /**
  * A Namespace of the mesh with its injection labels. Other constructs read `name` and
  * `injection` from it instead of retyping them.
+ *
+ * Parts of one app may each ask for the same namespace (Jaeger, Prometheus and Grafana in one
+ * `observability`, Jaeger in `istio-system`, workloads beside the gateway): the app then holds one
+ * Namespace object with the labels of all of them, rendered as the child `Resource` of the
+ * MeshNamespace whose chart is applied first; the charts of the others are made to depend on
+ * that chart. Two of them wanting different values of a label (a different sidecar injection)
+ * is an error that names both.
  */
 export class MeshNamespace extends Construct {
   public readonly name: string;
+  /** The injection this part asked for; {@link labels} tells what the shared namespace gets. */
   public readonly injection: SidecarInjection;
-  /** The generated Namespace object. */
-  public readonly resource: ApiObject;
+  private readonly shared: SharedNamespace;
 
+  /** @throws if another MeshNamespace of the app with this name wants a label with another value */
   constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
     super(scope, id);
     assertDnsLabel('namespace name', props.name);
     this.name = props.name;
     this.injection = props.injection ?? SidecarInjection.none();
-    this.resource = plainApiObject<k8s.KubeNamespaceProps>(this, 'Resource', k8s.KubeNamespace.GVK, {
-      metadata: { name: props.name, labels: { ...props.labels, ...this.injection.labels } },
-    });
+    this.shared = requestNamespace(this, props.name, { ...props.labels, ...this.injection.labels });
+  }
+
+  /**
+   * The Namespace object, one per name in the app: the child `Resource` of the MeshNamespace
+   * whose chart is applied first.
+   */
+  public get resource(): ApiObject {
+    return this.shared.resource;
+  }
+
+  /** The labels of the Namespace object: those of every MeshNamespace of the app with this name. */
+  public get labels(): Readonly<Record<string, string>> {
+    return this.shared.labels;
   }
 }

@@ -122,7 +122,6 @@ export class IstioControlPlane extends Construct {
   private readonly cni?: IstioCniInstall;
   private readonly ingressGateway?: GatewayConfig;
   private readonly egressGateway?: GatewayConfig;
-  private readonly namespaces = new Map<string, MeshNamespace>();
 
   constructor(scope: Construct, id: string, props: IstioControlPlaneProps = {}) {
     super(scope, id);
@@ -303,17 +302,14 @@ export class IstioControlPlane extends Construct {
     };
   }
 
-  /** Emits a namespace once, however many components share it; clusters' own namespaces never. */
+  /**
+   * The namespace of a component, never the cluster's own ones. Components that share one each
+   * ask for it: the app renders it once, with the labels of all of them.
+   */
   private emitNamespace(id: string, name: string, injection: SidecarInjection): MeshNamespace | undefined {
     if (SYSTEM_NAMESPACES.has(name)) {
       return undefined;
     }
-    const existing = this.namespaces.get(name);
-    if (existing) {
-      return existing;
-    }
-    const namespace = new MeshNamespace(this, id, { name, injection });
-    this.namespaces.set(name, namespace);
-    return namespace;
+    return new MeshNamespace(this, id, { name, injection });
   }
 }

@@ -16,6 +16,8 @@ export enum MeshRule {
   GATEWAY_INJECTION = 'gateway-injection',
   /** A URL or address in known configuration points at an in-cluster service the output does not define. */
   SERVICE_REFERENCE = 'service-reference',
+  /** Two objects share API group, kind, namespace and name, so applying the output keeps only the last. */
+  UNIQUE_OBJECT = 'unique-object',
 }
 
 /** One problem in the output, in the words of the check that found it. */
@@ -82,6 +84,8 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
 
 /**
  * Semantic checks of the output in the spirit of `istioctl analyze`, for what this library emits:
+ * - no two objects share API group, kind, namespace and name (the API server knows them by that,
+ *   whatever the version);
  * - every namespaced object's namespace is in the output or declared external;
  * - Sidecar egress hosts name namespaces that are in the output or declared external;
  * - at most one Sidecar without workloadSelector per namespace;
@@ -119,7 +123,13 @@ class MeshAnalysis {
     this.index();
     const defaultSidecars = new Map<string, Manifest[]>();
     const gatewayWorkloads = new Map<string, Manifest>();
+    const identities = new Map<string, Manifest[]>();
     for (const manifest of this.manifests) {
+      // An object without a name (generateName) is new on every apply, never a duplicate.
+      if (manifest.metadata?.name !== undefined) {
+        const identity = objectIdentity(manifest);
+        identities.set(identity, [...identities.get(identity) ?? [], manifest]);
+      }
       const key = `${manifest.apiVersion}/${manifest.kind}`;
       const namespace = manifest.metadata?.namespace;
       this.checkNamespace(manifest);
@@ -146,6 +156,9 @@ class MeshAnalysis {
     }
     for (const [namespace, workload] of gatewayWorkloads) {
       this.checkGatewayInjection(namespace, workload);
+    }
+    for (const objects of identities.values()) {
+      this.checkUnique(objects);
     }
     return this.findings;
   }
@@ -227,6 +240,19 @@ class MeshAnalysis {
       this.report(MeshRule.SIDECAR_DEFAULT_UNIQUE, sidecar, 'spec.workloadSelector',
         `namespace '${namespace}' has ${sidecars.length} Sidecars without workloadSelector (${names}); Istio applies only one `
         + 'of them, chosen unpredictably: merge them into one, or give the others a workloadSelector');
+    }
+  }
+
+  private checkUnique(objects: readonly Manifest[]): void {
+    if (objects.length < 2) {
+      return;
+    }
+    const versions = [...new Set(objects.map((object) => object.apiVersion))].join(', ');
+    for (const duplicate of objects.slice(1)) {
+      this.report(MeshRule.UNIQUE_OBJECT, duplicate, 'metadata.name',
+        `the output holds ${objects.length} objects ${describeObject(duplicate)} (${versions}): the API server knows an object by `
+        + 'API group, kind, namespace and name, so each apply overwrites the one before: emit it once (a MeshNamespace '
+        + 'merges the labels of every part sharing a namespace) or rename one');
     }
   }
 
@@ -335,6 +361,12 @@ class MeshAnalysis {
   private report(rule: MeshRule, manifest: Manifest, path: string, message: string): void {
     this.findings.push({ rule, object: describeObject(manifest), path, message });
   }
+}
+
+/** What the API server knows an object by: API group (not version), kind, namespace and name. */
+function objectIdentity(manifest: Manifest): string {
+  const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.slice(0, manifest.apiVersion.indexOf('/')) : '';
+  return JSON.stringify([group, manifest.kind, manifest.metadata?.namespace ?? '', manifest.metadata?.name]);
 }
 
 function spec(manifest: Manifest): Record<string, any> {

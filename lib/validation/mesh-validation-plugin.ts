@@ -58,6 +58,10 @@ const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: s
     recommendation: 'In-cluster URLs must point at Services of the output, on one of their ports',
     fix: 'Wire the backend by reference, or declare external namespaces and hosts',
   },
+  [MeshRule.UNIQUE_OBJECT]: {
+    recommendation: 'Every object must be in the output once: API group, kind, namespace and name identify it',
+    fix: 'Emit the object once (MeshNamespace merges shared namespaces), or rename one of them',
+  },
 };
 
 /**

@@ -111,6 +111,32 @@ describe('analyzeMesh', () => {
     });
   });
 
+  describe('one object per identity', () => {
+    // case, the manifests, the findings
+    const IDENTITIES: ReadonlyArray<readonly [string, Manifest[], unknown[]]> = [
+      ['one Namespace emitted by two parts, with different labels', [namespace('observability'), namespace('observability', { 'istio-injection': 'enabled' })],
+        ["unique-object Namespace/observability metadata.name: the output holds 2 objects Namespace/observability (v1): the API server knows an object by API group, kind, namespace and name, so each apply overwrites the one before: emit it once (a MeshNamespace merges the labels of every part sharing a namespace) or rename one"]],
+      ['one Service three times, beside objects that differ in group, kind, namespace or name', [
+        namespace('shop'), namespace('web'), service('web', 'shop', [80]), service('web', 'shop', [80]), service('web', 'shop', [8080]),
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'shop' } },
+        service('web', 'web', [80]),
+        { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' } }],
+        [expect.stringMatching(/^unique-object Service\/shop\/web metadata.name: the output holds 3 objects/), expect.stringMatching(/^unique-object Service\/shop\/web /)]],
+      ['one HorizontalPodAutoscaler in two versions of its group', [namespace('shop'),
+        { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'shop' } },
+        { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'shop' } }],
+        [expect.stringMatching(/^unique-object HorizontalPodAutoscaler\/shop\/web metadata.name: the output holds 2 objects .*\(autoscaling\/v1, autoscaling\/v2\)/)]],
+    ];
+
+    test.each(IDENTITIES)('%s is refused', (_case, manifests, findings) => {
+      // GIVEN a manifest list with two objects the API server takes for one
+      // WHEN it is analyzed
+      const messages = messagesOf(manifests).filter((message) => message.startsWith('unique-object'));
+      // THEN every object after the first is reported
+      expect(messages).toEqual(findings);
+    });
+  });
+
   describe('URLs and addresses', () => {
     const backends = [
       namespace('istio-system'), namespace('observability'), namespace('monitoring'),
