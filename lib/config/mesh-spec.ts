@@ -106,9 +106,11 @@ export interface ControlPlaneSpec extends Pick<IstioControlPlaneProps,
   /** An egress gateway. @default - none */
   readonly egressGateway?: GatewaySpec;
   /**
-   * Also write the control plane as the input of `istioctl install -f` into `istioctl/` of the
-   * output (outside the Kustomization). Needed for installPath `istioctl`.
-   * @default true
+   * Write the control plane as the input of `istioctl install -f` into `istioctl/` of the output
+   * (outside the Kustomization). Needed for installPath `istioctl`; with the other paths the
+   * output installs the control plane already, so `true` there writes a second install of it
+   * for a cluster that takes the istioctl path instead, not to be used together.
+   * @default - true for installPath istioctl, false otherwise
    */
   readonly istioctlFile?: boolean;
 }

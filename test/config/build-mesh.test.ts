@@ -39,7 +39,9 @@ describe('buildMesh', () => {
     // THEN
     expect(mesh.charts.map((chart) => chart.node.id)).toEqual(['observability', 'istio', 'monitoring', 'dashboards', 'kiali', 'workloads']);
     expect(mesh.externalNamespaces).toEqual(['grafana', 'monitoring']);
-    expect(mesh.notForApply).toEqual(['istioctl']);
+    // The Sail path installs the control plane once: no istioctl file beside the Sail Istio.
+    expect(mesh.istioctlApp).toBeUndefined();
+    expect(mesh.notForApply).toEqual([]);
     expect(Object.keys(mesh.extraFiles)).toEqual(['reports/scope-report.md', 'reports/scope-report.json']);
     expect(findOne(byChart.kiali, 'Deployment').metadata.annotations[ARGOCD_SYNC_WAVE]).toBe('4');
     expect({
@@ -160,6 +162,7 @@ describe('buildMesh', () => {
         meshConfig: { accessLogFile: '/dev/stdout', meshMTLS: { minProtocolVersion: 'TLSV1_3' } },
         values: { pilot: { env: { PILOT_ENABLE_STATUS: 'true' } } },
         pilot: { resources: { requests: { cpu: '500m' } } },
+        istioctlFile: true,
       },
       metrics: { prometheus: { inCluster: {} }, prometheusMerge: false },
     };
