@@ -19,9 +19,13 @@ try {
 } catch (error) {
   result = synthesis.fail(error);
 }
-if (result.exitCode === 0) {
+// `cdk8s synth` keeps the app's stdout to itself and answers a non-zero exit code with a stack
+// trace: under it, the report goes to stderr, and a failed synth removes the CLI's output folder
+// (MeshSynthesis.fail) and exits 0, which the CLI reports in one line with exit code 1.
+const underCdk8sCli = Boolean(process.env.CDK8S_OUTDIR);
+if (result.exitCode === 0 && !underCdk8sCli) {
   console.log(result.report);
 } else {
   console.error(result.report);
 }
-process.exitCode = result.exitCode;
+process.exitCode = underCdk8sCli ? 0 : result.exitCode;

@@ -1,8 +1,10 @@
 import * as os from 'os';
-import { App } from 'cdk8s';
+import * as path from 'path';
+import { MeshValidationOptions } from '../validation/assert-valid';
 import { MeshValidationPlugin, MeshValidationPluginProps } from '../validation/mesh-validation-plugin';
-import { buildMesh } from './build-mesh';
+import { ValidationRecord, fileSha256 } from '../validation/validation-record';
 import { loadMeshConfig } from './load-mesh-config';
+import { MeshSpec } from './mesh-spec';
 
 /** Properties of the {@link MeshConfigValidationPlugin}: its `properties` in cdk8s.yaml. */
 export interface MeshConfigValidationPluginProps extends MeshValidationPluginProps {
@@ -17,7 +19,8 @@ export interface MeshConfigValidationPluginProps extends MeshValidationPluginPro
  * {@link MeshValidationPlugin} for apps synthesized from a mesh config: the namespaces the output
  * refers to but does not create (the existing Prometheus's and Grafana's, declared external
  * ones) come from the config, exactly as the app derives them, instead of from a second list in
- * cdk8s.yaml that a renamed namespace would leave behind.
+ * cdk8s.yaml that a renamed namespace would leave behind. When the app validated these manifests
+ * from the same config in this synth, its list is taken as it is, and nothing is built again.
  *
  * ```yaml
  * validations:
@@ -29,10 +32,27 @@ export interface MeshConfigValidationPluginProps extends MeshValidationPluginPro
  * ```
  */
 export class MeshConfigValidationPlugin extends MeshValidationPlugin {
+  private readonly configPath: string;
+  private readonly spec: MeshSpec;
+
   constructor(props: MeshConfigValidationPluginProps = {}) {
-    const configPath = process.env.MESH_CONFIG || props.meshConfig || 'mesh.yaml';
+    super(props);
+    this.configPath = process.env.MESH_CONFIG || props.meshConfig || 'mesh.yaml';
+    this.spec = loadMeshConfig(this.configPath);
+  }
+
+  /** @internal */
+  protected async validationOptions(record: ValidationRecord | undefined): Promise<MeshValidationOptions> {
+    const options = await super.validationOptions(record);
+    const sameConfig = record?.meshConfig.path === path.resolve(this.configPath) && record.meshConfig.sha256 === fileSha256(this.configPath);
+    return { ...options, externalNamespaces: [...options.externalNamespaces ?? [], ...sameConfig ? record.externalNamespaces : await this.derivedExternalNamespaces()] };
+  }
+
+  private async derivedExternalNamespaces(): Promise<readonly string[]> {
+    // Loaded only here: the constructs are most of the plugin's load time in the CLI, and an
+    // output the app validated needs none of them.
+    const [{ App }, { buildMesh }] = await Promise.all([import('cdk8s'), import('./build-mesh')]);
     // Built, never synthesized: only the derived namespace list is used.
-    const mesh = buildMesh(new App({ outdir: os.tmpdir() }), loadMeshConfig(configPath), { file: configPath });
-    super({ ...props, externalNamespaces: [...props.externalNamespaces ?? [], ...mesh.externalNamespaces] });
+    return buildMesh(new App({ outdir: os.tmpdir() }), this.spec, { file: this.configPath }).externalNamespaces;
   }
 }

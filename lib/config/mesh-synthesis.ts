@@ -1,9 +1,11 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { AtomicOutput, OUTPUT_MARKER_FILE } from '../output/atomic-output';
 import { finalizeOutput } from '../output/finalize-output';
 import { renderSynthSummary } from '../output/synth-summary';
 import { assertValid } from '../validation/assert-valid';
+import { fileSha256, writeValidationRecord } from '../validation/validation-record';
 import { MeshBuild, buildMesh } from './build-mesh';
 import { MeshConfigError } from './config-problem';
 import { inDocumentOrder } from './key-paths';
@@ -16,7 +18,9 @@ export interface MeshSynthesisProps {
   /** The folder that receives the manifests. @default 'dist' */
   readonly outdir?: string;
   /**
-   * Where the apps synthesize first (the cdk8s CLI's `output`, passed as CDK8S_OUTDIR).
+   * Where the apps synthesize first: the cdk8s CLI's `output`, passed as CDK8S_OUTDIR. Given, it
+   * means the app runs under `cdk8s synth`: the validation record for the CLI's plugin is left
+   * there, and a failed synth removes the folder (see {@link MeshSynthesis.fail}).
    * @default - a temporary folder beside outdir
    */
   readonly stagingDir?: string;
@@ -55,9 +59,9 @@ export class MeshSynthesis {
     let output: AtomicOutput | undefined;
     try {
       output = new AtomicOutput({ outdir: props.outdir || undefined, stagingDir: props.stagingDir || undefined, inputFiles: [props.configPath] });
-      return new MeshSynthesis(output, buildFromConfig(props.configPath, output.stagingDir));
+      return new MeshSynthesis(props, output, buildFromConfig(props.configPath, output.stagingDir));
     } catch (error) {
-      return new MeshSynthesis(output, undefined, error);
+      return new MeshSynthesis(props, output, undefined, error);
     }
   }
 
@@ -65,6 +69,7 @@ export class MeshSynthesis {
   public readonly apps: readonly App[];
 
   private constructor(
+    private readonly props: MeshSynthesisProps,
     private readonly output: AtomicOutput | undefined,
     private readonly mesh: MeshBuild | undefined,
     private readonly problem?: unknown,
@@ -78,7 +83,8 @@ export class MeshSynthesis {
       return this.fail(this.problem);
     }
     try {
-      const mesh = this.mesh;
+      const { mesh, output } = this;
+      const meshConfigSha256 = fileSha256(this.props.configPath);
       const finalized = finalizeOutput({
         stagingDir: this.output.stagingDir,
         notForApply: mesh.notForApply,
@@ -86,15 +92,34 @@ export class MeshSynthesis {
         validate: (manifests) => assertValid(manifests, { externalNamespaces: mesh.externalNamespaces }),
       });
       this.output.commit();
+      if (this.props.stagingDir) {
+        // After the commit, so that it stays in the CLI's folder and never reaches outdir.
+        writeValidationRecord(output.stagingDir, {
+          manifests: Object.fromEntries(finalized.manifestFiles.map(({ file }) => [file, fileSha256(path.join(output.stagingDir, file))])),
+          objects: finalized.manifestFiles.reduce((total, { manifests }) => total + manifests.length, 0),
+          externalNamespaces: mesh.externalNamespaces,
+          externalHosts: [],
+          meshConfig: { path: path.resolve(this.props.configPath), sha256: meshConfigSha256 },
+        });
+      }
       return { exitCode: 0, report: renderSynthSummary({ ...finalized, otherFiles: [...finalized.otherFiles, OUTPUT_MARKER_FILE], outdir: path.relative(process.cwd(), this.output.outdir) || '.' }) };
     } catch (error) {
       return this.fail(error);
     }
   }
 
-  /** Drops what was staged and reports `error`; `outdir` is untouched. */
+  /**
+   * Drops what was staged and reports `error`; `outdir` is untouched. Under `cdk8s synth` the
+   * CLI's output folder is removed too: the CLI answers an app's non-zero exit code with a stack
+   * trace of its own, but a missing output folder with one line and exit code 1, so main.ts
+   * reports the problems itself and exits 0. The CLI empties that folder before the app runs:
+   * only what this synth wrote can be in it.
+   */
   public fail(error: unknown): SynthResult {
     this.output?.discard();
+    if (this.props.stagingDir) {
+      fs.rmSync(path.resolve(this.props.stagingDir), { recursive: true, force: true });
+    }
     return { exitCode: 1, report: `synth failed: ${error instanceof Error ? error.message : String(error)}` };
   }
 }

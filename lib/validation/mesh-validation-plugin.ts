@@ -1,6 +1,7 @@
 import { Manifest, describeObject } from './crd-schema-validator';
 import { MeshValidationOptions, formatFinding, validateMesh } from './assert-valid';
 import { MeshFinding, MeshRule } from './mesh-analysis';
+import { ValidationRecord, findValidationRecord } from './validation-record';
 
 /**
  * The parts of cdk8s-cli's `ValidationContext` (cdk8s-cli/lib/plugins/validation.d.ts) that the
@@ -66,6 +67,9 @@ const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: s
 
 /**
  * The checks of {@link validateMesh} as a cdk8s validation plugin, for `cdk8s synth --validate`.
+ * When the app already validated exactly these manifest files in this synth (the record that
+ * `MeshSynthesis` leaves in the CLI's output folder), with external namespaces and hosts that
+ * this plugin's include, the checks are not run again and the report says so.
  * cdk8s.yaml:
  *
  * ```yaml
@@ -89,6 +93,14 @@ export class MeshValidationPlugin {
 
   public async validate(context: PluginValidationContext): Promise<void> {
     const files = context.manifests.filter((file) => MANIFEST_FILE.test(file)).sort();
+    const record = findValidationRecord(files);
+    const options = await this.validationOptions(record);
+    // More external namespaces and hosts only ever remove findings: what passed with the app's
+    // lists passes with any that include them.
+    if (record && includesAll(options.externalNamespaces, record.externalNamespaces) && includesAll(options.externalHosts, record.externalHosts)) {
+      context.report.submit('success', { objects: String(record.objects), problems: '0', validated: 'by the app in this synth, unchanged since' });
+      return;
+    }
     const manifests: Manifest[] = [];
     const origins = new Map<string, { readonly name: string; readonly file: string }>();
     for (const file of files) {
@@ -98,7 +110,7 @@ export class MeshValidationPlugin {
       }
     }
 
-    const findings = validateMesh(manifests, this.options);
+    const findings = validateMesh(manifests, options);
     const byRule = new Map<MeshRule, MeshFinding[]>();
     for (const finding of findings) {
       byRule.set(finding.rule, [...byRule.get(finding.rule) ?? [], finding]);
@@ -119,6 +131,19 @@ export class MeshValidationPlugin {
       problems: String(findings.length),
     });
   }
+
+  /**
+   * The options to validate with; `record` is what the app validated, if it covers these
+   * manifests.
+   * @internal
+   */
+  protected async validationOptions(_record: ValidationRecord | undefined): Promise<MeshValidationOptions> {
+    return this.options;
+  }
+}
+
+function includesAll(list: readonly string[] | undefined, required: readonly string[]): boolean {
+  return required.every((item) => list?.includes(item));
 }
 
 function stringList(value: unknown, property: string): string[] {

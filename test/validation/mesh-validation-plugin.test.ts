@@ -2,7 +2,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { MeshConfigValidationPlugin, MeshValidationPlugin, PluginValidationContext } from '../../lib';
+import { fileSha256, writeValidationRecord } from '../../lib/validation/validation-record';
 
 const REPO = path.join(__dirname, '..', '..');
 const CDK8S_CLI = path.join(REPO, 'node_modules', '.bin', 'cdk8s');
@@ -106,6 +108,36 @@ describe('MeshValidationPlugin', () => {
       resourceName: 'b', manifestPath: 'out/mesh.k8s.yaml', locations: ["ConfigMap/shop/b (root): unknown field 'dataa'"],
     }]);
     expect(violations[1].violatingResources[0].locations[0]).toMatch(/^ConfigMap\/nowhere\/a metadata.namespace: namespace 'nowhere'/);
+  });
+
+  test('takes the app\'s validation only for exactly the files the app validated', async () => {
+    // GIVEN a staged manifest with a problem, and a record claiming the app found none in it
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-validation-record-'));
+    const file = path.join(dir, 'mesh.k8s.yaml');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: nowhere\n');
+    const record = {
+      manifests: { 'mesh.k8s.yaml': fileSha256(file) }, objects: 1, externalNamespaces: ['nowhere'], externalHosts: [],
+      meshConfig: { path: path.join(dir, 'mesh.yaml'), sha256: '' },
+    };
+    writeValidationRecord(dir, record);
+    const run = async (plugin: MeshValidationPlugin) => {
+      const report: { status?: string; metadata?: Record<string, string> } = {};
+      await plugin.validate({
+        manifests: [file],
+        parseManifest: (manifest) => yaml.loadAll(fs.readFileSync(manifest, 'utf8')) as any[],
+        report: { addViolation: () => undefined, submit: (status, metadata) => Object.assign(report, { status, metadata }) },
+      });
+      return report;
+    };
+    // WHEN / THEN: the files are as recorded, and the plugin declares at least the app's namespaces
+    expect(await run(new MeshValidationPlugin({ externalNamespaces: ['nowhere', 'billing'] })))
+      .toEqual({ status: 'success', metadata: { objects: '1', problems: '0', validated: 'by the app in this synth, unchanged since' } });
+    // a plugin that declares fewer namespaces than the app did checks for itself
+    expect((await run(new MeshValidationPlugin())).status).toBe('failure');
+    // a file changed after the app validated it is checked again
+    fs.appendFileSync(file, 'data: {}\n');
+    expect((await run(new MeshValidationPlugin({ externalNamespaces: ['nowhere'] }))).metadata).toEqual({ objects: '1', problems: '0' });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('refuses properties of the wrong shape, naming them', () => {
