@@ -2,7 +2,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
-import { isDnsLabel } from '../core/names';
+import { assertDnsLabel, isDnsLabel } from '../core/names';
 import { NamespaceLabelConflict } from '../core/namespace-registry';
 import { ExistingGrafana } from '../dashboards/existing-grafana';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
@@ -192,6 +192,11 @@ class MeshBuilder {
       this.buildKiali(facts, prometheus, grafana, tracingBackend);
     }
     const scoping = spec.workloads && !this.skipped('workloads') ? this.buildWorkloads(spec.workloads, facts) : undefined;
+    if (!this.skipped('externalNamespaces')) {
+      (spec.externalNamespaces ?? []).forEach((name, index) => {
+        this.attempt(`externalNamespaces[${index}]`, undefined, () => assertDnsLabel('external namespace name', name));
+      });
+    }
     const istioctlApp = controlPlane ? this.buildIstioctlFile(controlPlaneSpec, controlPlane) : undefined;
 
     if (this.problems.length > 0 || !controlPlane) {
@@ -493,6 +498,7 @@ class MeshBuilder {
     const chart = this.chart(CHART_IDS.workloads);
     const scoping = this.attempt('workloads', spec, () => new SidecarScoping(chart, 'scoping', defined({
       rootNamespace: controlPlane.rootNamespace,
+      controlPlaneNamespace: controlPlane.namespace,
       revision: controlPlane.revision,
     })));
     if (!scoping) {

@@ -38,6 +38,14 @@ import { ZipkinMeshTracingOptions } from '../tracing/mesh-tracing';
 export type DurationString = string;
 
 /**
+ * A namespace name: a DNS-1123 label (lower case letters, digits and '-', starting and ending
+ * with a letter or digit, at most 63 characters), such as `payments`.
+ * @pattern ^[a-z0-9]+(-+[a-z0-9]+)*$
+ * @maxLength 63
+ */
+export type NamespaceName = string;
+
+/**
  * How a namespace's pods get their proxy: `enabled` (`istio-injection=enabled`), `revision`
  * (`istio.io/rev=<controlPlane.revision>`), `disabled` (`istio-injection=disabled`) or `none`
  * (no label).
@@ -400,7 +408,7 @@ export interface WorkloadsSpec {
   /** Services in the root namespace, by name. @default - none */
   readonly rootServices?: Record<string, RootServiceSpec>;
   /** Namespaces outside the app that `calls` may name. @default - none */
-  readonly externalNamespaces?: string[];
+  readonly externalNamespaces?: NamespaceName[];
 }
 
 /**
@@ -435,5 +443,5 @@ export interface MeshSpec {
    * are added by themselves.
    * @default - none
    */
-  readonly externalNamespaces?: string[];
+  readonly externalNamespaces?: NamespaceName[];
 }

@@ -1,4 +1,5 @@
 import { ExternalEndpoint } from '../core/endpoint';
+import { assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
 import { IGrafanaBackend } from './grafana-backend';
 
@@ -37,6 +38,7 @@ export class ExistingGrafana implements IGrafanaBackend {
     if (props.externalUrl !== undefined) {
       ExternalEndpoint.fromUrl('externalUrl', props.externalUrl);
     }
+    assertLabels('instanceSelectorLabels', props.instanceSelectorLabels);
     return new ExistingGrafana(endpoint, namespace, props.instanceSelectorLabels ?? { dashboards: 'grafana' }, props.externalUrl);
   }
 

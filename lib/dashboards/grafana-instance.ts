@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Grafana } from '../../imports/grafana-grafana-grafana.integreatly.org';
 import { ExternalEndpoint } from '../core/endpoint';
-import { assertDnsLabel } from '../core/names';
+import { assertDnsLabel, assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
 import { IGrafanaBackend } from './grafana-backend';
 
@@ -44,6 +44,7 @@ export class GrafanaInstance extends Construct implements IGrafanaBackend {
       ExternalEndpoint.fromUrl('externalUrl', props.externalUrl);
     }
     this.externalUrl = props.externalUrl;
+    assertLabels('instanceSelectorLabels', props.instanceSelectorLabels);
     this.instanceSelectorLabels = props.instanceSelectorLabels ?? { dashboards: this.name };
     this.internalEndpoint = new ServiceEndpoint({ serviceName: `${this.name}-service`, namespace: this.namespace, port: 3000 });
 

@@ -1,3 +1,4 @@
+import { assertLabels, assertRequestWithinLimit, parseQuantity } from '../core/names';
 import { GatewayServiceType } from '../gateway/ingress-gateway';
 
 /** CPU and memory of one container, in Kubernetes quantity strings (`500m`, `2Gi`). */
@@ -43,8 +44,6 @@ export interface ComponentKubernetesSettings {
   readonly serviceAnnotations?: Record<string, string>;
 }
 
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-
 /**
  * Throws on settings the API server or the charts would reject, naming the component's field.
  */
@@ -54,11 +53,15 @@ export function assertComponentSettings(field: string, settings: ComponentKubern
   }
   for (const kind of ['requests', 'limits'] as const) {
     for (const [resource, quantity] of Object.entries(settings.resources?.[kind] ?? {})) {
-      if (quantity !== undefined && !QUANTITY.test(quantity)) {
-        throw new Error(`${field}.resources.${kind}.${resource} must be a Kubernetes quantity such as 500m or 2Gi, got '${quantity}'`);
+      if (quantity !== undefined) {
+        parseQuantity(`${field}.resources.${kind}.${resource}`, quantity);
       }
     }
   }
+  for (const resource of ['cpu', 'memory'] as const) {
+    assertRequestWithinLimit(`${field}.resources`, resource, settings.resources?.requests?.[resource], settings.resources?.limits?.[resource]);
+  }
+  assertLabels(`${field}.nodeSelector`, settings.nodeSelector);
   if (settings.replicaCount !== undefined && settings.autoscaling !== undefined) {
     throw new Error(`${field}: set replicaCount or autoscaling, not both (autoscaling owns the replica count)`);
   }

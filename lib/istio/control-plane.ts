@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioSpecValues, IstioSpecValuesMeshConfig } from '../../imports/sail-istio-sailoperator.io';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
-import { assertDnsLabel } from '../core/names';
+import { assertDnsLabel, assertImageRepository, assertImageTag, assertLabels } from '../core/names';
 import { MeshTracing } from '../tracing/mesh-tracing';
 import { CniPlatform, IstioCniOptions, istioCniValues } from './cni';
 import { assertComponentSettings, ComponentKubernetesSettings } from './component-settings';
@@ -78,8 +78,6 @@ export interface IstioControlPlaneProps {
   readonly inClusterOperator?: InClusterOperatorOptions;
 }
 
-const HUB = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const CNI_PROFILES = new Set([IstioProfile.AMBIENT, IstioProfile.OPENSHIFT, IstioProfile.OPENSHIFT_AMBIENT]);
 const OPENSHIFT_PROFILES = new Set([IstioProfile.OPENSHIFT, IstioProfile.OPENSHIFT_AMBIENT]);
 const AMBIENT_PROFILES = new Set([IstioProfile.AMBIENT, IstioProfile.OPENSHIFT_AMBIENT]);
@@ -136,13 +134,9 @@ export class IstioControlPlane extends Construct {
     this.installPath = props.installPath ?? (this.istioVersion.isAtLeast(1, 24) ? InstallPath.SAIL : InstallPath.IN_CLUSTER_OPERATOR);
     this.profile = props.profile ?? IstioProfile.DEFAULT;
     this.hub = props.hub ?? 'docker.io/istio';
-    if (!HUB.test(this.hub)) {
-      throw new Error(`hub must be an image registry path such as docker.io/istio or example.com/istio (lower case, no scheme, no tag, no trailing '/'), got '${this.hub}'`);
-    }
+    assertImageRepository('hub', this.hub);
     this.tag = props.tag ?? this.istioVersion.toString();
-    if (!TAG.test(this.tag)) {
-      throw new Error(`tag must be an image tag (letters, digits, '_', '.', '-', at most 128 characters), got '${this.tag}'`);
-    }
+    assertImageTag('tag', this.tag);
     this.namespace = props.namespace ?? 'istio-system';
     assertDnsLabel('namespace', this.namespace);
     if (SYSTEM_NAMESPACES.has(this.namespace)) {
@@ -291,6 +285,7 @@ export class IstioControlPlane extends Construct {
       throw new Error(`${field}.injection: the gateway namespace ${namespace} must not be labelled istio-injection=disabled, because the gateway's proxy is injected (injection template gateway): use SidecarInjection.enabled() or SidecarInjection.revision(), or leave injection unset`);
     }
     assertComponentSettings(`${field}.k8s`, options.k8s);
+    assertLabels(`${field}.labels`, options.labels);
     return {
       enabled: options.enabled ?? true,
       name,

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
 import * as crd from '../../imports/kiali-kiali.io';
 import { ExternalEndpoint, IEndpoint } from '../core/endpoint';
-import { assertDnsLabel } from '../core/names';
+import { assertDnsLabel, assertImageReference, assertLabels } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
 import { IPrometheusBackend } from '../metrics/prometheus-backend';
@@ -208,6 +208,10 @@ export class Kiali extends Construct {
     assertDnsLabel('namespace', this.namespace);
     this.name = props.name ?? 'kiali';
     assertDnsLabel('name', this.name);
+    assertLabels('labels', props.labels);
+    if (props.image !== undefined) {
+      assertImageReference('image', props.image);
+    }
     this.webRoot = props.webRoot ?? '/kiali';
     assertWebRoot(this.webRoot);
     this.authStrategy = props.authStrategy ?? KialiAuthStrategy.TOKEN;

@@ -1,4 +1,5 @@
 import { ExternalEndpoint, IEndpoint } from '../core/endpoint';
+import { assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
 import { IPrometheusBackend } from './prometheus-backend';
 
@@ -38,6 +39,7 @@ export class ExistingPrometheus implements IPrometheusBackend {
   public static inCluster(props: ExistingPrometheusProps = {}): ExistingPrometheus {
     const namespace = props.namespace ?? 'monitoring';
     const endpoint = new ServiceEndpoint({ serviceName: props.serviceName ?? 'prometheus-operated', namespace, port: props.port ?? 9090 });
+    assertLabels('monitorSelectorLabels', props.monitorSelectorLabels);
     return new ExistingPrometheus(endpoint, namespace, props.monitorSelectorLabels ?? {});
   }
 
@@ -46,6 +48,7 @@ export class ExistingPrometheus implements IPrometheusBackend {
    * @throws if `url` is not an absolute http(s) URL
    */
   public static fromUrl(url: string, props: ExternalPrometheusProps = {}): ExistingPrometheus {
+    assertLabels('monitorSelectorLabels', props.monitorSelectorLabels);
     return new ExistingPrometheus(ExternalEndpoint.fromUrl('url', url), undefined, props.monitorSelectorLabels ?? {});
   }
 

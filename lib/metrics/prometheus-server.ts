@@ -2,7 +2,7 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Prometheus } from '../../imports/prometheus-prometheus-monitoring.coreos.com';
-import { assertDnsLabel } from '../core/names';
+import { assertDnsLabel, assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
 import { IstioScrapeConfig, IstioScrapeConfigOptions } from './istio-scrape-config';
 import { IPrometheusBackend } from './prometheus-backend';
@@ -62,6 +62,7 @@ export class PrometheusServer extends Construct implements IPrometheusBackend {
     if (!Number.isInteger(replicas) || replicas < 1) {
       throw new Error(`replicas must be a whole number of at least 1, got ${replicas}`);
     }
+    assertLabels('monitorSelectorLabels', props.monitorSelectorLabels);
     this.monitorSelectorLabels = props.monitorSelectorLabels ?? { prometheus: this.name };
     this.queryEndpoint = new ServiceEndpoint({ serviceName: 'prometheus-operated', namespace: this.namespace, port: 9090 });
 

@@ -1,5 +1,5 @@
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
-import { assertDnsLabel } from '../core/names';
+import { assertServiceName } from '../core/names';
 import { IEgressTarget } from './egress-target';
 import type { SidecarScoping } from './sidecar-scoping';
 
@@ -31,7 +31,7 @@ export class MeshService implements IEgressTarget {
 
   /** Use `addService` of a {@link WorkloadNamespace} or a {@link SidecarScoping}. */
   constructor(private readonly owner: IServiceOwner, name: string, props: MeshServiceProps) {
-    assertDnsLabel('service name', name);
+    assertServiceName('service name', name);
     if (props.ports.length === 0) {
       throw new Error(`service ${name} in namespace ${owner.name} needs at least one port in ports`);
     }

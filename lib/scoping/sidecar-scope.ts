@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Sidecar, SidecarProps } from '../../imports/istio-networking.istio.io';
-import { assertDnsLabel } from '../core/names';
+import { assertDnsLabel, assertLabels } from '../core/names';
 import { plainApiObject } from '../core/plain-api-object';
 import { assertEgressHost, canonicalEgressHosts } from './egress-host';
 
@@ -26,10 +26,6 @@ export interface SidecarScopeProps {
    */
   readonly name?: string;
 }
-
-/** A label key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /** Sidecars already defined in an app, by `<namespace>` (defaults) and `<namespace>/<name>`. */
 interface SidecarRegistry {
@@ -125,16 +121,8 @@ export class SidecarScope extends Construct {
 }
 
 function assertWorkloadSelector(selector: Readonly<Record<string, string>>): void {
-  const entries = Object.entries(selector);
-  if (entries.length === 0) {
+  if (Object.keys(selector).length === 0) {
     throw new Error('workloadSelector must have at least one label; omit it to make the namespace default Sidecar');
   }
-  for (const [key, value] of entries) {
-    if (key.length > 317 || !LABEL_KEY.test(key)) {
-      throw new Error(`workloadSelector label key must be a Kubernetes label key such as 'app' or 'app.kubernetes.io/name', got '${key}'`);
-    }
-    if (!LABEL_VALUE.test(value)) {
-      throw new Error(`workloadSelector label ${key} must have a Kubernetes label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit), got '${value}'`);
-    }
-  }
+  assertLabels('workloadSelector', selector);
 }

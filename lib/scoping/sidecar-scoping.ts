@@ -19,6 +19,12 @@ export interface SidecarScopingProps {
    * @default - none: the default revision, `istio-injection=enabled`
    */
   readonly revision?: string;
+  /**
+   * Namespace of istiod, which no workload namespace may be: it holds the control plane's
+   * secrets and root certificate.
+   * @default - the root namespace
+   */
+  readonly controlPlaneNamespace?: string;
 }
 
 /**
@@ -29,6 +35,8 @@ export interface SidecarScopingProps {
  */
 export class SidecarScoping extends Construct {
   public readonly rootNamespace: string;
+  /** Namespace of istiod. */
+  public readonly controlPlaneNamespace: string;
   /** Injection labels of the workload namespaces, unless a namespace says otherwise. */
   public readonly injection: SidecarInjection;
   /** The mesh-wide default Sidecar (`./*` and `<root namespace>/*`). */
@@ -41,6 +49,8 @@ export class SidecarScoping extends Construct {
     super(scope, id);
     this.rootNamespace = props.rootNamespace ?? 'istio-system';
     assertDnsLabel('rootNamespace', this.rootNamespace);
+    this.controlPlaneNamespace = props.controlPlaneNamespace ?? this.rootNamespace;
+    assertDnsLabel('controlPlaneNamespace', this.controlPlaneNamespace);
     this.injection = props.revision === undefined ? SidecarInjection.enabled() : SidecarInjection.revision(props.revision);
     // A selector-less Sidecar in the root namespace is Istio's mesh-wide default: it applies to
     // every namespace without a Sidecar of its own. `.` there means each workload's own namespace.
@@ -79,9 +89,14 @@ export class SidecarScoping extends Construct {
     return [...this.rootServiceMap.values()];
   }
 
-  /** Adds a workload namespace (a child of this construct) with the scoping's injection labels. */
+  /**
+   * Adds a workload namespace (a child of this construct) with the scoping's injection labels.
+   * An `id` that names a member of JavaScript objects (`constructor`, a valid namespace name) is
+   * suffixed with '_': the constructs library keeps children in a plain object, where it would
+   * collide with that member.
+   */
   public addNamespace(id: string, props: MeshNamespaceProps): WorkloadNamespace {
-    return new WorkloadNamespace(this, id, { ...props, scoping: this });
+    return new WorkloadNamespace(this, id in Object.prototype ? `${id}_` : id, { ...props, scoping: this });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { MeshNamespace, MeshNamespaceProps } from '../core/mesh-namespace';
+import { assertDnsLabel, assertLabels } from '../core/names';
 import { IEgressTarget } from './egress-target';
 import { IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
 import { SidecarScope } from './sidecar-scope';
@@ -28,7 +29,23 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
   private readonly serviceDependencies = new Map<string, MeshService>();
   private readonly externalDependencies = new Map<string, string>();
 
+  /**
+   * @throws if the name is not a DNS-1123 label or is one of Kubernetes' own (`kube-*`), if a
+   * label is not a valid Kubernetes label, or if injection is disabled
+   */
   constructor(scope: Construct, id: string, props: WorkloadNamespaceProps) {
+    assertDnsLabel('namespace name', props.name);
+    // Kubernetes reserves the kube- prefix for its own components (kube-system, kube-public,
+    // kube-node-lease). `default` is allowed: meshing it is how Istio's own getting-started runs.
+    if (props.name.startsWith('kube-')) {
+      throw new Error(`namespace ${props.name} is reserved for Kubernetes' own components (the kube- prefix), whose pods must not get a proxy injected or a Sidecar scope: run the app's workloads in a namespace of their own, and declare ${props.name} as an external namespace (workloads.externalNamespaces, ExternalNamespace.named('${props.name}')) to let them call it`);
+    }
+    // Checked before the Namespace is made: the control plane's has other labels, a conflict that
+    // would hide the reason.
+    if (props.name === props.scoping.controlPlaneNamespace && props.name !== props.scoping.rootNamespace) {
+      throw new Error(`namespace ${props.name} is the namespace of istiod, which holds the control plane's secrets and root certificate: run the app's workloads in a namespace of their own`);
+    }
+    assertLabels('labels', props.labels);
     const injection = props.injection ?? props.scoping.injection;
     if (injection.labels['istio-injection'] === 'disabled') {
       throw new Error(`namespace ${props.name} has injection disabled, so its pods get no proxy and a Sidecar would scope nothing: use SidecarInjection.enabled() or SidecarInjection.revision(...), or a plain MeshNamespace for namespaces outside the mesh`);

@@ -4,7 +4,7 @@ import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { ExternalEndpoint } from '../core/endpoint';
-import { assertDnsLabel } from '../core/names';
+import { assertDnsLabel, assertImageReference, assertLabels, assertRequestWithinLimit } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
 import { ITracingBackend, TracingProvider } from './tracing-backend';
 
@@ -136,6 +136,10 @@ export class JaegerV2 extends Construct implements ITracingBackend {
     const namespace = props.namespace ?? 'observability';
     assertDnsLabel('name', name);
     assertDnsLabel('namespace', namespace);
+    assertLabels('labels', props.labels);
+    if (props.image !== undefined) {
+      assertImageReference('image', props.image);
+    }
     const storage = props.storage ?? JaegerV2Storage.memory();
     const replicas = props.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 1) {
@@ -266,6 +270,8 @@ function resourceRequirements(resources: ContainerResources = {}): k8s.ResourceR
   const cpuLimit = resources.cpu?.limit ?? Cpu.units(1);
   const memoryRequest = resources.memory?.request ?? Size.mebibytes(256);
   const memoryLimit = resources.memory?.limit ?? Size.gibibytes(1);
+  assertRequestWithinLimit('resources', 'cpu', cpuRequest.amount, cpuLimit.amount);
+  assertRequestWithinLimit('resources', 'memory', `${memoryRequest.toMebibytes()}Mi`, `${memoryLimit.toMebibytes()}Mi`);
   return {
     requests: { cpu: k8s.Quantity.fromString(cpuRequest.amount), memory: k8s.Quantity.fromString(`${memoryRequest.toMebibytes()}Mi`) },
     limits: { cpu: k8s.Quantity.fromString(cpuLimit.amount), memory: k8s.Quantity.fromString(`${memoryLimit.toMebibytes()}Mi`) },

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Jaeger as JaegerCr } from '../../imports/jaeger-jaegertracing.io';
 import { ExternalEndpoint } from '../core/endpoint';
-import { assertDnsLabel } from '../core/names';
+import { assertDnsLabel, assertLabels } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
 import { ITracingBackend, TracingProvider } from './tracing-backend';
 
@@ -197,6 +197,7 @@ export class Jaeger extends Construct implements ITracingBackend {
     const namespace = props.namespace ?? 'observability';
     assertDnsLabel('name', name);
     assertDnsLabel('namespace', namespace);
+    assertLabels('labels', props.labels);
     this.storage = props.storage ?? JaegerStorage.memory();
     this.strategy = props.strategy ?? (this.storage.persistent ? JaegerStrategy.PRODUCTION : JaegerStrategy.ALL_IN_ONE);
     if (this.strategy !== JaegerStrategy.ALL_IN_ONE && !this.storage.persistent) {

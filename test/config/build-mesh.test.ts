@@ -235,6 +235,34 @@ describe('buildMesh', () => {
       .toEqual([{ path: 'workloads.namespaces.shop.sidecars.jobs.egressHosts[0]', message: expect.stringMatching(/Bad_NS\/\*/) }]);
   });
 
+  test('a namespace named constructor, calling and called by name like any other', () => {
+    // GIVEN a valid namespace name that is also a member of every JavaScript object
+    const spec: MeshSpec = {
+      workloads: {
+        externalNamespaces: ['hasownproperty'],
+        namespaces: {
+          constructor: { services: { api: { ports: [8080], calls: ['hasownproperty'] } }, sidecars: { jobs: { workloadSelector: { app: 'jobs' }, egressHosts: ['./*'] } } },
+          shop: { calls: ['constructor/api'] },
+        },
+      },
+    };
+    // WHEN
+    const { mesh, byChart } = build(spec);
+    // THEN
+    expect(findOne(byChart.workloads, 'Namespace', 'constructor').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+    const shopSidecar = byChart.workloads.find((m) => m.kind === 'Sidecar' && m.metadata?.namespace === 'shop') as any;
+    expect(shopSidecar.spec.egress[0].hosts).toEqual(['./*', 'constructor/api.constructor.svc.cluster.local', 'istio-system/*']);
+    expect(mesh.scoping?.namespace('constructor').externalNamespaces).toEqual(['hasownproperty']);
+    expect(mesh.extraFiles['reports/scope-report.md']).toContain('constructor');
+  });
+
+  test('workload namespaces of Kubernetes itself or of istiod are refused at their key', () => {
+    expect(problemsOf({ workloads: { namespaces: { 'kube-public': {} } } }))
+      .toEqual([{ path: 'workloads.namespaces.kube-public', message: expect.stringMatching(/^namespace kube-public is reserved for Kubernetes' own components/) }]);
+    expect(problemsOf({ controlPlane: { meshConfig: { rootNamespace: 'istio-config' } }, workloads: { namespaces: { 'istio-system': {} } } }))
+      .toEqual([{ path: 'workloads.namespaces.istio-system', message: expect.stringMatching(/^namespace istio-system is the namespace of istiod/) }]);
+  });
+
   test('a bare name that is both a service of the namespace and a namespace is refused as ambiguous', () => {
     const spec: MeshSpec = { workloads: { namespaces: { shop: { services: { cart: { ports: [80] } }, calls: ['cart'] }, cart: {} } } };
     expect(problemsOf(spec)).toEqual([{ path: 'workloads.namespaces.shop.calls[0]', message: expect.stringMatching(/'cart' is both a service of shop and a namespace: write 'shop\/cart' .* or 'cart\/\*'/) }]);

@@ -90,9 +90,11 @@ describe('SidecarScope', () => {
     expect(() => new SidecarScope(chart, 'b', { namespace: 'shop', name: 'b', workloadSelector: {}, egressHosts: ['./*'] }))
       .toThrow(/workloadSelector must have at least one label/);
     expect(() => new SidecarScope(chart, 'c', { namespace: 'shop', name: 'c', workloadSelector: { app: 'not valid' }, egressHosts: ['./*'] }))
-      .toThrow(/workloadSelector label app must have a Kubernetes label value.*'not valid'/);
+      .toThrow(/workloadSelector must have Kubernetes label values .*got 'not valid' for key 'app'/);
     expect(() => new SidecarScope(chart, 'd', { namespace: 'shop', name: 'd', workloadSelector: { 'bad key!': 'x' }, egressHosts: ['./*'] }))
-      .toThrow(/workloadSelector label key.*'bad key!'/);
+      .toThrow(/workloadSelector must have Kubernetes label keys .*got key 'bad key!'/);
+    expect(() => new SidecarScope(chart, 'e', { namespace: 'shop', name: 'e', workloadSelector: { [`${'p'.repeat(254)}/app`]: 'x' }, egressHosts: ['./*'] }))
+      .toThrow(/workloadSelector must have Kubernetes label keys .*prefix of at most 253 characters/);
   });
 
   test('the namespace must be a DNS-1123 label', () => {

@@ -108,3 +108,23 @@ describe("the guide's mesh", () => {
     expect(ScopeReport.of(scoping).namespaces.map((n) => n.namespace)).toEqual(['istio-demo']);
   });
 });
+
+describe('namespace names that are also members of JavaScript objects', () => {
+  test('a namespace named constructor synthesizes', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const scoping = new SidecarScoping(chart, 'scoping');
+    const shop = scoping.addNamespace('shop', { name: 'shop' });
+    // WHEN the id is the name, as mesh.yaml's namespaces are added
+    const namespace = scoping.addNamespace('constructor', { name: 'constructor' });
+    namespace.addService('api', { ports: [8080] });
+    shop.calls(namespace);
+    // THEN
+    const manifests = synthValid(chart);
+    expect(findOne(manifests, 'Namespace', 'constructor').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+    const shopSidecar = manifests.find((m) => m.kind === 'Sidecar' && m.metadata?.namespace === 'shop') as any;
+    expect(shopSidecar.spec.egress[0].hosts).toEqual(['./*', 'constructor/*', 'istio-system/*']);
+    expect(scoping.namespace('constructor')).toBe(namespace);
+    expect(ScopeReport.of(scoping).namespaces.map((n) => n.namespace)).toEqual(['constructor', 'shop']);
+  });
+});

@@ -134,6 +134,49 @@ describe('WorkloadNamespace', () => {
     expect(() => demo.addService('productpage', { ports: [9080] })).toThrow(/namespace istio-demo already declares a service named productpage/);
     expect(() => demo.addService('details', { ports: [] })).toThrow(/service details in namespace istio-demo needs at least one port/);
     expect(() => demo.addService('ratings', { ports: [70000] })).toThrow(/ports of service ratings.*from 1 to 65535, got 70000/);
-    expect(() => demo.addService('Bad_Name', { ports: [80] })).toThrow(/service name must be a DNS-1123 label.*'Bad_Name'/);
+    expect(() => demo.addService('Bad_Name', { ports: [80] })).toThrow(/service name must be a DNS-1035 label.*'Bad_Name'/);
+  });
+
+  test('a service name the API server refuses for a Service (a leading digit) is refused', () => {
+    // GIVEN
+    const demo = new SidecarScoping(Testing.chart(), 'scoping').addNamespace('demo', { name: 'istio-demo' });
+    // THEN a DNS-1123 label, but not a DNS-1035 one
+    expect(() => demo.addService('2048-game', { ports: [80] })).toThrow(/service name must be a DNS-1035 label.*starting with a letter.*got '2048-game'/);
+  });
+
+  test.each(['kube-system', 'kube-public', 'kube-node-lease'])('Kubernetes\' own namespace %s is refused as a workload namespace', (name) => {
+    // GIVEN
+    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    // THEN
+    expect(() => scoping.addNamespace('system', { name })).toThrow(new RegExp(`namespace ${name} is reserved for Kubernetes' own components.*ExternalNamespace\\.named\\('${name}'\\)`));
+  });
+
+  test('the default namespace can be a workload namespace', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const scoping = new SidecarScoping(chart, 'scoping');
+    // WHEN
+    scoping.addNamespace('default', { name: 'default' });
+    // THEN
+    expect(findOne(synthValid(chart), 'Namespace', 'default').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+  });
+
+  test('istiod\'s namespace is refused as a workload namespace, also apart from the root namespace', () => {
+    // GIVEN
+    const scoping = new SidecarScoping(Testing.chart(), 'scoping', { rootNamespace: 'istio-config', controlPlaneNamespace: 'istio-system' });
+    // THEN
+    expect(() => scoping.addNamespace('istiod', { name: 'istio-system' })).toThrow(/namespace istio-system is the namespace of istiod, which holds the control plane's secrets/);
+  });
+
+  test.each([
+    [{ 'team name': 'shop' }, /labels must have Kubernetes label keys .*got key 'team name'/],
+    [{ 'example.com/team/x': 'shop' }, /labels must have Kubernetes label keys .*got key 'example\.com\/team\/x'/],
+    [{ team: 'shop floor' }, /labels must have Kubernetes label values .*got 'shop floor' for key 'team'/],
+    [{ team: 'x'.repeat(64) }, /labels must have Kubernetes label values .*for key 'team'/],
+  ])('namespace labels the API server refuses are refused (%#)', (labels, message) => {
+    // GIVEN
+    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    // THEN
+    expect(() => scoping.addNamespace('shop', { name: 'shop', labels })).toThrow(message);
   });
 });
