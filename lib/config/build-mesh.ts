@@ -606,8 +606,9 @@ class MeshBuilder {
   private buildIstioctlFile(spec: ControlPlaneSpec, controlPlane: IstioControlPlane): App | undefined {
     // Only the istioctl path installs from the file by default: beside a Sail `Istio` or an
     // in-cluster operator's IstioOperator it is a second install of the same control plane.
-    if (!(spec.istioctlFile ?? controlPlane.installPath === InstallPath.ISTIOCTL)) {
-      if (controlPlane.installPath === InstallPath.ISTIOCTL) {
+    const isIstioctlPath = controlPlane.installPath === InstallPath.ISTIOCTL;
+    if (!(spec.istioctlFile ?? isIstioctlPath)) {
+      if (isIstioctlPath) {
         this.problems.push({ path: 'controlPlane.istioctlFile', message: 'must not be false with installPath istioctl: the istioctl input file is how that path installs the control plane' });
       }
       return undefined;
