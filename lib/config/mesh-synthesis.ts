@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { AtomicOutput, OUTPUT_MARKER_FILE } from '../output/atomic-output';
@@ -110,16 +109,12 @@ export class MeshSynthesis {
 
   /**
    * Drops what was staged and reports `error`; `outdir` is untouched. Under `cdk8s synth` the
-   * CLI's output folder is removed too: the CLI answers an app's non-zero exit code with a stack
-   * trace of its own, but a missing output folder with one line and exit code 1, so main.ts
-   * reports the problems itself and exits 0. The CLI empties that folder before the app runs:
-   * only what this synth wrote can be in it.
+   * CLI's output folder goes too (see {@link AtomicOutput.discard}): the CLI answers an app's
+   * non-zero exit code with a stack trace of its own, but a missing output folder with one line
+   * and exit code 1, so main.ts reports the problems itself and exits 0.
    */
   public fail(error: unknown): SynthResult {
     this.output?.discard();
-    if (this.props.stagingDir) {
-      fs.rmSync(path.resolve(this.props.stagingDir), { recursive: true, force: true });
-    }
     return { exitCode: 1, report: `synth failed: ${error instanceof Error ? error.message : String(error)}` };
   }
 }

@@ -38,8 +38,8 @@ export interface AtomicOutputProps {
   readonly outdir?: string;
   /**
    * Where the app synthesizes first. When given (the cdk8s CLI passes its own `output` folder as
-   * CDK8S_OUTDIR), it is left in place and copied; otherwise a fresh folder beside `outdir` is
-   * used and moved.
+   * CDK8S_OUTDIR, emptied), it must be missing or empty; it is copied on commit and removed on
+   * discard. Otherwise a fresh folder beside `outdir` is used and moved.
    * @default - a new folder beside outdir
    */
   readonly stagingDir?: string;
@@ -99,10 +99,16 @@ export class AtomicOutput {
     }
     refuseInputFolder('output folder', this.outdir, this.target, props.inputFiles ?? []);
     if (cliStaging) {
-      // The cdk8s CLI has emptied it already; anything else that is handed a staging folder must not lose files either.
+      // The cdk8s CLI empties its output folder before the app runs; a folder given otherwise must
+      // be as empty, since a failed synth removes it.
       refuseInputFolder('staging folder', cliStaging, linkTarget(cliStaging), props.inputFiles ?? []);
       if (fs.existsSync(path.join(cliStaging, '.git'))) {
         throw new Error(`staging folder ${cliStaging} holds a git repository (.git): set cdk8s.yaml 'output' (CDK8S_OUTDIR) to a scratch folder such as .cdk8s-staging`);
+      }
+      const held = fs.existsSync(cliStaging) ? fs.readdirSync(cliStaging) : [];
+      if (held.length > 0) {
+        throw new Error(`staging folder ${cliStaging} holds files already (${held.slice(0, NAMED_FILES).join(', ')}${held.length > NAMED_FILES ? ' and more' : ''}): `
+          + "the cdk8s CLI empties it before the app runs; set cdk8s.yaml 'output' (CDK8S_OUTDIR) to a scratch folder such as .cdk8s-staging, or leave CDK8S_OUTDIR unset");
       }
     }
     refuseNonFolder(this.outdir, this.target);
@@ -157,11 +163,12 @@ export class AtomicOutput {
     }
   }
 
-  /** Drops what was staged; the output folder is untouched. */
+  /**
+   * Drops what was staged, the cdk8s CLI's staging folder included (it was empty when the synth
+   * began, so it holds only what the synth wrote); the output folder is untouched.
+   */
   public discard(): void {
-    if (this.ownsStaging) {
-      fs.rmSync(this.stagingDir, { recursive: true, force: true });
-    }
+    fs.rmSync(this.stagingDir, { recursive: true, force: true });
     this.lock.release();
   }
 

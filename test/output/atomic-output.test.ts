@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AtomicOutput, OUTPUT_MARKER_FILE } from '../../lib';
+import { runSynth } from '../config/run-synth';
 import { tree } from '../helpers/files';
 
 /** The files of a folder without its ownership marker. */
@@ -68,6 +69,19 @@ describe('AtomicOutput', () => {
     expect(execFileSync('sha256sum', ['--check', '--quiet', OUTPUT_MARKER_FILE], { cwd: outdir, encoding: 'utf8' })).toBe('');
   });
 
+  test('discard removes the cdk8s CLI\'s staging folder, which held only what the synth wrote', () => {
+    // GIVEN
+    const staging = path.join(workdir, '.cdk8s-staging');
+    const output = new AtomicOutput({ outdir, stagingDir: staging });
+    fs.mkdirSync(staging);
+    fs.writeFileSync(path.join(staging, 'half.yaml'), 'half: true\n');
+    // WHEN
+    output.discard();
+    // THEN
+    expect(fs.readdirSync(workdir)).toEqual(['dist']);
+    expect(content(outdir)).toEqual({ 'old.yaml': 'old: true\n' });
+  });
+
   test('discard leaves the previous folder byte-identical', () => {
     // GIVEN a synth that wrote half its files, then failed
     const before = snapshot(workdir);
@@ -80,12 +94,12 @@ describe('AtomicOutput', () => {
   });
 
   test('a staging folder given by the cdk8s CLI is copied, not moved, without the CLI\'s construct metadata', () => {
-    // GIVEN the CLI's output folder as staging
+    // GIVEN the CLI's output folder as staging, emptied by the CLI, then written by the app
     const staging = path.join(workdir, '.cdk8s-staging');
     fs.mkdirSync(staging);
+    const output = AtomicOutput.fromEnvironment({ CDK8S_OUTDIR: staging, MESH_OUTDIR: outdir });
     fs.writeFileSync(path.join(staging, 'a.yaml'), 'a: 1\n');
     fs.writeFileSync(path.join(staging, 'construct-metadata.json'), '{}');
-    const output = AtomicOutput.fromEnvironment({ CDK8S_OUTDIR: staging, MESH_OUTDIR: outdir });
     // WHEN
     output.commit();
     // THEN
@@ -147,6 +161,11 @@ describe('AtomicOutput', () => {
       ['the cdk8s CLI\'s output folder (cdk8s synth --output dist)', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: path.join(dir, 'dist') }), /staging folder .*dist must be a folder of its own, outside the output folder/],
       ['a folder below the cdk8s CLI\'s output folder', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: dir }), /must be a folder of its own, outside the output folder/],
       ['a staging folder holding the config (CDK8S_OUTDIR=.)', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: project(dir), inputFiles: [path.join(dir, 'project', 'mesh.yaml')] }), /staging folder .*project holds the input file .*mesh\.yaml: .*scratch folder/],
+      ['a staging folder that holds files (CDK8S_OUTDIR=docs set by hand)', (dir) => {
+        fs.mkdirSync(path.join(dir, 'docs'));
+        fs.writeFileSync(path.join(dir, 'docs', 'guide.md'), '# guide\n');
+        return { outdir: path.join(dir, 'dist'), stagingDir: path.join(dir, 'docs') };
+      }, /staging folder .*docs holds files already \(guide\.md\): the cdk8s CLI empties it/],
       ['a staging folder that is a git repository', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: project(dir) }), /staging folder .*project holds a git repository/],
       ['a folder holding the cdk8s CLI\'s output folder', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: path.join(dir, 'dist', 'staging') }), /must not be inside the output folder/],
     ];
@@ -280,5 +299,33 @@ describe('AtomicOutput', () => {
       first.discard();
       expect(() => new AtomicOutput({ outdir }).discard()).not.toThrow();
     });
+  });
+});
+
+describe('MeshSynthesis with a hostile output or staging folder', () => {
+  let project: string;
+  beforeEach(() => {
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-folders-'));
+    fs.mkdirSync(path.join(project, '.git'));
+    fs.writeFileSync(path.join(project, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    fs.writeFileSync(path.join(project, 'README.md'), '# mine\n');
+    fs.copyFileSync(path.join(__dirname, '..', '..', 'mesh.yaml'), path.join(project, 'mesh.yaml'));
+  });
+  afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  const cases: ReadonlyArray<readonly [string, (dir: string) => { outdir?: string; stagingDir?: string }, RegExp]> = [
+    ['MESH_OUTDIR=. (the project folder)', (dir) => ({ outdir: dir }), /output folder .* holds the input file .*mesh\.yaml/],
+    ['CDK8S_OUTDIR=. (the project folder as the staging folder)', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: dir }), /must be a folder of its own, outside the output folder|staging folder .* holds the input file/],
+    ['CDK8S_OUTDIR=.. (the folder above the project)', (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: path.dirname(dir) }), /must be a folder of its own, outside the output folder/],
+  ];
+  test.each(cases)('%s: refused, and every file of the project is still there', (_name, folders, message) => {
+    // GIVEN
+    const before = snapshot(project);
+    // WHEN
+    const result = runSynth({ configPath: path.join(project, 'mesh.yaml'), ...folders(project) });
+    // THEN
+    expect(result.exitCode).toBe(1);
+    expect(result.report).toMatch(message);
+    expect(snapshot(project)).toEqual(before);
   });
 });
