@@ -47,7 +47,7 @@ import { didYouMean, joinPath } from './key-paths';
 import { parseDurationString } from './duration-string';
 import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
-  CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, GatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
+  CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, GatewaySpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
   JaegerV2StorageSpec, MeshSpec, WorkloadsSpec,
 } from './mesh-spec';
 
@@ -95,8 +95,8 @@ export interface MeshBuild {
 const CHART_IDS = { observability: 'observability', istio: 'istio', monitoring: 'monitoring', dashboards: 'dashboards', kiali: 'kiali', workloads: 'workloads' };
 /** Sub-folder of the istioctl input file: read by `istioctl install -f`, never by `kubectl apply`. */
 const ISTIOCTL_FOLDER = 'istioctl';
-/** Where Jaeger (v1 and v2) and the rendered Prometheus and Grafana live unless told otherwise: their constructs' defaults. */
-const DEFAULT_NAMESPACES = { tracing: 'observability', prometheus: 'monitoring', grafana: 'grafana' };
+/** Where Jaeger (v1 and v2), the rendered Prometheus and Grafana and the ingress gateway live unless told otherwise: their constructs' defaults. */
+const DEFAULT_NAMESPACES = { tracing: 'observability', prometheus: 'monitoring', grafana: 'grafana', ingressGateway: 'istio-ingress' };
 
 const CNI_PLATFORMS: Record<CniPlatformSpec, CniPlatform> = {
   [CniPlatformSpec.DEFAULT]: CniPlatform.DEFAULT,
@@ -162,25 +162,21 @@ class MeshBuilder {
     const controlPlaneSpec = spec.controlPlane ?? {};
     const controlPlane = this.skipped('controlPlane') ? undefined : this.buildControlPlane(istio, controlPlaneSpec, meshTracing);
     const facts: ControlPlaneFacts = controlPlane ?? fallbackFacts(controlPlaneSpec);
+    if (controlPlaneSpec.ingressGateway !== undefined) {
+      this.problems.push({
+        path: 'controlPlane.ingressGateway',
+        message: 'moved: the ingress gateway has one place, the top-level ingressGateway key, which every install path reads '
+          + '(the injected gateway Deployment, and the IstioOperator leaves the gateway to it). Write namespace, injection, labels '
+          + 'and serviceType there (ingressGateway: { namespace: istio-ingress }); enabled and k8s have no successor: leave out '
+          + 'ingressGateway for no gateway, size it with minReplicas, maxReplicas and resources',
+      });
+    }
     if (controlPlane && spec.metrics?.prometheusMerge !== undefined && !this.skipped('metrics')) {
       const merge = spec.metrics.prometheusMerge ? PrometheusMerge.ENABLED : PrometheusMerge.DISABLED;
       this.attempt('metrics.prometheusMerge', undefined, () => controlPlane.addMeshConfig(merge.meshConfigFragment, 'prometheus'));
     }
-    const ingressGateway = spec.ingressGateway;
-    if (ingressGateway && controlPlane && !this.skipped('ingressGateway')) {
-      this.attempt('ingressGateway', ingressGateway, () => new IngressGateway(istio, 'ingress-gateway', defined({
-        namespace: controlPlane.ingressGatewayNamespace,
-        revision: controlPlane.revision,
-        name: ingressGateway.name,
-        serviceType: ingressGateway.serviceType,
-        minReplicas: ingressGateway.minReplicas,
-        maxReplicas: ingressGateway.maxReplicas,
-        targetCpuUtilizationPercent: ingressGateway.targetCpuUtilizationPercent,
-        resources: ingressGateway.resources,
-        disruptionBudget: ingressGateway.disruptionBudget && (ingressGateway.disruptionBudget.minAvailable !== undefined
-          ? GatewayDisruptionBudget.minAvailable(ingressGateway.disruptionBudget.minAvailable)
-          : GatewayDisruptionBudget.maxUnavailable(ingressGateway.disruptionBudget.maxUnavailable!)),
-      })));
+    if (spec.ingressGateway && !this.skipped('ingressGateway')) {
+      this.buildIngressGateway(istio, spec.ingressGateway, facts);
     }
     if (spec.mtls && !this.skipped('mtls')) {
       this.attempt('mtls', spec.mtls, () => new MeshMtls(istio, 'mtls', defined({ rootNamespace: facts.rootNamespace, mode: spec.mtls!.mode })));
@@ -312,7 +308,6 @@ class MeshBuilder {
         confDir: spec.cni.confDir,
       }),
       dnsProxy: spec.dnsProxy,
-      ingressGateway: spec.ingressGateway && this.gatewayOptions(`${at}.ingressGateway`, spec.ingressGateway, spec.revision),
       egressGateway: spec.egressGateway && this.gatewayOptions(`${at}.egressGateway`, spec.egressGateway, spec.revision),
       tracing: checked.tracing,
       inClusterOperator: spec.inClusterOperator,
@@ -334,6 +329,36 @@ class MeshBuilder {
   private buildMetrics(controlPlane: ControlPlaneFacts): IPrometheusBackend | undefined {
     const metrics = this.spec.metrics!;
     const rendersObjects = metrics.prometheus.server !== undefined || metrics.scrapeConfig !== undefined
+  /** The ingress gateway in its own namespace, following the control plane's revision; the same on every install path. */
+  private buildIngressGateway(istio: Chart, spec: IngressGatewaySpec, controlPlane: ControlPlaneFacts): void {
+    const injection = spec.injection === undefined
+      ? controlPlane.revision === undefined ? SidecarInjection.enabled() : SidecarInjection.revision(controlPlane.revision)
+      : this.attempt('ingressGateway.injection', undefined, () => {
+        if (spec.injection === InjectionSpec.DISABLED) {
+          throw new Error(`the gateway namespace ${spec.namespace ?? DEFAULT_NAMESPACES.ingressGateway} must not be labelled istio-injection=disabled, `
+            + 'because the gateway\'s proxy is injected (injection template gateway): use enabled, revision or none, or leave injection out');
+        }
+        return sidecarInjection(spec.injection!, controlPlane.revision);
+      });
+    if (!injection) {
+      return;
+    }
+    this.attempt('ingressGateway', spec, () => new IngressGateway(istio, 'ingress-gateway', defined({
+      namespace: new MeshNamespace(istio, 'ingress-gateway-namespace', { name: spec.namespace ?? DEFAULT_NAMESPACES.ingressGateway, injection }),
+      revision: controlPlane.revision,
+      name: spec.name,
+      labels: spec.labels,
+      serviceType: spec.serviceType,
+      minReplicas: spec.minReplicas,
+      maxReplicas: spec.maxReplicas,
+      targetCpuUtilizationPercent: spec.targetCpuUtilizationPercent,
+      resources: spec.resources,
+      disruptionBudget: spec.disruptionBudget && (spec.disruptionBudget.minAvailable !== undefined
+        ? GatewayDisruptionBudget.minAvailable(spec.disruptionBudget.minAvailable)
+        : GatewayDisruptionBudget.maxUnavailable(spec.disruptionBudget.maxUnavailable!)),
+    })));
+  }
+
       || metrics.envoyStatsMonitor !== undefined || metrics.istiodMonitor !== undefined || metrics.recordingRules !== undefined;
     const monitoring = rendersObjects ? this.chart(CHART_IDS.monitoring) : undefined;
     const source = metrics.prometheus;
@@ -658,7 +683,7 @@ class MeshBuilder {
       [`${CHART_IDS.observability}/namespace`]: `${jaeger}.namespace`,
       [`${controlPlane}/Namespace`]: 'controlPlane.namespace',
       [`${controlPlane}/CniNamespace`]: 'controlPlane.cni.namespace',
-      [`${controlPlane}/IngressGatewayNamespace`]: 'controlPlane.ingressGateway',
+      [`${CHART_IDS.istio}/ingress-gateway-namespace`]: 'ingressGateway',
       [`${controlPlane}/EgressGatewayNamespace`]: 'controlPlane.egressGateway',
       [`${controlPlane}/Operator/Namespace`]: 'controlPlane.inClusterOperator.namespace',
       [`${CHART_IDS.monitoring}/namespace`]: 'metrics.prometheus.server.namespace',

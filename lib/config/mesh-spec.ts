@@ -71,7 +71,7 @@ export interface CniSpec extends Pick<IstioCniOptions, 'namespace' | 'excludeNam
   readonly platform?: CniPlatformSpec;
 }
 
-/** A gateway as install configuration (an IstioOperator gateway component). */
+/** The egress gateway as install configuration (an IstioOperator gateway component). */
 export interface GatewaySpec extends Pick<GatewayOptions, 'enabled' | 'name' | 'namespace' | 'labels' | 'serviceType' | 'k8s'> {
   /**
    * Injection label of the gateway's namespace; the gateway's proxy is injected, so not `disabled`.
@@ -109,8 +109,13 @@ export interface ControlPlaneSpec extends Pick<IstioControlPlaneProps,
    * @default - off (on for the ambient and OpenShift profiles)
    */
   readonly cni?: CniSpec;
-  /** The ingress gateway's install configuration and namespace. @default - enabled in 'istio-ingress' */
-  readonly ingressGateway?: GatewaySpec;
+  /**
+   * Refused, whatever its value: the ingress gateway is configured in one place, the top-level
+   * `ingressGateway` key, which every install path reads (its `namespace`, `injection`, `labels`
+   * and `serviceType` moved there).
+   * @default - not set
+   */
+  readonly ingressGateway?: unknown;
   /** An egress gateway. @default - none */
   readonly egressGateway?: GatewaySpec;
   /**
@@ -135,9 +140,20 @@ export interface DisruptionBudgetSpec {
   readonly maxUnavailable?: number;
 }
 
-/** The ingress gateway Deployment, in the control plane's ingress gateway namespace and revision. */
+/**
+ * The ingress gateway, the same on every install path: an injected Deployment (Istio's gateway
+ * injection) with its Service, autoscaler and disruption budget, in its own namespace, following
+ * the control plane's revision. istioctl and the in-cluster operator install no gateway of their own.
+ */
 export interface IngressGatewaySpec extends Pick<IngressGatewayProps,
-'name' | 'serviceType' | 'minReplicas' | 'maxReplicas' | 'targetCpuUtilizationPercent' | 'resources'> {
+'name' | 'labels' | 'serviceType' | 'minReplicas' | 'maxReplicas' | 'targetCpuUtilizationPercent' | 'resources'> {
+  /** Namespace of the gateway, apart from the control plane so that its RBAC, quotas and network policy are separate. @default 'istio-ingress' */
+  readonly namespace?: NamespaceName;
+  /**
+   * Injection label of the gateway's namespace; the gateway's proxy is injected, so not `disabled`.
+   * @default - enabled, or revision when the control plane has a revision
+   */
+  readonly injection?: InjectionSpec;
   /** Pods a voluntary disruption may take down. @default { minAvailable: 1 } */
   readonly disruptionBudget?: DisruptionBudgetSpec;
 }
@@ -418,7 +434,7 @@ export interface WorkloadsSpec {
 export interface MeshSpec {
   /** The Istio control plane. @default {} */
   readonly controlPlane?: ControlPlaneSpec;
-  /** The ingress gateway Deployment. @default - none */
+  /** The ingress gateway, on every install path. @default - none */
   readonly ingressGateway?: IngressGatewaySpec;
   /** Mesh-wide mutual TLS. @default - none */
   readonly mtls?: MtlsSpec;

@@ -68,8 +68,6 @@ export interface IstioControlPlaneProps {
   readonly cni?: IstioCniOptions;
   /** Mesh-wide DNS proxying of the sidecars. @default - Istio's default (off) */
   readonly dnsProxy?: DnsProxyOptions;
-  /** The ingress gateway, in its own namespace. @default - enabled in 'istio-ingress' */
-  readonly ingressGateway?: GatewayOptions;
   /** An egress gateway. @default - none */
   readonly egressGateway?: GatewayOptions;
   /** How the proxies report spans; its meshConfig is merged into the control plane's. @default - no tracing */
@@ -86,7 +84,7 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'default']);
 
 /**
  * The Istio control plane: one typed model (version, profile, hub and tag, revision, meshConfig,
- * chart values, components, CNI, DNS proxy, gateways), rendered for the chosen install path:
+ * chart values, components, CNI, DNS proxy, egress gateway), rendered for the chosen install path:
  * - {@link InstallPath.SAIL}: Sail operator `Istio` (and `IstioCNI`);
  * - {@link InstallPath.IN_CLUSTER_OPERATOR}: an `IstioOperator` and the operator that applies it;
  * - {@link InstallPath.ISTIOCTL}: only the namespaces here; an {@link IstioOperatorFile} in a
@@ -94,6 +92,10 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'default']);
  *
  * Other constructs add to the mesh configuration with {@link addMeshConfig}.
  */
+ *
+ * The ingress gateway is not part of it: on every path it is an {@link IngressGateway} (an
+ * injected Deployment), and the IstioOperator switches off the profile's own gateway so that
+ * istioctl or the in-cluster operator never installs a second one.
 export class IstioControlPlane extends Construct {
   public readonly istioVersion: IstioVersion;
   public readonly installPath: InstallPath;
@@ -107,8 +109,6 @@ export class IstioControlPlane extends Construct {
   public readonly rootNamespace: string;
   /** The control plane namespace. */
   public readonly controlPlaneNamespace: MeshNamespace;
-  /** The ingress gateway's namespace, when an ingress gateway is enabled. */
-  public readonly ingressGatewayNamespace?: MeshNamespace;
   /** The egress gateway's namespace, when an egress gateway is enabled. */
   public readonly egressGatewayNamespace?: MeshNamespace;
   /** The object that installs the control plane (Sail `Istio` or `IstioOperator`); none for ISTIOCTL. */
@@ -118,7 +118,6 @@ export class IstioControlPlane extends Construct {
   private readonly values: IstioSpecValues;
   private readonly pilot?: ComponentKubernetesSettings;
   private readonly cni?: IstioCniInstall;
-  private readonly ingressGateway?: GatewayConfig;
   private readonly egressGateway?: GatewayConfig;
 
   constructor(scope: Construct, id: string, props: IstioControlPlaneProps = {}) {
@@ -161,12 +160,8 @@ export class IstioControlPlane extends Construct {
     if (this.cni) {
       this.emitNamespace('CniNamespace', this.cni.namespace, SidecarInjection.none());
     }
-    this.ingressGateway = this.gatewayConfig('ingressGateway', props.ingressGateway ?? {}, 'ingress');
-    if (this.ingressGateway.enabled) {
-      this.ingressGatewayNamespace = this.emitNamespace('IngressGatewayNamespace', this.ingressGateway.namespace, this.ingressGateway.injection);
-    }
     if (props.egressGateway) {
-      this.egressGateway = this.gatewayConfig('egressGateway', props.egressGateway, 'egress');
+      this.egressGateway = this.egressGatewayConfig(props.egressGateway);
       if (this.egressGateway.enabled) {
         this.egressGatewayNamespace = this.emitNamespace('EgressGatewayNamespace', this.egressGateway.namespace, this.egressGateway.injection);
       }
@@ -226,7 +221,6 @@ export class IstioControlPlane extends Construct {
       values: this.values,
       pilot: this.pilot,
       cni: this.cni,
-      ingressGateway: this.ingressGateway,
       egressGateway: this.egressGateway,
     };
   }
@@ -275,10 +269,11 @@ export class IstioControlPlane extends Construct {
     };
   }
 
-  private gatewayConfig(field: string, options: GatewayOptions, direction: 'ingress' | 'egress'): GatewayConfig {
-    const namespace = options.namespace ?? `istio-${direction}`;
+  private egressGatewayConfig(options: GatewayOptions): GatewayConfig {
+    const field = 'egressGateway';
+    const namespace = options.namespace ?? 'istio-egress';
     assertDnsLabel(`${field}.namespace`, namespace);
-    const name = options.name ?? `istio-${direction}gateway`;
+    const name = options.name ?? 'istio-egressgateway';
     assertDnsLabel(`${field}.name`, name);
     const injection = options.injection ?? (this.revision ? SidecarInjection.revision(this.revision) : SidecarInjection.enabled());
     if (injection.description === 'disabled') {
@@ -291,7 +286,7 @@ export class IstioControlPlane extends Construct {
       name,
       namespace,
       injection,
-      labels: options.labels ?? { istio: `${direction}gateway` },
+      labels: options.labels ?? { istio: 'egressgateway' },
       serviceType: options.serviceType,
       k8s: options.k8s,
     };

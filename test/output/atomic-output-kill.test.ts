@@ -8,6 +8,7 @@ import { tree } from '../helpers/files';
 const COMMIT_SCRIPT = path.join(__dirname, 'fixtures', 'commit-output.js');
 const FILES = 200;
 const KILLS = 40;
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGKILL', 'SIGTERM', 'SIGINT'];
 
 /** Runs the output step of a synth that writes `FILES` files labelled `label`. */
 function startCommit(outdir: string, label: string): ChildProcess {
@@ -32,7 +33,7 @@ describe('AtomicOutput under kills and concurrent synths', () => {
   beforeEach(() => { workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-kill-')); });
   afterEach(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
-  test(`killed at ${KILLS} random points, the next start always finds exactly the old or the new output, and nothing beside it`, async () => {
+  test(`killed at ${KILLS} random points (SIGKILL, SIGTERM, SIGINT), the next start always finds exactly the old or the new output, and nothing beside it`, async () => {
     // GIVEN an output written by a first synth
     const expected = { old: await expectedTree(workdir, 'old'), new: await expectedTree(workdir, 'new') };
     const project = path.join(workdir, 'project');
@@ -41,11 +42,13 @@ describe('AtomicOutput under kills and concurrent synths', () => {
     expect((await exited(startCommit(outdir, 'old'))).code).toBe(0);
     const seen = { old: 0, new: 0, missingBeforeRepair: 0 };
     for (let attempt = 0; attempt < KILLS; attempt++) {
-      // WHEN a synth of the new output is killed (SIGKILL: no handler runs) at a random moment of its commit
+      // WHEN a synth of the new output gets a signal at a random moment of its commit (SIGKILL,
+      // which no handler sees, or the SIGTERM and SIGINT of a CI runner and a Ctrl-C)
       const child = startCommit(outdir, 'new');
       const done = exited(child);
       const delayMs = Math.floor(Math.random() * 6);
-      child.stdout!.once('data', () => setTimeout(() => child.kill('SIGKILL'), delayMs));
+      const signal = SIGNALS[attempt % SIGNALS.length];
+      child.stdout!.once('data', () => setTimeout(() => child.kill(signal), delayMs));
       await done;
       if (!fs.existsSync(outdir)) {
         seen.missingBeforeRepair++;
