@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MeshNamespace } from '../core/mesh-namespace';
-import { assertDnsLabel } from '../core/names';
+import { assertDnsLabel, assertLabels } from '../core/names';
 
 /** How the ingress gateway's Service is exposed. */
 export enum GatewayServiceType {
@@ -61,6 +61,12 @@ export interface IngressGatewayProps {
   readonly namespace?: MeshNamespace;
   /** Name of the Deployment, Service and ServiceAccount; `app` label. @default 'istio-ingressgateway' */
   readonly name?: string;
+  /**
+   * Labels of the gateway pods that select them: the Deployment's and the Service's selector, and
+   * what `Gateway` resources name in their `selector` (see {@link IngressGateway.selectorLabels}).
+   * @default - `{ app: <name>, istio: <name without the istio- prefix> }`, as Istio's gateway chart: `{ app: istio-ingressgateway, istio: ingressgateway }`
+   */
+  readonly labels?: Record<string, string>;
   /**
    * Control plane revision whose injector configures the gateway (`istio.io/rev` pod label).
    * @default - the default revision
@@ -121,8 +127,12 @@ export class IngressGateway extends Construct {
     assertInjectable(this.namespace, props.revision);
     const namespace = this.namespace.name;
 
+    assertLabels('labels', props.labels);
+    if (props.labels !== undefined && Object.keys(props.labels).length === 0) {
+      throw new Error('labels must hold at least one label: they select the gateway pods, and an empty selector selects every pod of the namespace');
+    }
     // The chart's selector labels: `app: <name>`, `istio: <name without istio- prefix>`.
-    this.selectorLabels = { app: this.name, istio: this.name.replace(/^istio-/, '') };
+    this.selectorLabels = props.labels ?? { app: this.name, istio: this.name.replace(/^istio-/, '') };
     const labels = { ...this.selectorLabels, 'app.kubernetes.io/name': this.name };
     const metadata = { name: this.name, namespace, labels };
 

@@ -3,19 +3,20 @@ import { GatewayServiceType } from '../gateway/ingress-gateway';
 import { ComponentKubernetesSettings } from './component-settings';
 
 /**
- * An Istio gateway as install configuration: an `ingressGateways`/`egressGateways` component of
- * the IstioOperator, installed by istioctl or the in-cluster operator. (With the Sail operator,
- * gateways are deployed separately; the control plane still emits their namespace.)
+ * An egress gateway as install configuration: an `egressGateways` component of the
+ * IstioOperator, installed by istioctl or the in-cluster operator. (With the Sail operator,
+ * gateways are deployed separately; the control plane still emits their namespace.) The ingress
+ * gateway is not configured here: it is an {@link IngressGateway} on every install path.
  */
 export interface GatewayOptions {
   /** Whether the gateway is installed. @default true */
   readonly enabled?: boolean;
-  /** Name of the gateway's Deployment and Service. @default 'istio-ingressgateway' or 'istio-egressgateway' */
+  /** Name of the gateway's Deployment and Service. @default 'istio-egressgateway' */
   readonly name?: string;
   /**
    * Namespace of the gateway, apart from the control plane so that its RBAC, quotas and network
    * policy are separate.
-   * @default 'istio-ingress' or 'istio-egress'
+   * @default 'istio-egress'
    */
   readonly namespace?: string;
   /**
@@ -24,9 +25,9 @@ export interface GatewayOptions {
    * @default SidecarInjection.enabled(), or SidecarInjection.revision(revision) when the control plane has a revision
    */
   readonly injection?: SidecarInjection;
-  /** Labels of the gateway pods, which `Gateway` resources select. @default { istio: 'ingressgateway' } or { istio: 'egressgateway' } */
+  /** Labels of the gateway pods, which `Gateway` resources select. @default { istio: 'egressgateway' } */
   readonly labels?: Record<string, string>;
-  /** Type of the gateway's Service. @default - the chart's (LoadBalancer for ingress, ClusterIP for egress) */
+  /** Type of the gateway's Service. @default - the chart's (ClusterIP) */
   readonly serviceType?: GatewayServiceType;
   /** Resources, replicas, scheduling of the gateway. @default - the chart's defaults */
   readonly k8s?: ComponentKubernetesSettings;
@@ -43,7 +44,7 @@ export interface GatewayConfig {
   readonly k8s?: ComponentKubernetesSettings;
 }
 
-/** The IstioOperator gateway component entry (`components.ingressGateways[]` / `egressGateways[]`). */
+/** The IstioOperator gateway component entry (`components.egressGateways[]`). */
 export function gatewayComponent(gateway: GatewayConfig, k8s: Record<string, unknown> | undefined): Record<string, unknown> {
   if (!gateway.enabled) {
     return { name: gateway.name, enabled: false };
@@ -52,8 +53,10 @@ export function gatewayComponent(gateway: GatewayConfig, k8s: Record<string, unk
 }
 
 /**
- * The `values.gateways` entry that makes istioctl's gateway chart rely on injection (template
- * `gateway`) for its proxy container, so the gateway's proxy follows the control plane's proxy
- * configuration and upgrades with it.
+ * The IstioOperator's `components.ingressGateways`: the profiles' own ingress gateway
+ * (`istio-ingressgateway`, on in the default profile and those built on it)
+ * switched off. The ingress gateway is the {@link IngressGateway} construct on every install
+ * path, an injected Deployment like Istio's `gateway` chart renders; a second one from istioctl or
+ * the in-cluster operator would own the same Deployment and Service.
  */
-export const INGRESS_GATEWAY_VALUES = { 'istio-ingressgateway': { injectionTemplate: 'gateway' } };
+export const PROFILE_INGRESS_GATEWAYS_OFF: ReadonlyArray<Record<string, unknown>> = [{ name: 'istio-ingressgateway', enabled: false }];

@@ -67,6 +67,10 @@ const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: s
 
 /**
  * The checks of {@link validateMesh} as a cdk8s validation plugin, for `cdk8s synth --validate`.
+  [MeshRule.INSTALLED_OBJECT]: {
+    recommendation: 'Every object has one owner: what an install resource (IstioOperator, Sail Istio or IstioCNI) creates is not also rendered, nor created by a second install resource',
+    fix: 'Switch the installer\'s component off (the IstioOperator\'s ingress gateway) or do not render the object; give two control planes their own revisions',
+  },
  * When the app already validated exactly these manifest files in this synth (the record that
  * `MeshSynthesis` leaves in the CLI's output folder), with external namespaces and hosts that
  * this plugin's include, the checks are not run again and the report says so.

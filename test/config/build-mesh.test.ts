@@ -133,8 +133,8 @@ describe('buildMesh', () => {
   test('a revision: the Sail Istio is named after it, and gateway and workload namespaces select it', () => {
     // GIVEN
     const spec: MeshSpec = {
-      controlPlane: { revision: 'canary', ingressGateway: { injection: 'revision' as any } },
-      ingressGateway: {},
+      controlPlane: { revision: 'canary' },
+      ingressGateway: { injection: 'revision' as any },
       workloads: { namespaces: { shop: { services: { cart: { ports: [8080] } } } } },
     };
     // WHEN
@@ -181,7 +181,7 @@ describe('buildMesh', () => {
     // WHEN
     const { byChart, istioctl } = build(spec);
     // THEN
-    expect(byChart.istio.map((m) => m.kind)).toEqual(['Namespace', 'Namespace', 'Namespace']);
+    expect(byChart.istio.map((m) => m.metadata?.name)).toEqual(['istio-system', 'istio-egress']);
     expect(findOne(istioctl, 'IstioOperator').spec.components.egressGateways).toEqual([
       { name: 'istio-egressgateway', namespace: 'istio-egress', enabled: true, label: { istio: 'egressgateway' }, k8s: { service: { type: 'ClusterIP' } } },
     ]);

@@ -55,7 +55,7 @@ describe('a namespace that parts of mesh.yaml share is one Namespace object of t
       m.workloads.namespaces['istio-ingress'] = { labels: { team: 'edge' }, services: { echo: { ports: [8080] } } };
     }), 'istio-ingress', 'istio', { 'istio-injection': 'enabled', 'team': 'edge' }],
     ['the ingress gateway in the control plane\'s namespace', meshWith((m) => {
-      m.controlPlane.ingressGateway.namespace = 'istio-system';
+      m.ingressGateway.namespace = 'istio-system';
     }), 'istio-system', 'istio', { 'istio-injection': 'enabled' }],
     ['Prometheus in the namespace of a workload that is injected by revision', meshWith((m) => {
       m.controlPlane.revision = 'canary';
@@ -85,23 +85,23 @@ describe('a namespace that parts of mesh.yaml share is one Namespace object of t
     ['a workload namespace that is the gateway\'s disables injection', meshWith((m) => {
       m.workloads.namespaces['istio-ingress'] = { injection: 'none', labels: { 'istio-injection': 'disabled' } };
     }), 'workloads.namespaces.istio-ingress',
-    /namespace istio-ingress is wanted with conflicting labels: controlPlane\.ingressGateway wants istio-injection=enabled, workloads\.namespaces\.istio-ingress wants istio-injection=disabled; a namespace has one sidecar injection/],
+    /namespace istio-ingress is wanted with conflicting labels: ingressGateway wants istio-injection=enabled, workloads\.namespaces\.istio-ingress wants istio-injection=disabled; a namespace has one sidecar injection/],
     ['a workload namespace that is the gateway\'s names another revision', meshWith((m) => {
       m.controlPlane.revision = 'canary';
       m.workloads.namespaces['istio-ingress'] = { injection: 'none', labels: { 'istio.io/rev': 'stable' } };
     }), 'workloads.namespaces.istio-ingress',
-    /controlPlane\.ingressGateway wants istio\.io\/rev=canary, workloads\.namespaces\.istio-ingress wants istio\.io\/rev=stable/],
+    /ingressGateway wants istio\.io\/rev=canary, workloads\.namespaces\.istio-ingress wants istio\.io\/rev=stable/],
     ['a workload namespace that is the gateway\'s, injected by the default revision instead of the gateway\'s', meshWith((m) => {
       m.controlPlane.revision = 'canary';
       m.workloads.namespaces['istio-ingress'] = { injection: 'enabled' };
     }), 'workloads.namespaces.istio-ingress',
-    /controlPlane\.ingressGateway wants istio\.io\/rev=canary, workloads\.namespaces\.istio-ingress wants istio-injection=enabled/],
+    /ingressGateway wants istio\.io\/rev=canary, workloads\.namespaces\.istio-ingress wants istio-injection=enabled/],
     ['the ingress and egress gateways in one namespace with different injection', meshWith((m) => {
       m.controlPlane.revision = 'canary';
-      m.controlPlane.ingressGateway.injection = 'enabled';
+      m.ingressGateway.injection = 'enabled';
       m.controlPlane.egressGateway = { namespace: 'istio-ingress' };
-    }), 'controlPlane.egressGateway',
-    /controlPlane\.ingressGateway wants istio-injection=enabled, controlPlane\.egressGateway wants istio\.io\/rev=canary/],
+    }), 'ingressGateway',
+    /controlPlane\.egressGateway wants istio\.io\/rev=canary, ingressGateway wants istio-injection=enabled/],
   ];
 
   test.each(CONFLICTS)('%s is refused, naming both parts and the label', (_conflict, spec, keyPath, message) => {

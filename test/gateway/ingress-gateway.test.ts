@@ -100,6 +100,25 @@ describe('IngressGateway', () => {
     expect(findOne(manifests, 'PodDisruptionBudget').spec.minAvailable).toBeUndefined();
   });
 
+  test('labels select the pods everywhere: Deployment, Service, disruption budget and selectorLabels', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const gateway = new IngressGateway(chart, 'gw', { labels: { istio: 'edge-gateway' } });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(gateway.selectorLabels).toEqual({ istio: 'edge-gateway' });
+    expect(findOne(manifests, 'Deployment').spec.selector.matchLabels).toEqual({ istio: 'edge-gateway' });
+    expect(findOne(manifests, 'Deployment').spec.template.metadata.labels).toMatchObject({ 'istio': 'edge-gateway', 'app.kubernetes.io/name': 'istio-ingressgateway' });
+    expect(findOne(manifests, 'Service').spec.selector).toEqual({ istio: 'edge-gateway' });
+    expect(findOne(manifests, 'PodDisruptionBudget').spec.selector.matchLabels).toEqual({ istio: 'edge-gateway' });
+  });
+
+  test('labels that are no labels, or none at all, are refused', () => {
+    expect(() => new IngressGateway(Testing.chart(), 'gw', { labels: { istio: 'edge gateway' } })).toThrow(/labels must have Kubernetes label values .*got 'edge gateway' for key 'istio'/);
+    expect(() => new IngressGateway(Testing.chart(), 'gw', { labels: {} })).toThrow(/labels must hold at least one label/);
+  });
+
   test('a namespace with istio-injection=disabled is refused', () => {
     // GIVEN
     const chart = Testing.chart();

@@ -33,7 +33,7 @@ describe('Istio CNI on the Sail path', () => {
     expect(findOne(manifests, 'Istio').spec.values.pilot.cni).toEqual({ enabled: true, provider: 'multus' });
     expect(findOne(manifests, 'Istio').spec.values.global.platform).toBe('openshift');
     // kube-system exists in every cluster: never emitted
-    expect(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system', 'istio-ingress']);
+    expect(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system']);
   });
 
   test('a CNI namespace of its own is emitted', () => {

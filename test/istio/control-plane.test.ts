@@ -5,7 +5,9 @@ import {
   InstallPath,
   IstioControlPlane,
   IstioProfile,
+  IngressGateway,
   IstioVersion,
+  MeshNamespace,
   MeshTracing,
   MeshTracingBindOptions,
   MeshTracingConfig,
@@ -46,7 +48,7 @@ describe('IstioControlPlane, default (Sail, Istio 1.30.3)', () => {
     expect(istio.spec.values.cni).toBeUndefined();
     expect(istio.spec.values.gateways).toBeUndefined();
     expect(manifests.filter((m) => m.kind === 'IstioCNI')).toHaveLength(0);
-    expect(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system', 'istio-ingress']);
+    expect(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system']);
   });
 
   test('exposes what other constructs need', () => {
@@ -59,7 +61,6 @@ describe('IstioControlPlane, default (Sail, Istio 1.30.3)', () => {
     expect(controlPlane.tag).toBe('1.30.3');
     expect(controlPlane.rootNamespace).toBe('mesh-root');
     expect(controlPlane.controlPlaneNamespace.name).toBe('istio-system');
-    expect(controlPlane.ingressGatewayNamespace?.name).toBe('istio-ingress');
   });
 });
 
@@ -117,7 +118,7 @@ describe('meshConfig contributions', () => {
 });
 
 describe('revision and hub', () => {
-  test('a revision names the Sail Istio and labels the gateway namespace', () => {
+  test('a revision names the Sail Istio', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN
@@ -126,7 +127,6 @@ describe('revision and hub', () => {
     const manifests = synthValid(chart);
     expect(manifests).toMatchSnapshot();
     expect(findOne(manifests, 'Istio').metadata.name).toBe('1-30-3');
-    expect(findOne(manifests, 'Namespace', 'istio-ingress').metadata.labels).toEqual({ 'istio.io/rev': '1-30-3' });
   });
 
   test('a registry mirror reaches the Sail values', () => {
@@ -164,23 +164,24 @@ describe('namespaces', () => {
     expect(() => new IstioControlPlane(Testing.chart(), 'istio', { revision: 'Canary' })).toThrow(/revision must be a DNS-1123 label.*got 'Canary'/);
   });
 
-  test('a gateway namespace with injection disabled is refused', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { ingressGateway: { injection: SidecarInjection.disabled() } }))
-      .toThrow(/ingressGateway.injection: the gateway namespace istio-ingress must not be labelled istio-injection=disabled/);
+  test('an egress gateway namespace with injection disabled is refused', () => {
+    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { egressGateway: { injection: SidecarInjection.disabled() } }))
+      .toThrow(/egressGateway.injection: the gateway namespace istio-egress must not be labelled istio-injection=disabled/);
   });
 
   test('a gateway sharing a namespace emits it once', () => {
     const chart = Testing.chart();
-    new IstioControlPlane(chart, 'istio', { ingressGateway: { namespace: 'gateways' }, egressGateway: { namespace: 'gateways' } });
+    const controlPlane = new IstioControlPlane(chart, 'istio', { egressGateway: { namespace: 'gateways' } });
+    new IngressGateway(chart, 'ingress', { namespace: new MeshNamespace(chart, 'gateways', { name: 'gateways', injection: SidecarInjection.enabled() }) });
     const namespaces = synthValid(chart).filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name);
     expect(namespaces).toEqual(['istio-system', 'gateways']);
+    expect(controlPlane.egressGatewayNamespace?.name).toBe('gateways');
   });
 
-  test('a disabled ingress gateway has no namespace', () => {
+  test('the control plane emits no ingress gateway namespace: the IngressGateway owns its own', () => {
     const chart = Testing.chart();
-    const controlPlane = new IstioControlPlane(chart, 'istio', { ingressGateway: { enabled: false } });
-    expect(controlPlane.ingressGatewayNamespace).toBeUndefined();
-    expect(synthValid(chart).filter((m) => m.kind === 'Namespace')).toHaveLength(1);
+    new IstioControlPlane(chart, 'istio');
+    expect(synthValid(chart).filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system']);
   });
 });
 
@@ -229,7 +230,7 @@ describe('version and install path checks', () => {
     const chart = Testing.chart();
     const controlPlane = new IstioControlPlane(chart, 'istio', { installPath: InstallPath.ISTIOCTL });
     expect(controlPlane.resource).toBeUndefined();
-    expect(synthValid(chart).map((m) => m.kind)).toEqual(['Namespace', 'Namespace']);
+    expect(synthValid(chart).map((m) => m.kind)).toEqual(['Namespace']);
   });
 });
 
@@ -244,7 +245,7 @@ describe('components', () => {
         autoscaling: { minReplicas: 2, maxReplicas: 5 },
         nodeSelector: { 'node-role': 'infra' },
       },
-      ingressGateway: { serviceType: GatewayServiceType.NODE_PORT, k8s: { replicaCount: 3 } },
+      egressGateway: { serviceType: GatewayServiceType.NODE_PORT, k8s: { replicaCount: 3 } },
     });
     // THEN
     const manifests = synthValid(chart);

@@ -34,6 +34,5 @@ export interface IstioInstallModel {
   readonly values: IstioSpecValues;
   readonly pilot?: ComponentKubernetesSettings;
   readonly cni?: IstioCniInstall;
-  readonly ingressGateway?: GatewayConfig;
   readonly egressGateway?: GatewayConfig;
 }

@@ -1,7 +1,7 @@
 import { toJson_IstioSpecValues, toJson_IstioSpecValuesMeshConfig } from '../../../imports/sail-istio-sailoperator.io';
 import { toJson_IstioCniSpecValuesCni } from '../../../imports/sail-istiocni-sailoperator.io';
 import { istioOperatorK8s } from '../component-settings';
-import { gatewayComponent, INGRESS_GATEWAY_VALUES } from '../ingress-gateway-config';
+import { gatewayComponent, PROFILE_INGRESS_GATEWAYS_OFF } from '../ingress-gateway-config';
 import { IstioInstallModel } from './install-model';
 
 /** `install.istio.io/v1alpha1`, `IstioOperator`: read by istioctl and by the in-cluster operator. */
@@ -27,9 +27,7 @@ export function istioOperatorSpec(model: IstioInstallModel): Record<string, unkn
   if (model.cni) {
     components.cni = { enabled: true, namespace: model.cni.namespace };
   }
-  if (model.ingressGateway) {
-    components.ingressGateways = [gatewayComponent(model.ingressGateway, istioOperatorK8s(model.ingressGateway.k8s, model.ingressGateway.serviceType))];
-  }
+  components.ingressGateways = PROFILE_INGRESS_GATEWAYS_OFF.map((entry) => ({ ...entry }));
   if (model.egressGateway) {
     components.egressGateways = [gatewayComponent(model.egressGateway, istioOperatorK8s(model.egressGateway.k8s, model.egressGateway.serviceType))];
   }
@@ -40,9 +38,6 @@ export function istioOperatorSpec(model: IstioInstallModel): Record<string, unkn
     if (model.cni.platform) {
       values.global = { ...values.global, platform: model.cni.platform };
     }
-  }
-  if (model.ingressGateway?.enabled) {
-    values.gateways = INGRESS_GATEWAY_VALUES;
   }
 
   const meshConfig = toJson_IstioSpecValuesMeshConfig(model.meshConfig) ?? {};

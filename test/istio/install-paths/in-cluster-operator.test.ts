@@ -12,16 +12,15 @@ describe('in-cluster operator (Istio 1.23)', () => {
     const manifests = synthValid(chart);
     expect(manifests).toMatchSnapshot();
     expect(controlPlane.installPath).toBe(InstallPath.IN_CLUSTER_OPERATOR);
-    expect(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system', 'istio-ingress', 'istio-operator']);
+    expect(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system', 'istio-operator']);
 
     const iop = findOne(manifests, 'IstioOperator');
     expect(iop.apiVersion).toBe('install.istio.io/v1alpha1');
     expect(iop.metadata).toEqual({ name: 'control-plane', namespace: 'istio-system' });
     expect(iop.spec).toMatchObject({ profile: 'default', hub: 'example.com/istio', tag: '1.23.6', namespace: 'istio-system' });
-    expect(iop.spec.components.ingressGateways).toEqual([
-      { name: 'istio-ingressgateway', namespace: 'istio-ingress', enabled: true, label: { istio: 'ingressgateway' } },
-    ]);
-    expect(iop.spec.values.gateways).toEqual({ 'istio-ingressgateway': { injectionTemplate: 'gateway' } });
+    // The ingress gateway is an IngressGateway on every path: the operator installs none.
+    expect(iop.spec.components.ingressGateways).toEqual([{ name: 'istio-ingressgateway', enabled: false }]);
+    expect(iop.spec.values).toBeUndefined();
     expect(iop.spec.meshConfig.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'true' });
   });
 

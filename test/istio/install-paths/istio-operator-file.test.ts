@@ -10,6 +10,8 @@ import {
   IstioProfile,
   IstioVersion,
   Manifest,
+  MeshRule,
+  analyzeMesh,
 } from '../../../lib';
 import { findOne, synthValid } from '../../helpers/manifests';
 
@@ -22,8 +24,7 @@ describe('IstioOperatorFile', () => {
       cni: { platform: CniPlatform.K3S },
       dnsProxy: { autoAllocateAddresses: false },
       pilot: { autoscaling: { minReplicas: 2, maxReplicas: 4 } },
-      ingressGateway: { serviceType: GatewayServiceType.LOAD_BALANCER, k8s: { autoscaling: { minReplicas: 2, maxReplicas: 6 }, serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' } } },
-      egressGateway: {},
+      egressGateway: { serviceType: GatewayServiceType.CLUSTER_IP, k8s: { autoscaling: { minReplicas: 2, maxReplicas: 6 }, serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' } } },
     });
     const istioctl = Testing.chart();
     // WHEN
@@ -42,21 +43,27 @@ describe('IstioOperatorFile', () => {
     expect(iop.spec.meshConfig.enablePrometheusMerge).toBe(true);
     expect(iop.spec.meshConfig.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'false' });
     expect(iop.spec.components.pilot).toEqual({ k8s: { hpaSpec: { minReplicas: 2, maxReplicas: 4 } } });
-    expect(iop.spec.components.ingressGateways[0].k8s).toEqual({
-      hpaSpec: { minReplicas: 2, maxReplicas: 6 },
-      service: { type: 'LoadBalancer' },
-      serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' },
-    });
-    expect(iop.spec.components.egressGateways).toEqual([
-      { name: 'istio-egressgateway', namespace: 'istio-egress', enabled: true, label: { istio: 'egressgateway' } },
-    ]);
+    expect(iop.spec.components.egressGateways).toEqual([{
+      name: 'istio-egressgateway',
+      namespace: 'istio-egress',
+      enabled: true,
+      label: { istio: 'egressgateway' },
+      k8s: {
+        hpaSpec: { minReplicas: 2, maxReplicas: 6 },
+        service: { type: 'ClusterIP' },
+        serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' },
+      },
+    }]);
   });
 
-  test('a disabled ingress gateway is switched off, without gateway values', () => {
+  test("the profile's ingress gateway is switched off, without gateway values: the IngressGateway is the gateway", () => {
+    // GIVEN
     const mesh = Testing.chart();
-    const controlPlane = new IstioControlPlane(mesh, 'istio', { installPath: InstallPath.ISTIOCTL, ingressGateway: { enabled: false } });
+    const controlPlane = new IstioControlPlane(mesh, 'istio', { installPath: InstallPath.ISTIOCTL });
     const istioctl = Testing.chart();
+    // WHEN
     new IstioOperatorFile(istioctl, 'install', { controlPlane });
+    // THEN
     const iop = findOne(synthValid(istioctl), 'IstioOperator');
     expect(iop.spec.components.ingressGateways).toEqual([{ name: 'istio-ingressgateway', enabled: false }]);
     expect(iop.spec.values).toBeUndefined();
@@ -109,7 +116,7 @@ describe('one model, three paths', () => {
 });
 
 describe("the guide's control plane", () => {
-  test('Sail in the applied charts, the istioctl file apart, the gateway in the control plane namespace object', () => {
+  test('Sail in the applied charts, the istioctl file apart, the gateway owned by the IngressGateway alone', () => {
     // GIVEN
     const app = Testing.app();
     const istioChart = new Chart(app, 'istio');
@@ -120,15 +127,16 @@ describe("the guide's control plane", () => {
       hub: 'example.com/istio',
       cni: { platform: CniPlatform.DEFAULT },
       dnsProxy: {},
-      ingressGateway: { namespace: 'istio-ingress' },
     });
-    new IngressGateway(istioChart, 'ingress-gateway', { namespace: controlPlane.ingressGatewayNamespace, revision: controlPlane.revision });
+    new IngressGateway(istioChart, 'ingress-gateway', { revision: controlPlane.revision });
     new IstioOperatorFile(new Chart(app, 'istioctl-install'), 'install', { controlPlane });
     // THEN
     const manifests = app.charts.map((chart) => synthValid(chart));
     expect(manifests[0].filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system', 'istio-ingress']);
     expect(manifests[0].map((m) => m.kind)).toEqual(expect.arrayContaining(['Istio', 'IstioCNI', 'Deployment']));
     expect(manifests[1].map((m) => m.kind)).toEqual(['IstioOperator']);
-    expect(findOne(manifests[1], 'IstioOperator').spec.values.gateways).toEqual({ 'istio-ingressgateway': { injectionTemplate: 'gateway' } });
+    expect(findOne(manifests[1], 'IstioOperator').spec.components.ingressGateways).toEqual([{ name: 'istio-ingressgateway', enabled: false }]);
+    expect(findOne(manifests[1], 'IstioOperator').spec.values.gateways).toBeUndefined();
+    expect(analyzeMesh(manifests.flat()).filter((finding) => finding.rule === MeshRule.INSTALLED_OBJECT)).toEqual([]);
   });
 });
