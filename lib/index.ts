@@ -5,6 +5,7 @@ export * from './config/mesh-config-validation-plugin';
 export * from './config/mesh-spec';
 export * from './config/mesh-synthesis';
 export * from './core/endpoint';
+export * from './core/extension-providers';
 export * from './core/mesh-namespace';
 export * from './core/names';
 export * from './core/service-endpoint';

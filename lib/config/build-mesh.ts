@@ -89,6 +89,8 @@ export interface MeshBuild {
    * as `externalNamespaces`.
    */
   readonly externalNamespaces: readonly string[];
+  /** What the synth summary should warn about: choices that are valid but may surprise. */
+  readonly warnings: readonly string[];
 }
 
 /** Charts in the order `kubectl apply -f` and Argo CD's sync waves take them; file names follow. */
@@ -187,7 +189,7 @@ class MeshBuilder {
     if (spec.kiali && !this.skipped('kiali')) {
       this.buildKiali(facts, prometheus, grafana, tracingBackend);
     }
-    const scoping = spec.workloads && !this.skipped('workloads') ? this.buildWorkloads(spec.workloads, facts) : undefined;
+    const scoping = spec.workloads && !this.skipped('workloads') ? this.buildWorkloads(spec.workloads, facts, controlPlane) : undefined;
     if (!this.skipped('externalNamespaces')) {
       (spec.externalNamespaces ?? []).forEach((name, index) => {
         this.attempt(`externalNamespaces[${index}]`, undefined, () => assertDnsLabel('external namespace name', name));
@@ -213,6 +215,7 @@ class MeshBuilder {
           .map(([file, content]) => [`reports/${file}`, content]))
         : {},
       externalNamespaces: this.externalNamespaces(prometheus, grafana, scoping),
+      warnings: scoping?.defaultSidecar ? [meshDefaultSidecarWarning(scoping.defaultSidecar)] : [],
     };
   }
 
@@ -519,12 +522,14 @@ class MeshBuilder {
     })));
   }
 
-  private buildWorkloads(spec: WorkloadsSpec, controlPlane: ControlPlaneFacts): SidecarScoping | undefined {
+  private buildWorkloads(spec: WorkloadsSpec, controlPlane: ControlPlaneFacts, extensionProviders: IstioControlPlane | undefined): SidecarScoping | undefined {
     const chart = this.chart(CHART_IDS.workloads);
     const scoping = this.attempt('workloads', spec, () => new SidecarScoping(chart, 'scoping', defined({
       rootNamespace: controlPlane.rootNamespace,
       controlPlaneNamespace: controlPlane.namespace,
       revision: controlPlane.revision,
+      extensionProviders,
+      meshDefaultSidecar: spec.meshDefaultSidecar,
     })));
     if (!scoping) {
       return undefined;
@@ -564,9 +569,12 @@ class MeshBuilder {
         this.attempt(joinPath(at, 'mtls'), mtls, () => new NamespaceMtls(namespace, 'Mtls', defined({ namespace, mode: mtls.mode })));
       }
       for (const [sidecarName, sidecarSpec] of Object.entries(namespaceSpec.sidecars ?? {})) {
-        this.attempt(joinPath(joinPath(at, 'sidecars'), sidecarName), sidecarSpec, () => new SidecarScope(namespace, `Sidecar-${sidecarName}`, {
+        const sidecar = this.attempt(joinPath(joinPath(at, 'sidecars'), sidecarName), sidecarSpec, () => new SidecarScope(namespace, `Sidecar-${sidecarName}`, {
           namespace: name, name: sidecarName, egressHosts: sidecarSpec.egressHosts, workloadSelector: sidecarSpec.workloadSelector,
         }));
+        if (sidecar) {
+          scoping.reachExtensionProviders(sidecar);
+        }
       }
       for (const [serviceName, serviceSpec] of Object.entries(namespaceSpec.services ?? {})) {
         const service = this.attempt(joinPath(joinPath(at, 'services'), serviceName), serviceSpec, () => namespace.addService(serviceName, { ports: serviceSpec.ports }));
@@ -762,6 +770,13 @@ function fallbackFacts(spec: ControlPlaneSpec): ControlPlaneFacts {
   const namespace = valid(spec.namespace) ? spec.namespace : 'istio-system';
   const rootNamespace = spec.meshConfig?.rootNamespace;
   return { namespace, rootNamespace: valid(rootNamespace) ? rootNamespace : namespace, revision: valid(spec.revision) ? spec.revision : undefined };
+}
+
+/** The mesh-wide default Sidecar scopes namespaces outside this file too: say so in every synth. */
+function meshDefaultSidecarWarning(sidecar: SidecarScope): string {
+  return `workloads.meshDefaultSidecar is on: Sidecar ${sidecar.namespace}/${sidecar.name} applies to every injected namespace `
+    + `without a Sidecar of its own, also those this file does not define, and lets their proxies reach only their own namespace `
+    + `and ${sidecar.namespace}; on an existing mesh whose other namespaces call each other, set workloads.meshDefaultSidecar: false`;
 }
 
 function sidecarInjection(injection: InjectionSpec, revision: string | undefined): SidecarInjection {

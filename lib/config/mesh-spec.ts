@@ -425,6 +425,14 @@ export interface WorkloadsSpec {
   readonly rootServices?: Record<string, RootServiceSpec>;
   /** Namespaces outside the app that `calls` may name. @default - none */
   readonly externalNamespaces?: NamespaceName[];
+  /**
+   * Write the mesh-wide default Sidecar in the root namespace, which scopes every injected
+   * namespace without a Sidecar of its own to itself and the root namespace, also namespaces this
+   * file does not define. Right for a new mesh; on an existing mesh whose other namespaces call
+   * each other it cuts their traffic: set it to false there. The synth summary warns while it is on.
+   * @default true
+   */
+  readonly meshDefaultSidecar?: boolean;
 }
 
 /**

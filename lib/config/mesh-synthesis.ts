@@ -101,7 +101,7 @@ export class MeshSynthesis {
           meshConfig: { path: path.resolve(this.props.configPath), sha256: meshConfigSha256 },
         });
       }
-      return { exitCode: 0, report: renderSynthSummary({ ...finalized, otherFiles: [...finalized.otherFiles, OUTPUT_MARKER_FILE], outdir: path.relative(process.cwd(), this.output.outdir) || '.' }) };
+      return { exitCode: 0, report: renderSynthSummary({ ...finalized, warnings: mesh.warnings, otherFiles: [...finalized.otherFiles, OUTPUT_MARKER_FILE], outdir: path.relative(process.cwd(), this.output.outdir) || '.' }) };
     } catch (error) {
       return this.fail(error);
     }

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioSpecValues, IstioSpecValuesMeshConfig } from '../../imports/sail-istio-sailoperator.io';
+import { ExtensionProviderService, IExtensionProviderSource, extensionProviderServices } from '../core/extension-providers';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageRepository, assertImageTag, assertLabels } from '../core/names';
 import { MeshTracing } from '../tracing/mesh-tracing';
@@ -91,12 +92,12 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'default']);
  *   chart of its own holds the input of `istioctl install -f`.
  *
  * Other constructs add to the mesh configuration with {@link addMeshConfig}.
- */
  *
  * The ingress gateway is not part of it: on every path it is an {@link IngressGateway} (an
  * injected Deployment), and the IstioOperator switches off the profile's own gateway so that
  * istioctl or the in-cluster operator never installs a second one.
-export class IstioControlPlane extends Construct {
+ */
+export class IstioControlPlane extends Construct implements IExtensionProviderSource {
   public readonly istioVersion: IstioVersion;
   public readonly installPath: InstallPath;
   public readonly profile: IstioProfile;
@@ -223,6 +224,15 @@ export class IstioControlPlane extends Construct {
       cni: this.cni,
       egressGateway: this.egressGateway,
     };
+  }
+
+  /**
+   * The service of every `meshConfig.extensionProviders` entry (tracing, external authorization,
+   * access log services, ...), from the merged mesh configuration: a `SidecarScoping` lets every
+   * Sidecar it derives reach them. Read at synthesis to see every contribution.
+   */
+  public extensionProviderServices(): ExtensionProviderService[] {
+    return extensionProviderServices(this.meshConfig.value);
   }
 
   private assertValuesLeaveOwnPropsAlone(values: IstioSpecValues | undefined): void {

@@ -60,6 +60,7 @@ export class SidecarScope extends Construct {
   /** The generated Sidecar object. */
   public readonly resource: ApiObject;
   private readonly hosts: string[] = [];
+  private readonly hostSources: Array<() => readonly string[]> = [];
 
   constructor(scope: Construct, id: string, props: SidecarScopeProps) {
     super(scope, id);
@@ -90,7 +91,9 @@ export class SidecarScope extends Construct {
 
   /** The egress hosts in canonical order, as they are written out. */
   public get egressHosts(): string[] {
-    return canonicalEgressHosts(this.hosts, this.namespace);
+    const later = this.hostSources.flatMap((source) => source());
+    later.forEach((host) => assertEgressHost(`egress host of ${this.node.path}`, host));
+    return canonicalEgressHosts([...this.hosts, ...later], this.namespace);
   }
 
   /**
@@ -100,6 +103,15 @@ export class SidecarScope extends Construct {
   public addEgressHost(host: string): void {
     assertEgressHost('egress host', host);
     this.hosts.push(host);
+  }
+
+  /**
+   * Lets the selected proxies reach the hosts `source` returns at synthesis, for hosts that are
+   * known only once every construct has contributed (the control plane's extension providers).
+   * Each must be of the form `namespace/dnsName`, checked when the Sidecar is written.
+   */
+  public addEgressHostSource(source: () => readonly string[]): void {
+    this.hostSources.push(source);
   }
 
   private register(isDefault: boolean): void {

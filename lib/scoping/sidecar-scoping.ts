@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { ExtensionProviderService, IExtensionProviderSource, extensionProviderEgressHost } from '../core/extension-providers';
 import { MeshNamespaceProps, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel } from '../core/names';
 import { IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
@@ -25,13 +26,31 @@ export interface SidecarScopingProps {
    * @default - the root namespace
    */
   readonly controlPlaneNamespace?: string;
+  /**
+   * Where the mesh's extension providers are configured: the `IstioControlPlane`. Every Sidecar
+   * the scoping derives lets its proxies reach each provider's service (the tracing collector,
+   * an external authorizer, ...): istiod builds no cluster for a provider outside a proxy's
+   * Sidecar scope, and Envoy then rejects the listener that uses it.
+   * @default - none: the mesh configuration names no extension provider
+   */
+  readonly extensionProviders?: IExtensionProviderSource;
+  /**
+   * Write the mesh-wide default Sidecar (a Sidecar without workloadSelector in the root
+   * namespace). It applies to every namespace without a Sidecar of its own, the namespaces of
+   * other teams too: turn it off when adding the scoping to a mesh whose other injected
+   * namespaces call across namespaces, or their traffic is cut.
+   * @default true
+   */
+  readonly meshDefaultSidecar?: boolean;
 }
 
 /**
  * The mesh's Sidecar scoping: the mesh-wide default Sidecar in the root namespace (each proxy sees
- * its own namespace and the root namespace, nothing else), and the registry of the app's
+ * its own namespace and the root namespace, nothing else; optional, see
+ * {@link SidecarScopingProps.meshDefaultSidecar}), and the registry of the app's
  * {@link WorkloadNamespace}s, each of which derives its own Sidecar from the dependencies it
- * declares. Without it every proxy holds configuration for every service of the mesh.
+ * declares. Every derived Sidecar also reaches the mesh's extension providers. Without it every
+ * proxy holds configuration for every service of the mesh.
  */
 export class SidecarScoping extends Construct {
   public readonly rootNamespace: string;
@@ -39,11 +58,12 @@ export class SidecarScoping extends Construct {
   public readonly controlPlaneNamespace: string;
   /** Injection labels of the workload namespaces, unless a namespace says otherwise. */
   public readonly injection: SidecarInjection;
-  /** The mesh-wide default Sidecar (`./*` and `<root namespace>/*`). */
-  public readonly defaultSidecar: SidecarScope;
+  /** The mesh-wide default Sidecar (`./*` and `<root namespace>/*`), unless turned off. */
+  public readonly defaultSidecar?: SidecarScope;
   private readonly namespaceMap = new Map<string, WorkloadNamespace>();
   private readonly rootOwner: IServiceOwner;
   private readonly rootServiceMap = new Map<string, MeshService>();
+  private readonly extensionProviderSource?: IExtensionProviderSource;
 
   constructor(scope: Construct, id: string, props: SidecarScopingProps = {}) {
     super(scope, id);
@@ -52,12 +72,16 @@ export class SidecarScoping extends Construct {
     this.controlPlaneNamespace = props.controlPlaneNamespace ?? this.rootNamespace;
     assertDnsLabel('controlPlaneNamespace', this.controlPlaneNamespace);
     this.injection = props.revision === undefined ? SidecarInjection.enabled() : SidecarInjection.revision(props.revision);
+    this.extensionProviderSource = props.extensionProviders;
     // A selector-less Sidecar in the root namespace is Istio's mesh-wide default: it applies to
     // every namespace without a Sidecar of its own. `.` there means each workload's own namespace.
-    this.defaultSidecar = new SidecarScope(this, 'DefaultSidecar', {
-      namespace: this.rootNamespace,
-      egressHosts: ['./*', `${this.rootNamespace}/*`],
-    });
+    if (props.meshDefaultSidecar ?? true) {
+      this.defaultSidecar = new SidecarScope(this, 'DefaultSidecar', {
+        namespace: this.rootNamespace,
+        egressHosts: ['./*', `${this.rootNamespace}/*`],
+      });
+      this.reachExtensionProviders(this.defaultSidecar);
+    }
     this.rootOwner = {
       name: this.rootNamespace,
       scoping: this,
@@ -82,6 +106,22 @@ export class SidecarScoping extends Construct {
       namespace.externalNamespaces.forEach((name) => names.add(name));
     }
     return [...names].sort();
+  }
+
+  /**
+   * The services of the mesh's extension providers, from the control plane's merged meshConfig;
+   * read at synthesis (none without {@link SidecarScopingProps.extensionProviders}).
+   */
+  public get extensionProviderServices(): ExtensionProviderService[] {
+    return this.extensionProviderSource?.extensionProviderServices() ?? [];
+  }
+
+  /**
+   * Lets the proxies of `sidecar` reach every extension provider's service, resolved at synthesis.
+   * The scoping does this for each Sidecar it derives; call it for a hand-written SidecarScope.
+   */
+  public reachExtensionProviders(sidecar: SidecarScope): void {
+    sidecar.addEgressHostSource(() => this.extensionProviderServices.map(extensionProviderEgressHost));
   }
 
   /** Services declared in the root namespace, which every namespace sees. */

@@ -16,7 +16,8 @@ export interface WorkloadNamespaceProps extends MeshNamespaceProps {
  * A namespace of the app's workloads: the Namespace with its injection labels, the services it
  * runs, what they call, and the namespace's default Sidecar derived from that. The Sidecar lets
  * the proxies see their own namespace (`./*`), the root namespace, and exactly the declared
- * dependencies: least privilege by construction, widened only by a `calls()` in code review.
+ * dependencies (and the mesh's extension providers): least privilege by construction, widened
+ * only by a `calls()` in code review.
  *
  * Injection defaults to the scoping's (`istio-injection=enabled`, or `istio.io/rev=<revision>`).
  */
@@ -57,6 +58,7 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
       namespace: this.name,
       egressHosts: ['./*', `${this.scoping.rootNamespace}/*`],
     });
+    this.scoping.reachExtensionProviders(this.sidecar);
   }
 
   public get namespaceName(): string {

@@ -1,5 +1,6 @@
 import * as yaml from 'js-yaml';
 import { classifyHost, splitHostPort } from '../core/cluster-host';
+import { ExtensionProviderService, extensionProviderEgressHost, extensionProviderServices } from '../core/extension-providers';
 import { CrdSchemaValidator, Manifest, describeObject } from './crd-schema-validator';
 
 import { installedObjects, installerFamily } from './installed-objects';
@@ -13,6 +14,8 @@ export enum MeshRule {
   SIDECAR_EGRESS_NAMESPACE = 'sidecar-egress-namespace',
   /** More than one Sidecar without workloadSelector in a namespace. */
   SIDECAR_DEFAULT_UNIQUE = 'sidecar-default-unique',
+  /** A Sidecar's egress hosts leave out the service of an extension provider of the mesh config. */
+  SIDECAR_EXTENSION_PROVIDER = 'sidecar-extension-provider',
   /** A namespace that hosts an injected gateway has injection disabled. */
   GATEWAY_INJECTION = 'gateway-injection',
   /** A URL or address in known configuration points at an in-cluster service the output does not define. */
@@ -100,6 +103,9 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
  *   IstioOperator's istiod and enabled gateways, the profile's included; a Sail `Istio`'s istiod,
  *   an `IstioCNI`'s node agent), and no two install resources of one installer create the same
  *   object;
+ * - every Sidecar's egress hosts reach the service of every `meshConfig.extensionProviders` entry
+ *   (of a Sail `Istio`, an `IstioOperator` or the `istio` ConfigMap): istiod builds no cluster for
+ *   a provider outside a proxy's Sidecar scope, and Envoy rejects the listener that uses it;
  * - a namespace that hosts an injected gateway (`inject.istio.io/templates: gateway`) is not
  *   labelled `istio-injection=disabled`;
  * - URLs in Kiali's config (ConfigMap `config.yaml` or Kiali CR: `external_services.*.url` and
@@ -123,6 +129,10 @@ class MeshAnalysis {
   private readonly namespaces = new Map<string, Manifest>();
   /** Ports by `service.namespace`; undefined when an operator creates the Service. */
   private readonly services = new Map<string, ReadonlySet<number> | undefined>();
+  /** Namespaces of the ServiceEntries of the output, by host. */
+  private readonly serviceEntryNamespaces = new Map<string, Set<string>>();
+  private readonly extensionProviders: ConfiguredProvider[] = [];
+  private readonly sidecars: Manifest[] = [];
 
   constructor(private readonly manifests: readonly Manifest[], options: MeshAnalysisOptions) {
     this.crdValidator = options.crdValidator ?? CrdSchemaValidator.shared();
@@ -146,6 +156,7 @@ class MeshAnalysis {
       this.checkNamespace(manifest);
       if (manifest.kind === 'Sidecar' && manifest.apiVersion.startsWith('networking.istio.io/')) {
         this.checkSidecarEgress(manifest);
+        this.sidecars.push(manifest);
         if (namespace !== undefined && !spec(manifest).workloadSelector) {
           defaultSidecars.set(namespace, [...defaultSidecars.get(namespace) ?? [], manifest]);
         }
@@ -153,6 +164,7 @@ class MeshAnalysis {
         gatewayWorkloads.set(namespace, manifest);
       } else if (key === 'v1/ConfigMap') {
         this.checkKialiConfigMap(manifest);
+        this.collectIstioConfigMapProviders(manifest);
       } else if (key === 'kiali.io/v1alpha1/Kiali') {
         this.checkExternalServices(manifest, spec(manifest).external_services, 'spec.external_services');
       } else if (key === 'grafana.integreatly.org/v1beta1/GrafanaDatasource') {
@@ -160,7 +172,12 @@ class MeshAnalysis {
       } else if (key === 'install.istio.io/v1alpha1/IstioOperator' || key === 'sailoperator.io/v1/Istio') {
         this.checkMeshConfig(manifest, 'spec.meshConfig', spec(manifest).meshConfig);
         this.checkMeshConfig(manifest, 'spec.values.meshConfig', spec(manifest).values?.meshConfig);
+        this.collectProviders(manifest, 'spec.meshConfig', spec(manifest).meshConfig);
+        this.collectProviders(manifest, 'spec.values.meshConfig', spec(manifest).values?.meshConfig);
       }
+    }
+    for (const sidecar of this.sidecars) {
+      this.checkSidecarReachesProviders(sidecar);
     }
     for (const [namespace, sidecars] of defaultSidecars) {
       this.checkOneDefaultSidecar(namespace, sidecars);
@@ -184,6 +201,10 @@ class MeshAnalysis {
       } else if (key === 'v1/Service' && name !== undefined && namespace !== undefined) {
         const ports = (spec(manifest).ports ?? []).map((port: { port?: unknown }) => port.port).filter((port: unknown) => typeof port === 'number');
         this.services.set(`${name}.${namespace}`, new Set(ports));
+      } else if (manifest.kind === 'ServiceEntry' && manifest.apiVersion.startsWith('networking.istio.io/') && namespace !== undefined) {
+        for (const host of Array.isArray(spec(manifest).hosts) ? spec(manifest).hosts : []) {
+          this.serviceEntryNamespaces.set(String(host), new Set([...this.serviceEntryNamespaces.get(String(host)) ?? [], namespace]));
+        }
       } else if (OPERATOR_SERVICES[key] && name !== undefined && namespace !== undefined) {
         for (const service of OPERATOR_SERVICES[key](name)) {
           if (!this.services.has(`${service}.${namespace}`)) {
@@ -252,6 +273,53 @@ class MeshAnalysis {
       this.report(MeshRule.SIDECAR_DEFAULT_UNIQUE, sidecar, 'spec.workloadSelector',
         `namespace '${namespace}' has ${sidecars.length} Sidecars without workloadSelector (${names}); Istio applies only one `
         + 'of them, chosen unpredictably: merge them into one, or give the others a workloadSelector');
+    }
+  }
+
+  private collectProviders(source: Manifest, path: string, meshConfig: unknown): void {
+    for (const service of extensionProviderServices(meshConfig)) {
+      this.extensionProviders.push({ service, source, path });
+    }
+  }
+
+  /** Istio's mesh config ConfigMap: `istio` (`istio-<revision>`) with the MeshConfig as YAML in `mesh`. */
+  private collectIstioConfigMapProviders(configMap: Manifest): void {
+    const name = configMap.metadata?.name ?? '';
+    const text = (configMap.data as Record<string, unknown> | undefined)?.mesh;
+    if ((name !== 'istio' && !name.startsWith('istio-')) || typeof text !== 'string') {
+      return;
+    }
+    let meshConfig: unknown;
+    try {
+      meshConfig = yaml.load(text);
+    } catch {
+      // Not YAML: istiod would refuse it, and there is no provider here to check.
+      return;
+    }
+    this.collectProviders(configMap, "data['mesh']", meshConfig);
+  }
+
+  private checkSidecarReachesProviders(sidecar: Manifest): void {
+    const namespace = sidecar.metadata?.namespace ?? 'default';
+    const egress: unknown[] = Array.isArray(spec(sidecar).egress) ? spec(sidecar).egress : [];
+    // Without egress listeners the proxies get the mesh-wide default, which is checked itself.
+    if (egress.length === 0) {
+      return;
+    }
+    const hosts = egress.flatMap((listener) => {
+      const listenerHosts = (listener as { hosts?: unknown } | null)?.hosts;
+      return Array.isArray(listenerHosts) ? listenerHosts.filter((host): host is string => typeof host === 'string') : [];
+    });
+    for (const { service, source, path } of this.extensionProviders) {
+      const namespaces = service.namespace !== undefined ? [service.namespace] : [...this.serviceEntryNamespaces.get(service.hostname) ?? []];
+      if (hosts.some((host) => egressHostReaches(host, namespace, namespaces, service.hostname))) {
+        continue;
+      }
+      this.report(MeshRule.SIDECAR_EXTENSION_PROVIDER, sidecar, 'spec.egress',
+        `its egress hosts do not reach extension provider '${service.provider}' (${service.kind}, service '${service.service}' in `
+        + `${describeObject(source)} ${path}): istiod builds no cluster for a provider outside a proxy's Sidecar scope, and Envoy `
+        + `rejects the listener that uses it; add '${extensionProviderEgressHost(service)}' to its egress hosts (a SidecarScoping `
+        + 'given the control plane as extensionProviders adds it to every Sidecar it derives)');
     }
   }
 
@@ -414,6 +482,32 @@ class MeshAnalysis {
   private report(rule: MeshRule, manifest: Manifest, path: string, message: string): void {
     this.findings.push({ rule, object: describeObject(manifest), path, message });
   }
+}
+
+/** An extension provider's service, and where the output configures it. */
+interface ConfiguredProvider {
+  readonly service: ExtensionProviderService;
+  readonly source: Manifest;
+  readonly path: string;
+}
+
+/**
+ * Whether Sidecar egress host `host` (`namespace/dnsName`) of a Sidecar in `sidecarNamespace`
+ * covers `hostname` in one of `namespaces` (none known: only a `*` namespace covers it). `.` is
+ * the Sidecar's namespace, `*` any, `~` none; a dnsName `*` matches any host, `*.example.com` a
+ * suffix.
+ */
+function egressHostReaches(host: string, sidecarNamespace: string, namespaces: readonly string[], hostname: string): boolean {
+  const slash = host.indexOf('/');
+  if (slash < 0) {
+    return false;
+  }
+  const namespace = host.slice(0, slash);
+  const dnsName = host.slice(slash + 1);
+  const namespaceMatches = namespace === '*'
+    || (namespace !== '~' && namespaces.includes(namespace === '.' ? sidecarNamespace : namespace));
+  const nameMatches = dnsName === '*' || dnsName === hostname || (dnsName.startsWith('*.') && hostname.endsWith(dnsName.slice(1)));
+  return namespaceMatches && nameMatches;
 }
 
 /** What the API server knows an object by: API group (not version), kind, namespace and name. */

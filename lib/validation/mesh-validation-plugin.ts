@@ -51,6 +51,10 @@ const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: s
     recommendation: 'A namespace may have only one Sidecar without workloadSelector',
     fix: 'Merge the Sidecars, or give all but one a workloadSelector',
   },
+  [MeshRule.SIDECAR_EXTENSION_PROVIDER]: {
+    recommendation: 'Every Sidecar must reach the service of every extension provider of the mesh config',
+    fix: 'Add the provider host to the egress hosts, or give the SidecarScoping the control plane as extensionProviders',
+  },
   [MeshRule.GATEWAY_INJECTION]: {
     recommendation: 'Injected gateways need sidecar injection in their namespace',
     fix: 'Do not label the namespace istio-injection=disabled',

@@ -295,6 +295,75 @@ describe('the README', () => {
     // THEN
     expect(mesh.externalNamespaces).toEqual(['grafana', 'monitoring', 'payments']);
     const sidecar = byChart.workloads.find((m) => m.kind === 'Sidecar' && m.metadata?.namespace === 'shop') as any;
-    expect(sidecar.spec.egress[0].hosts).toEqual(['./*', 'catalog/api.catalog.svc.cluster.local', 'istio-system/*', 'payments/*']);
+    expect(sidecar.spec.egress[0].hosts).toEqual([
+      './*', 'catalog/api.catalog.svc.cluster.local', 'istio-system/*', 'observability/jaeger-collector.observability.svc.cluster.local', 'payments/*',
+    ]);
+  });
+});
+
+describe('Sidecars and the extension providers of the mesh config', () => {
+  const sidecarsOf = (manifests: readonly Manifest[]) => manifests.filter((m) => m.kind === 'Sidecar') as any[];
+
+  test("the guide's mesh: every Sidecar imports the host of the tracing collector the Telemetry selects", () => {
+    // WHEN
+    const { byChart } = build(guideMesh());
+    // THEN the host is the one of the Sail Istio's zipkin provider
+    const [provider] = findOne(byChart.istio, 'Istio').spec.values.meshConfig.extensionProviders;
+    expect(provider.zipkin.service).toBe('jaeger-collector.observability.svc.cluster.local');
+    const sidecars = sidecarsOf(byChart.workloads);
+    expect(sidecars.map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['istio-system/default', 'istio-demo/default']);
+    for (const sidecar of sidecars) {
+      expect(sidecar.spec.egress[0].hosts).toContain(`observability/${provider.zipkin.service}`);
+    }
+  });
+
+  test('an ext-authz provider the user adds in another namespace appears in every derived and hand-written Sidecar', () => {
+    // GIVEN
+    const spec: MeshSpec = {
+      ...guideMesh(),
+      controlPlane: {
+        ...guideMesh().controlPlane,
+        meshConfig: { extensionProviders: [{ name: 'ext-authz', envoyExtAuthzHttp: { service: 'ext-authz.authz.svc.cluster.local', port: 8000 } }] },
+      },
+      externalNamespaces: ['authz'],
+      workloads: {
+        namespaces: {
+          ...guideMesh().workloads!.namespaces,
+          shop: { sidecars: { 'batch-jobs': { workloadSelector: { app: 'batch' }, egressHosts: ['./*'] } } },
+        },
+      },
+    };
+    // WHEN
+    const { byChart } = build(spec);
+    // THEN
+    const sidecars = sidecarsOf(byChart.workloads);
+    expect(sidecars.map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['istio-system/default', 'istio-demo/default', 'shop/default', 'shop/batch-jobs']);
+    for (const sidecar of sidecars) {
+      expect(sidecar.spec.egress[0].hosts).toEqual(expect.arrayContaining([
+        'authz/ext-authz.authz.svc.cluster.local', 'observability/jaeger-collector.observability.svc.cluster.local',
+      ]));
+    }
+  });
+
+  test('workloads.meshDefaultSidecar false: no Sidecar in the root namespace, and no warning', () => {
+    // GIVEN
+    const spec: MeshSpec = { ...guideMesh(), workloads: { ...guideMesh().workloads, meshDefaultSidecar: false } };
+    // WHEN
+    const { mesh, byChart } = build(spec);
+    // THEN
+    expect(sidecarsOf(byChart.workloads).map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['istio-demo/default']);
+    expect(mesh.warnings).toEqual([]);
+  });
+
+  test('workloads.meshDefaultSidecar on (the default, or true): the root Sidecar and a warning naming the key', () => {
+    for (const meshDefaultSidecar of [undefined, true]) {
+      // GIVEN
+      const spec: MeshSpec = { ...guideMesh(), workloads: { ...guideMesh().workloads, meshDefaultSidecar } };
+      // WHEN
+      const { mesh, byChart } = build(spec);
+      // THEN
+      expect(sidecarsOf(byChart.workloads).map((m) => m.metadata.namespace)).toContain('istio-system');
+      expect(mesh.warnings).toEqual([expect.stringMatching(/^workloads.meshDefaultSidecar is on: Sidecar istio-system\/default applies to every injected namespace .* set workloads.meshDefaultSidecar: false$/)]);
+    }
   });
 });

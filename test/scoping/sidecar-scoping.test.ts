@@ -1,5 +1,7 @@
 import { Testing } from 'cdk8s';
-import { IngressGateway, MeshMtls, ScopeReport, SidecarScoping, WorkloadNamespace, analyzeMesh } from '../../lib';
+import {
+  ExternalTracing, IngressGateway, IstioControlPlane, JaegerV2, MeshMtls, MeshTracing, ScopeReport, SidecarScope, SidecarScoping, WorkloadNamespace, analyzeMesh,
+} from '../../lib';
 import { findOne, synthValid } from '../helpers/manifests';
 import { addBookinfo } from './bookinfo';
 
@@ -27,7 +29,7 @@ describe('SidecarScoping', () => {
     const sidecar = findOne(synthValid(chart), 'Sidecar');
     expect(sidecar.metadata.namespace).toBe('mesh-root');
     expect(sidecar.spec.egress[0].hosts).toEqual(['./*', 'mesh-root/*']);
-    expect(scoping.defaultSidecar.egressHosts).toEqual(['./*', 'mesh-root/*']);
+    expect(scoping.defaultSidecar?.egressHosts).toEqual(['./*', 'mesh-root/*']);
   });
 
   test('workload namespaces get istio-injection=enabled, or the revision label', () => {
@@ -126,5 +128,80 @@ describe('namespace names that are also members of JavaScript objects', () => {
     expect(shopSidecar.spec.egress[0].hosts).toEqual(['./*', 'constructor/*', 'istio-system/*']);
     expect(scoping.namespace('constructor')).toBe(namespace);
     expect(ScopeReport.of(scoping).namespaces.map((n) => n.namespace)).toEqual(['constructor', 'shop']);
+  });
+});
+
+describe('extension providers', () => {
+  const sidecarHosts = (manifests: readonly any[]) => Object.fromEntries(manifests.filter((m) => m.kind === 'Sidecar')
+    .map((m) => [`${m.metadata.namespace}/${m.metadata.name}`, m.spec.egress[0].hosts]));
+
+  test("every derived Sidecar reaches the tracing collector of the control plane's meshConfig", () => {
+    // GIVEN Jaeger v2 in observability, traced through the Telemetry API
+    const chart = Testing.chart();
+    const jaeger = new JaegerV2(chart, 'jaeger');
+    const controlPlane = new IstioControlPlane(chart, 'istio', { tracing: MeshTracing.zipkin(jaeger) });
+    // WHEN
+    const scoping = new SidecarScoping(chart, 'scoping', { extensionProviders: controlPlane });
+    addBookinfo(scoping);
+    // THEN the collector's namespace and host come from the control plane, not typed
+    const collector = `observability/${jaeger.zipkinEndpoint.fqdn}`;
+    expect(collector).toBe('observability/jaeger-collector.observability.svc.cluster.local');
+    const manifests = synthValid(chart);
+    expect(sidecarHosts(manifests)).toEqual({
+      'istio-system/default': ['./*', 'istio-system/*', collector],
+      'istio-demo/default': ['./*', 'istio-system/*', collector],
+    });
+    expect(scoping.extensionProviderServices.map((provider) => provider.provider)).toEqual(['zipkin']);
+  });
+
+  test('a provider added to the meshConfig after the scoping, in every form istiod reads, reaches every Sidecar', () => {
+    // GIVEN a scoping with a namespace and a hand-written Sidecar
+    const chart = Testing.chart();
+    const controlPlane = new IstioControlPlane(chart, 'istio', { tracing: MeshTracing.zipkin(new ExternalTracing({ zipkinUrl: 'http://zipkin.example.com:9411', queryUrl: 'http://jaeger.example.com:16686' })) });
+    const scoping = new SidecarScoping(chart, 'scoping', { extensionProviders: controlPlane });
+    const shop = scoping.addNamespace('shop', { name: 'shop' });
+    const batch = new SidecarScope(shop, 'Batch', { namespace: 'shop', name: 'batch', workloadSelector: { app: 'batch' }, egressHosts: ['./*'] });
+    scoping.reachExtensionProviders(batch);
+    // WHEN the user adds an external authorizer in another namespace, by FQDN and as namespace/host
+    controlPlane.addMeshConfig({
+      extensionProviders: [
+        { name: 'ext-authz', envoyExtAuthzGrpc: { service: 'ext-authz.authz.svc.cluster.local', port: 9000 } },
+        { name: 'als', envoyHttpAls: { service: 'logging/als.logging.svc.cluster.local', port: 8080 } },
+      ],
+    }, 'test');
+    // THEN: the ServiceEntry host of the external Zipkin may live in any namespace
+    const expected = ['als.logging.svc.cluster.local', 'ext-authz.authz.svc.cluster.local', 'zipkin.example.com'];
+    const hosts = sidecarHosts(synthValid(chart));
+    expect(Object.keys(hosts)).toEqual(['istio-system/default', 'shop/default', 'shop/batch']);
+    expect(hosts['istio-system/default']).toEqual(['./*', '*/zipkin.example.com', 'authz/ext-authz.authz.svc.cluster.local', 'istio-system/*', 'logging/als.logging.svc.cluster.local']);
+    for (const sidecar of Object.values(hosts)) {
+      expect(sidecar.filter((host: string) => !host.endsWith('/*')).map((host: string) => host.split('/')[1]).sort()).toEqual(expected);
+    }
+  });
+
+  test('a provider in the root namespace adds nothing: root/* covers it', () => {
+    // GIVEN Jaeger in the root namespace
+    const chart = Testing.chart();
+    const jaeger = new JaegerV2(chart, 'jaeger', { namespace: 'istio-system' });
+    const controlPlane = new IstioControlPlane(chart, 'istio', { tracing: MeshTracing.zipkin(jaeger) });
+    // WHEN
+    const scoping = new SidecarScoping(chart, 'scoping', { extensionProviders: controlPlane });
+    scoping.addNamespace('shop', { name: 'shop' });
+    // THEN
+    expect(Object.values(sidecarHosts(synthValid(chart)))).toEqual([['./*', 'istio-system/*'], ['./*', 'istio-system/*']]);
+  });
+});
+
+describe('the mesh-wide default Sidecar', () => {
+  test('meshDefaultSidecar false writes no Sidecar in the root namespace, and namespaces keep theirs', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const scoping = new SidecarScoping(chart, 'scoping', { meshDefaultSidecar: false });
+    scoping.addNamespace('shop', { name: 'shop' });
+    // THEN
+    const sidecars = synthValid(chart).filter((m) => m.kind === 'Sidecar');
+    expect(sidecars.map((m) => `${m.metadata?.namespace}/${m.metadata?.name}`)).toEqual(['shop/default']);
+    expect(scoping.defaultSidecar).toBeUndefined();
   });
 });

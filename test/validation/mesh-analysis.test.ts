@@ -221,3 +221,78 @@ describe('analyzeMesh', () => {
     expect(elapsedMs).toBeLessThan(1000);
   });
 });
+
+describe('Sidecars and extension providers', () => {
+  const COLLECTOR = 'jaeger-collector.observability.svc.cluster.local';
+  const sailIstio = (extensionProviders: unknown[]): Manifest => ({
+    apiVersion: 'sailoperator.io/v1', kind: 'Istio', metadata: { name: 'default' },
+    spec: { namespace: 'istio-system', values: { meshConfig: { extensionProviders } } },
+  });
+  const zipkin = sailIstio([{ name: 'zipkin', zipkin: { service: COLLECTOR, port: 9411 } }]);
+  const base = [namespace('istio-system'), namespace('observability'), namespace('shop'), service('jaeger-collector', 'observability', [9411])];
+  const providerFindings = (manifests: Manifest[]) => messagesOf(manifests).filter((message) => message.startsWith('sidecar-extension-provider'));
+
+  test('a hand-written Sidecar without the collector host is refused, naming the Sidecar, the provider and the fix', () => {
+    // GIVEN the Sidecars SidecarScoping wrote before it knew of extension providers
+    const manifests = [...base, zipkin,
+      sidecar('default', 'istio-system', { egress: [{ hosts: ['./*', 'istio-system/*'] }] }),
+      sidecar('default', 'shop', { egress: [{ hosts: ['./*', 'istio-system/*'] }] })];
+    // WHEN
+    const findings = providerFindings(manifests);
+    // THEN
+    expect(findings).toEqual(['istio-system', 'shop'].map((ns) => `sidecar-extension-provider Sidecar/${ns}/default spec.egress: its egress hosts do not `
+      + `reach extension provider 'zipkin' (zipkin, service '${COLLECTOR}' in Istio/default spec.values.meshConfig): istiod builds no cluster `
+      + "for a provider outside a proxy's Sidecar scope, and Envoy rejects the listener that uses it; add "
+      + `'observability/${COLLECTOR}' to its egress hosts (a SidecarScoping given the control plane as extensionProviders adds it to every Sidecar it derives)`));
+  });
+
+  // case, egress hosts of Sidecar shop/default, whether they reach the collector
+  const HOSTS: ReadonlyArray<readonly [string, string[], boolean]> = [
+    ['any namespace, any host', ['*/*'], true],
+    ['the whole namespace', ['./*', 'observability/*'], true],
+    ['the host in its namespace', [`observability/${COLLECTOR}`], true],
+    ['the host in any namespace', [`*/${COLLECTOR}`], true],
+    ['a wildcard host in any namespace', ['*/*.svc.cluster.local'], true],
+    ['the host in another namespace', [`shop/${COLLECTOR}`], false],
+    ['another host of the namespace', ['observability/jaeger-query.observability.svc.cluster.local'], false],
+    ['no namespace', [`~/${COLLECTOR}`, '~/*'], false],
+    ['the own namespace only', ['./*', 'istio-system/*'], false],
+  ];
+
+  test.each(HOSTS)('egress hosts: %s', (_case, hosts, reaches) => {
+    // GIVEN
+    const manifests = [...base, zipkin, sidecar('default', 'shop', { egress: [{ hosts: ['./*'] }, { port: { number: 9080, protocol: 'HTTP', name: 'http' }, hosts }] })];
+    // THEN
+    expect(providerFindings(manifests)).toHaveLength(reaches ? 0 : 1);
+  });
+
+  test("./* counts in the Sidecar's own namespace: a Sidecar in observability reaches the collector", () => {
+    expect(providerFindings([...base, zipkin, sidecar('default', 'observability', { egress: [{ hosts: ['./*'] }] })])).toEqual([]);
+  });
+
+  test('providers of an IstioOperator, the istio ConfigMap and every kind with a service are checked; a ServiceEntry host counts in its namespace', () => {
+    // GIVEN an ext-authz provider in the IstioOperator, an ALS and an external OpenTelemetry host in the ConfigMap
+    const operator: Manifest = {
+      apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'istio', namespace: 'istio-system' },
+      spec: { meshConfig: { extensionProviders: [{ name: 'authz', envoyExtAuthzGrpc: { service: 'authz/ext-authz.authz.svc.cluster.local', port: 9000 } }, { name: 'prom', prometheus: {} }] } },
+    };
+    const configMap: Manifest = {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' },
+      data: { mesh: 'extensionProviders:\n- name: als\n  envoyTcpAls:\n    service: als.logging.svc.cluster.local\n    port: 9000\n- name: otel\n  opentelemetry:\n    service: otel.example.com\n    port: 4317\n' },
+    };
+    const serviceEntry: Manifest = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'otel', namespace: 'istio-system' }, spec: { hosts: ['otel.example.com'] } };
+    const manifests = [...base, namespace('authz'), namespace('logging'), operator, configMap, serviceEntry,
+      sidecar('default', 'shop', { egress: [{ hosts: ['./*', 'istio-system/*'] }] })];
+    // WHEN
+    const findings = providerFindings(manifests);
+    // THEN the ServiceEntry host is reached through istio-system/*; the prometheus provider has no service
+    expect(findings).toEqual([
+      expect.stringMatching(/^sidecar-extension-provider Sidecar\/shop\/default spec.egress: .* provider 'authz' \(envoyExtAuthzGrpc, service 'authz\/ext-authz.authz.svc.cluster.local' in IstioOperator\/istio-system\/istio spec.meshConfig\).* add 'authz\/ext-authz.authz.svc.cluster.local'/),
+      expect.stringMatching(/provider 'als' \(envoyTcpAls, service 'als.logging.svc.cluster.local' in ConfigMap\/istio-system\/istio data\['mesh'\]\).* add 'logging\/als.logging.svc.cluster.local'/),
+    ]);
+  });
+
+  test('a Sidecar without egress listeners is left to the mesh-wide default', () => {
+    expect(providerFindings([...base, zipkin, sidecar('ingress-only', 'shop', { workloadSelector: { labels: { app: 'web' } }, ingress: [] })])).toEqual([]);
+  });
+});
