@@ -162,8 +162,6 @@ class MeshBuilder {
 
     const istio = this.chart(CHART_IDS.istio);
     const controlPlaneSpec = spec.controlPlane ?? {};
-    const controlPlane = this.skipped('controlPlane') ? undefined : this.buildControlPlane(istio, controlPlaneSpec, meshTracing);
-    const facts: ControlPlaneFacts = controlPlane ?? fallbackFacts(controlPlaneSpec);
     if (controlPlaneSpec.ingressGateway !== undefined) {
       this.problems.push({
         path: 'controlPlane.ingressGateway',
@@ -173,6 +171,8 @@ class MeshBuilder {
           + 'ingressGateway for no gateway, size it with minReplicas, maxReplicas and resources',
       });
     }
+    const controlPlane = this.skipped('controlPlane') ? undefined : this.buildControlPlane(istio, controlPlaneSpec, meshTracing);
+    const facts: ControlPlaneFacts = controlPlane ?? fallbackFacts(controlPlaneSpec);
     if (controlPlane && spec.metrics?.prometheusMerge !== undefined && !this.skipped('metrics')) {
       const merge = spec.metrics.prometheusMerge ? PrometheusMerge.ENABLED : PrometheusMerge.DISABLED;
       this.attempt('metrics.prometheusMerge', undefined, () => controlPlane.addMeshConfig(merge.meshConfigFragment, 'prometheus'));
@@ -329,9 +329,6 @@ class MeshBuilder {
     });
   }
 
-  private buildMetrics(controlPlane: ControlPlaneFacts): IPrometheusBackend | undefined {
-    const metrics = this.spec.metrics!;
-    const rendersObjects = metrics.prometheus.server !== undefined || metrics.scrapeConfig !== undefined
   /** The ingress gateway in its own namespace, following the control plane's revision; the same on every install path. */
   private buildIngressGateway(istio: Chart, spec: IngressGatewaySpec, controlPlane: ControlPlaneFacts): void {
     const injection = spec.injection === undefined
@@ -362,6 +359,9 @@ class MeshBuilder {
     })));
   }
 
+  private buildMetrics(controlPlane: ControlPlaneFacts): IPrometheusBackend | undefined {
+    const metrics = this.spec.metrics!;
+    const rendersObjects = metrics.prometheus.server !== undefined || metrics.scrapeConfig !== undefined
       || metrics.envoyStatsMonitor !== undefined || metrics.istiodMonitor !== undefined || metrics.recordingRules !== undefined;
     const monitoring = rendersObjects ? this.chart(CHART_IDS.monitoring) : undefined;
     const source = metrics.prometheus;

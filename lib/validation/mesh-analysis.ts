@@ -2,8 +2,8 @@ import * as yaml from 'js-yaml';
 import { classifyHost, splitHostPort } from '../core/cluster-host';
 import { ExtensionProviderService, extensionProviderEgressHost, extensionProviderServices } from '../core/extension-providers';
 import { CrdSchemaValidator, Manifest, describeObject } from './crd-schema-validator';
-
 import { installedObjects, installerFamily } from './installed-objects';
+
 /** What a {@link MeshFinding} is about; the cdk8s validation plugin groups findings by it. */
 export enum MeshRule {
   /** An object breaks the schema of its kind, or its kind has no known schema. */
@@ -22,15 +22,15 @@ export enum MeshRule {
   SERVICE_REFERENCE = 'service-reference',
   /** Two objects share API group, kind, namespace and name, so applying the output keeps only the last. */
   UNIQUE_OBJECT = 'unique-object',
-}
-
-/** One problem in the output, in the words of the check that found it. */
   /**
    * An object the output renders is also created by an install resource of the output (an
    * IstioOperator's gateway or istiod, a Sail `Istio`'s istiod), or two install resources of one
    * installer create the same object: two owners overwrite each other's changes.
    */
   INSTALLED_OBJECT = 'installed-object',
+}
+
+/** One problem in the output, in the words of the check that found it. */
 export interface MeshFinding {
   /** The check that found it. */
   readonly rule: MeshRule;
@@ -96,13 +96,13 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
  * Semantic checks of the output in the spirit of `istioctl analyze`, for what this library emits:
  * - no two objects share API group, kind, namespace and name (the API server knows them by that,
  *   whatever the version);
- * - every namespaced object's namespace is in the output or declared external;
- * - Sidecar egress hosts name namespaces that are in the output or declared external;
- * - at most one Sidecar without workloadSelector per namespace;
  * - nothing the output renders is also created by an install resource of the output (an
  *   IstioOperator's istiod and enabled gateways, the profile's included; a Sail `Istio`'s istiod,
  *   an `IstioCNI`'s node agent), and no two install resources of one installer create the same
  *   object;
+ * - every namespaced object's namespace is in the output or declared external;
+ * - Sidecar egress hosts name namespaces that are in the output or declared external;
+ * - at most one Sidecar without workloadSelector per namespace;
  * - every Sidecar's egress hosts reach the service of every `meshConfig.extensionProviders` entry
  *   (of a Sail `Istio`, an `IstioOperator` or the `istio` ConfigMap): istiod builds no cluster for
  *   a provider outside a proxy's Sidecar scope, and Envoy rejects the listener that uses it;
@@ -188,6 +188,7 @@ class MeshAnalysis {
     for (const objects of identities.values()) {
       this.checkUnique(objects);
     }
+    this.checkInstalledObjects(identities);
     return this.findings;
   }
 
@@ -209,7 +210,6 @@ class MeshAnalysis {
         for (const service of OPERATOR_SERVICES[key](name)) {
           if (!this.services.has(`${service}.${namespace}`)) {
             this.services.set(`${service}.${namespace}`, undefined);
-    this.checkInstalledObjects(identities);
           }
         }
       }
@@ -336,6 +336,47 @@ class MeshAnalysis {
     }
   }
 
+  /**
+   * What install resources create (istioctl and the in-cluster operator from an IstioOperator,
+   * the Sail operator from `Istio` and `IstioCNI`) against what the output renders itself, and
+   * against what another install resource of the same installer creates.
+   */
+  private checkInstalledObjects(rendered: ReadonlyMap<string, readonly Manifest[]>): void {
+    const claims = new Map<string, Manifest>();
+    const collisions = new Map<string, { first: Manifest; second: Manifest; objects: string[] }>();
+    for (const installer of this.manifests) {
+      const family = installerFamily(installer);
+      if (family === undefined) {
+        continue;
+      }
+      for (const installed of installedObjects(installer)) {
+        const identity = JSON.stringify([installed.group, installed.kind, installed.namespace, installed.name]);
+        const description = `${installed.kind}/${installed.namespace}/${installed.name}`;
+        for (const object of rendered.get(identity) ?? []) {
+          this.report(MeshRule.INSTALLED_OBJECT, object, 'metadata.name',
+            `${describeObject(installer)} also creates ${description} (${installed.source}), so the output and the installer `
+            + `both own it and overwrite each other's changes: ${installed.fix}`);
+        }
+        const claimKey = JSON.stringify([family, identity]);
+        const first = claims.get(claimKey);
+        if (first === undefined) {
+          claims.set(claimKey, installer);
+        } else if (objectIdentity(first) !== objectIdentity(installer)) {
+          // The same resource twice is the unique-object rule's finding.
+          const pair = JSON.stringify([objectIdentity(first), objectIdentity(installer)]);
+          const collision = collisions.get(pair) ?? { first, second: installer, objects: [] };
+          collision.objects.push(description);
+          collisions.set(pair, collision);
+        }
+      }
+    }
+    for (const { first, second, objects } of collisions.values()) {
+      this.report(MeshRule.INSTALLED_OBJECT, second, 'metadata.name',
+        `${describeObject(second)} and ${describeObject(first)} both create ${objects.join(', ')}, so each install overwrites the `
+        + 'other: give each control plane its own revision (istiod-<revision>) and gateway names, or emit one of them');
+    }
+  }
+
   private checkGatewayInjection(namespace: string, workload: Manifest): void {
     const namespaceObject = this.namespaces.get(namespace);
     const labels = (namespaceObject?.metadata?.labels ?? {}) as Record<string, unknown>;
@@ -404,47 +445,6 @@ class MeshAnalysis {
     }
     let parsed: URL;
     try {
-  /**
-   * What install resources create (istioctl and the in-cluster operator from an IstioOperator,
-   * the Sail operator from `Istio` and `IstioCNI`) against what the output renders itself, and
-   * against what another install resource of the same installer creates.
-   */
-  private checkInstalledObjects(rendered: ReadonlyMap<string, readonly Manifest[]>): void {
-    const claims = new Map<string, Manifest>();
-    const collisions = new Map<string, { first: Manifest; second: Manifest; objects: string[] }>();
-    for (const installer of this.manifests) {
-      const family = installerFamily(installer);
-      if (family === undefined) {
-        continue;
-      }
-      for (const installed of installedObjects(installer)) {
-        const identity = JSON.stringify([installed.group, installed.kind, installed.namespace, installed.name]);
-        const description = `${installed.kind}/${installed.namespace}/${installed.name}`;
-        for (const object of rendered.get(identity) ?? []) {
-          this.report(MeshRule.INSTALLED_OBJECT, object, 'metadata.name',
-            `${describeObject(installer)} also creates ${description} (${installed.source}), so the output and the installer `
-            + `both own it and overwrite each other's changes: ${installed.fix}`);
-        }
-        const claimKey = JSON.stringify([family, identity]);
-        const first = claims.get(claimKey);
-        if (first === undefined) {
-          claims.set(claimKey, installer);
-        } else if (objectIdentity(first) !== objectIdentity(installer)) {
-          // The same resource twice is the unique-object rule's finding.
-          const pair = JSON.stringify([objectIdentity(first), objectIdentity(installer)]);
-          const collision = collisions.get(pair) ?? { first, second: installer, objects: [] };
-          collision.objects.push(description);
-          collisions.set(pair, collision);
-        }
-      }
-    }
-    for (const { first, second, objects } of collisions.values()) {
-      this.report(MeshRule.INSTALLED_OBJECT, second, 'metadata.name',
-        `${describeObject(second)} and ${describeObject(first)} both create ${objects.join(', ')}, so each install overwrites the `
-        + 'other: give each control plane its own revision (istiod-<revision>) and gateway names, or emit one of them');
-    }
-  }
-
       parsed = new URL(url);
     } catch {
       this.report(MeshRule.SERVICE_REFERENCE, manifest, path, `'${url}' is not a URL: write it as scheme://host:port/path`);

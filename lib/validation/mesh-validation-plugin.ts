@@ -67,14 +67,14 @@ const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: s
     recommendation: 'Every object must be in the output once: API group, kind, namespace and name identify it',
     fix: 'Emit the object once (MeshNamespace merges shared namespaces), or rename one of them',
   },
-};
-
-/**
- * The checks of {@link validateMesh} as a cdk8s validation plugin, for `cdk8s synth --validate`.
   [MeshRule.INSTALLED_OBJECT]: {
     recommendation: 'Every object has one owner: what an install resource (IstioOperator, Sail Istio or IstioCNI) creates is not also rendered, nor created by a second install resource',
     fix: 'Switch the installer\'s component off (the IstioOperator\'s ingress gateway) or do not render the object; give two control planes their own revisions',
   },
+};
+
+/**
+ * The checks of {@link validateMesh} as a cdk8s validation plugin, for `cdk8s synth --validate`.
  * When the app already validated exactly these manifest files in this synth (the record that
  * `MeshSynthesis` leaves in the CLI's output folder), with external namespaces and hosts that
  * this plugin's include, the checks are not run again and the report says so.
