@@ -457,7 +457,7 @@ export interface MeshSpec {
   /** Workloads and their Sidecar scoping. @default - none */
   readonly workloads?: WorkloadsSpec;
   /**
-   * Annotate every object with an Argo CD sync wave in apply order (one wave per chart).
+   * Annotate every object with the Argo CD sync wave of its apply phase (10 namespaces, 20 operators, 30 control plane, 40 the rest).
    * @default true
    */
   readonly argoCdSyncWaves?: boolean;

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
+import { ApplyPhasePlan } from '../output/apply-phase';
 import { AtomicOutput, OUTPUT_MARKER_FILE } from '../output/atomic-output';
 import { finalizeOutput } from '../output/finalize-output';
 import { renderSynthSummary } from '../output/synth-summary';
@@ -89,6 +90,7 @@ export class MeshSynthesis {
         notForApply: mesh.notForApply,
         extraFiles: mesh.extraFiles,
         validate: (manifests) => assertValid(manifests, { externalNamespaces: mesh.externalNamespaces }),
+        phases: ApplyPhasePlan.of(mesh.app),
       });
       this.output.commit();
       if (this.props.stagingDir) {

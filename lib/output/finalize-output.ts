@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Manifest } from '../validation/crd-schema-validator';
+import { ApplyPhasePlan, splitIntoPhaseFiles } from './apply-phase';
 import { KUSTOMIZATION_FILE, renderKustomization } from './kustomization';
 import { renderMeshDiagram } from './mesh-diagram';
 import { ManifestFile, readManifestFiles } from './staged-manifests';
@@ -29,6 +30,12 @@ export interface FinalizeOutputProps {
    * @default - no check
    */
   readonly validate?: (manifests: readonly Manifest[]) => void;
+  /**
+   * The apply phase of every object: the top-level chart files are rewritten into one file per
+   * phase (per chart in the mesh phase), numbered by phase.
+   * @default - the chart files stay as cdk8s wrote them
+   */
+  readonly phases?: ApplyPhasePlan;
 }
 
 /** What {@link finalizeOutput} wrote. */
@@ -39,12 +46,17 @@ export interface FinalizedOutput {
 }
 
 /**
- * Completes a staged synth: validates what cdk8s wrote, then adds the `Kustomization` (every
- * top-level manifest file in apply order), `MESH.md` and the extra files.
+ * Completes a staged synth: validates what cdk8s wrote, splits it into apply-phase files, then
+ * adds the `Kustomization` (every top-level manifest file in apply order), `MESH.md` and the
+ * extra files.
  */
 export function finalizeOutput(props: FinalizeOutputProps): FinalizedOutput {
-  const manifestFiles = readManifestFiles(props.stagingDir);
+  let manifestFiles = readManifestFiles(props.stagingDir);
   props.validate?.(manifestFiles.flatMap((f) => f.manifests));
+  if (props.phases) {
+    splitIntoPhaseFiles(props.stagingDir, props.phases);
+    manifestFiles = readManifestFiles(props.stagingDir);
+  }
 
   const notForApply = (props.notForApply ?? []).map((folder) => `${folder.replace(/\/$/, '')}/`);
   const applied = manifestFiles.filter(({ file }) => !notForApply.some((folder) => file.startsWith(folder)));

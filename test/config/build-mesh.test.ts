@@ -43,7 +43,10 @@ describe('buildMesh', () => {
     expect(mesh.istioctlApp).toBeUndefined();
     expect(mesh.notForApply).toEqual([]);
     expect(Object.keys(mesh.extraFiles)).toEqual(['reports/scope-report.md', 'reports/scope-report.json']);
-    expect(findOne(byChart.kiali, 'Deployment').metadata.annotations[ARGOCD_SYNC_WAVE]).toBe('4');
+    // Sync waves are the apply phases: namespaces, then the control plane, then what needs it.
+    expect(findOne(byChart.kiali, 'Deployment').metadata.annotations[ARGOCD_SYNC_WAVE]).toBe('40');
+    expect(findOne(byChart.istio, 'Istio').metadata.annotations[ARGOCD_SYNC_WAVE]).toBe('30');
+    expect(findOne(byChart.istio, 'Namespace', 'istio-system').metadata.annotations[ARGOCD_SYNC_WAVE]).toBe('10');
     expect({
       charts: Object.fromEntries(Object.entries(byChart).map(([id, manifests]) => [id, manifests.map(describeObject)])),
       istioctl: istioctl.map(describeObject),

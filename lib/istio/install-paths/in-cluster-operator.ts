@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MeshNamespace } from '../../core/mesh-namespace';
 import { assertDnsLabel } from '../../core/names';
+import { ApplyPhase } from '../../output/apply-phase';
 import { ComponentResources } from '../component-settings';
 
 /** Props of an {@link IstioInClusterOperator}. */
@@ -37,6 +38,8 @@ export class IstioInClusterOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioInClusterOperatorProps) {
     super(scope, id);
+    // Running before its IstioOperator is applied: the operator reconciles it only once it is up.
+    ApplyPhase.assign(this, ApplyPhase.OPERATORS);
     const namespaceName = props.namespace ?? 'istio-operator';
     assertDnsLabel('operator namespace', namespaceName);
     // istioctl names a revision's operator `istio-operator-<revision>`, so revisions coexist.
