@@ -1,34 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { ARGOCD_SYNC_WAVE, Manifest, MeshConfigError, MeshSpec, buildMesh, validateMesh } from '../../lib';
+import { ARGOCD_SYNC_WAVE, Manifest, MeshSpec } from '../../lib';
 import { findOne } from '../helpers/manifests';
+import { buildValidated, problemsOf } from '../helpers/mesh-build';
 
 const guideMesh = (): MeshSpec => yaml.load(fs.readFileSync(path.join(__dirname, '..', '..', 'mesh.yaml'), 'utf8')) as MeshSpec;
 
-/** Builds a spec, renders every chart, and fails unless the output passes the schema and mesh checks. */
-function build(spec: MeshSpec) {
-  const app = Testing.app();
-  const mesh = buildMesh(app, spec);
-  const byChart = Object.fromEntries(mesh.charts.map((chart) => [chart.node.id, chart.toJson() as Manifest[]]));
-  const manifests = Object.values(byChart).flat();
-  const istioctl = (mesh.istioctlApp?.charts ?? []).flatMap((chart) => chart.toJson() as Manifest[]);
-  expect(validateMesh([...manifests, ...istioctl], { externalNamespaces: mesh.externalNamespaces })).toEqual([]);
-  return { mesh, byChart, manifests, istioctl };
-}
-
-function problemsOf(spec: MeshSpec): Array<{ path: string; message: string }> {
-  try {
-    buildMesh(Testing.app(), spec);
-  } catch (error) {
-    if (MeshConfigError.isMeshConfigError(error)) {
-      return error.problems.map(({ path: keyPath, message }) => ({ path: keyPath, message }));
-    }
-    throw error;
-  }
-  return [];
-}
+const build = buildValidated;
 
 const describeObject = (manifest: Manifest) => [manifest.kind, manifest.metadata?.namespace, manifest.metadata?.name].filter(Boolean).join('/');
 

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { Manifest, MeshConfigError, MeshNamespace, MeshSpec, SidecarInjection, buildMesh, validateMesh } from '../../lib';
+import { Manifest, MeshNamespace, MeshSpec, SidecarInjection } from '../../lib';
+import { buildValidated, problemsOf } from '../helpers/mesh-build';
 
 const guideMesh = (): any => yaml.load(fs.readFileSync(path.join(__dirname, '..', '..', 'mesh.yaml'), 'utf8'));
 
@@ -14,12 +15,7 @@ const meshWith = (change: (mesh: any) => void) => (): MeshSpec => {
 };
 
 /** Every chart of a built mesh, checked by the schema and mesh analysis (which refuses duplicate objects). */
-function buildAll(spec: MeshSpec): Record<string, Manifest[]> {
-  const mesh = buildMesh(Testing.app(), spec);
-  const byChart = Object.fromEntries(mesh.charts.map((chart) => [chart.node.id, chart.toJson() as Manifest[]]));
-  expect(validateMesh(Object.values(byChart).flat(), { externalNamespaces: mesh.externalNamespaces })).toEqual([]);
-  return byChart;
-}
+const buildAll = (spec: MeshSpec): Record<string, Manifest[]> => buildValidated(spec).byChart;
 
 /** The Namespace objects named `name` in the whole output, with the chart each is in. */
 function namespacesNamed(byChart: Record<string, Manifest[]>, name: string) {
@@ -28,17 +24,6 @@ function namespacesNamed(byChart: Record<string, Manifest[]>, name: string) {
     .map((manifest) => ({ chart, labels: (manifest.metadata as any).labels ?? {} })));
 }
 
-function problemsOf(spec: MeshSpec): Array<{ path: string; message: string }> {
-  try {
-    buildMesh(Testing.app(), spec);
-  } catch (error) {
-    if (MeshConfigError.isMeshConfigError(error)) {
-      return error.problems.map(({ path: keyPath, message }) => ({ path: keyPath, message }));
-    }
-    throw error;
-  }
-  return [];
-}
 
 describe('a namespace that parts of mesh.yaml share is one Namespace object of the whole output', () => {
   // layout, mesh.yaml, namespace, the chart it must be in (the first applied), its merged labels
