@@ -66,5 +66,6 @@ export * from './validation/compiled-validator-cache';
 export * from './validation/core-schema-validator';
 export * from './validation/crd-schema-validator';
 export * from './validation/mesh-analysis';
+export * from './validation/mesh-validation';
 export * from './validation/mesh-validation-plugin';
 export * from './validation/validate-manifests';

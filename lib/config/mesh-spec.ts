@@ -322,8 +322,11 @@ export interface MetricsSpec {
 export interface GrafanaSpec {
   /** A grafana-operator Grafana already running in the cluster. */
   readonly existing?: ExistingGrafanaProps;
-  /** A grafana-operator Grafana rendered by the app, in a namespace of its own. */
-  readonly instance?: GrafanaInstanceProps;
+  /**
+   * A grafana-operator Grafana rendered by the app, in a namespace of its own. The app renders
+   * that namespace (as every namespace of mesh.yaml's parts), so `createNamespace` is not a key.
+   */
+  readonly instance?: Omit<GrafanaInstanceProps, 'createNamespace'>;
 }
 
 /** The Prometheus data source in Grafana. */

@@ -5,6 +5,7 @@ import { AtomicOutput, OUTPUT_MARKER_FILE } from '../output/atomic-output';
 import { finalizeOutput } from '../output/finalize-output';
 import { renderSynthSummary } from '../output/synth-summary';
 import { assertValid } from '../validation/assert-valid';
+import { MeshValidation } from '../validation/mesh-validation';
 import { fileSha256, writeValidationRecord } from '../validation/validation-record';
 import { MeshBuild, buildMesh } from './build-mesh';
 import { MeshConfigError } from './config-problem';
@@ -75,6 +76,9 @@ export class MeshSynthesis {
     private readonly problem?: unknown,
   ) {
     this.apps = mesh ? [mesh.app, ...(mesh.istioctlApp ? [mesh.istioctlApp] : [])] : [];
+    // complete() checks the output once, with the other files beside it: the apps' own check
+    // at synth would do the same work again.
+    this.apps.forEach((app) => MeshValidation.disable(app));
   }
 
   /** After the apps were synthesized: validates, finalizes and commits the output. */

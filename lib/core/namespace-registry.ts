@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { MeshValidation } from '../validation/mesh-validation';
 import { plainApiObject } from './plain-api-object';
 
 /**
@@ -136,6 +137,8 @@ const registries = new WeakMap<IConstruct, Map<string, SharedNamespace>>();
  */
 export function requestNamespace(requester: Construct, name: string, labels: Readonly<Record<string, string>>): SharedNamespace {
   const root = requester.node.root;
+  // An app with mesh namespaces is a mesh app: its synthesis checks the output.
+  MeshValidation.of(root);
   let namespaces = registries.get(root);
   if (!namespaces) {
     namespaces = new Map();

@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Grafana } from '../../imports/grafana-grafana-grafana.integreatly.org';
+import { chosenNamespace } from '../core/chosen-namespace';
 import { ExternalEndpoint } from '../core/endpoint';
+import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
 import { IGrafanaBackend } from './grafana-backend';
@@ -12,6 +14,14 @@ export interface GrafanaInstanceProps {
   readonly name?: string;
   /** Namespace of the Grafana. @default 'grafana' */
   readonly namespace?: string;
+  /**
+   * Render the Namespace object of `namespace` (through a {@link MeshNamespace}: one object per
+   * name in the app, however many parts ask for it). Set false when the namespace exists
+   * already (another repository or the platform creates it); the app's {@link MeshValidation}
+   * then treats it as external.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
   /** Labels that data sources and dashboards select this Grafana by. @default { dashboards: <name> } */
   readonly instanceSelectorLabels?: Record<string, string>;
   /** URL users open in a browser; becomes Grafana's `server.root_url`. @default - none */
@@ -33,6 +43,8 @@ export class GrafanaInstance extends Construct implements IGrafanaBackend {
   public readonly externalUrl?: string;
   /** The generated `Grafana` object. */
   public readonly resource: ApiObject;
+  /** The namespace it renders, unless told it exists (`createNamespace: false`). */
+  public readonly meshNamespace?: MeshNamespace;
 
   constructor(scope: Construct, id: string, props: GrafanaInstanceProps = {}) {
     super(scope, id);
@@ -40,6 +52,7 @@ export class GrafanaInstance extends Construct implements IGrafanaBackend {
     this.namespace = props.namespace ?? 'grafana';
     assertDnsLabel('name', this.name);
     assertDnsLabel('namespace', this.namespace);
+    this.meshNamespace = chosenNamespace(this, this.namespace, props.createNamespace);
     if (props.externalUrl !== undefined) {
       ExternalEndpoint.fromUrl('externalUrl', props.externalUrl);
     }

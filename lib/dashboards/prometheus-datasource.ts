@@ -4,6 +4,7 @@ import { GrafanaDatasource } from '../../imports/grafana-datasource-grafana.inte
 import { assertDnsLabel } from '../core/names';
 import { IPrometheusBackend } from '../metrics/prometheus-backend';
 import { prometheusDuration } from '../metrics/prometheus-duration';
+import { declareExistingBackends } from '../validation/existing-backends';
 import { IGrafanaBackend } from './grafana-backend';
 
 /** Props of a {@link PrometheusDatasource}. */
@@ -47,6 +48,7 @@ export class PrometheusDatasource extends Construct {
     assertDnsLabel('name', name);
     this.grafana = props.grafana;
     this.namespace = props.grafana.namespace;
+    declareExistingBackends(this, props.prometheus, props.grafana);
     assertDnsLabel('grafana.namespace', this.namespace);
     this.datasourceName = props.datasourceName ?? 'Prometheus';
     if (this.datasourceName.trim() === '') {

@@ -4,12 +4,15 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
 import * as crd from '../../imports/kiali-kiali.io';
+import { chosenNamespace } from '../core/chosen-namespace';
 import { ExternalEndpoint, IEndpoint } from '../core/endpoint';
+import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageReference, assertLabels } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
 import { IPrometheusBackend } from '../metrics/prometheus-backend';
 import { ITracingBackend, TracingProvider } from '../tracing/tracing-backend';
+import { declareExistingBackends } from '../validation/existing-backends';
 import { kialiViewerRules, kialiWriterRules } from './kiali-rbac';
 
 /** How users log in to Kiali (Kiali's `auth.strategy`). */
@@ -95,6 +98,14 @@ export interface KialiProps {
   readonly istioNamespace?: KialiIstioNamespace;
   /** Namespace Kiali runs in. @default - the Istio namespace */
   readonly namespace?: string;
+  /**
+   * Render the Namespace object of `namespace` (through a {@link MeshNamespace}: one object per
+   * name in the app). Set false when the namespace exists already; the app's
+   * {@link MeshValidation} then treats it as external.
+   * @default - true when `namespace` is a namespace of Kiali's own; false for the Istio
+   * namespace, which the control plane renders
+   */
+  readonly createNamespace?: boolean;
   /**
    * Name of the Kiali instance (`deployment.instance_name`), used for its Service, ConfigMap,
    * ServiceAccount and ClusterRole names.
@@ -199,6 +210,8 @@ export class Kiali extends Construct {
   public readonly viewOnlyMode: boolean;
   /** The Deployment (ADDON) or the Kiali CR (OPERATOR_CR). */
   public readonly resource: ApiObject;
+  /** The namespace it renders (see {@link KialiProps.createNamespace}). */
+  public readonly meshNamespace?: MeshNamespace;
 
   constructor(scope: Construct, id: string, props: KialiProps) {
     super(scope, id);
@@ -206,6 +219,10 @@ export class Kiali extends Construct {
     assertDnsLabel('istioNamespace', istioNamespace);
     this.namespace = props.namespace ?? istioNamespace;
     assertDnsLabel('namespace', this.namespace);
+    if (props.createNamespace !== undefined || this.namespace !== istioNamespace) {
+      this.meshNamespace = chosenNamespace(this, this.namespace, props.createNamespace);
+    }
+    declareExistingBackends(this, props.prometheus, props.grafana);
     this.name = props.name ?? 'kiali';
     assertDnsLabel('name', this.name);
     assertLabels('labels', props.labels);

@@ -39,7 +39,7 @@ export class EnvoyStatsPodMonitor extends Construct {
     super(scope, id);
     this.name = props.name ?? 'envoy-stats';
     assertDnsLabel('name', this.name);
-    this.namespace = monitoringNamespaceOf('EnvoyStatsPodMonitor', props.prometheus, props.namespace);
+    this.namespace = monitoringNamespaceOf(this, 'EnvoyStatsPodMonitor', props.prometheus, props.namespace);
     const namespaces = checkedNamespaces('namespaces', props.namespaces);
     const optOut: PodMonitorSpecSelectorMatchExpressions = { key: 'istio-prometheus-ignore', operator: 'DoesNotExist' };
 

@@ -101,7 +101,7 @@ export class IstioRecordingRules extends Construct {
     super(scope, id);
     this.name = props.name ?? 'istio-metrics-aggregation';
     assertDnsLabel('name', this.name);
-    this.namespace = monitoringNamespaceOf('IstioRecordingRules', props.prometheus, props.namespace);
+    this.namespace = monitoringNamespaceOf(this, 'IstioRecordingRules', props.prometheus, props.namespace);
     const interval = prometheusDuration('evaluationInterval', props.evaluationInterval ?? Duration.seconds(5));
     const summedAway = ['instance', ...(props.podIdentityLabels ?? PodIdentityLabels.KUBERNETES).labels].join(', ');
     this.rules = ISTIO_WORKLOAD_AGGREGATED_METRICS.map((metric) => ({

@@ -64,7 +64,7 @@ export class IstioScrapeConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioScrapeConfigProps) {
     super(scope, id);
-    this.namespace = monitoringNamespaceOf('IstioScrapeConfig', props.prometheus, undefined);
+    this.namespace = monitoringNamespaceOf(this, 'IstioScrapeConfig', props.prometheus, undefined);
     const secretName = props.secretName ?? 'additional-scrape-configs';
     assertDnsLabel('secretName', secretName);
     const scrapeInterval = prometheusDuration('scrapeInterval', props.scrapeInterval ?? Duration.seconds(15));

@@ -1,4 +1,6 @@
+import { IConstruct } from 'constructs';
 import { assertDnsLabel } from '../core/names';
+import { declareExistingBackends } from '../validation/existing-backends';
 import { IIstioControlPlaneRef } from './istio-control-plane-ref';
 import { IPrometheusBackend } from './prometheus-backend';
 
@@ -43,7 +45,9 @@ export function checkedNamespaces(field: string, namespaces: readonly string[] |
  * Where objects that configure a Prometheus go: the given namespace, else the Prometheus' own.
  * @throws when neither is known (a Prometheus outside the cluster)
  */
-export function monitoringNamespaceOf(construct: string, prometheus: IPrometheusBackend, namespace: string | undefined): string {
+export function monitoringNamespaceOf(scope: IConstruct, construct: string, prometheus: IPrometheusBackend, namespace: string | undefined): string {
+  // Only the Prometheus' own namespace comes from it; a given one must be rendered or declared.
+  declareExistingBackends(scope, ...namespace === undefined ? [prometheus] : []);
   const resolved = namespace ?? prometheus.namespace;
   if (resolved === undefined) {
     throw new Error(`${construct}: namespace is required when the Prometheus runs outside the cluster (it has no namespace to default to)`);

@@ -36,7 +36,7 @@ export class IstiodServiceMonitor extends Construct {
     super(scope, id);
     this.name = props.name ?? 'istiod';
     assertDnsLabel('name', this.name);
-    this.namespace = monitoringNamespaceOf('IstiodServiceMonitor', props.prometheus, props.namespace);
+    this.namespace = monitoringNamespaceOf(this, 'IstiodServiceMonitor', props.prometheus, props.namespace);
 
     this.resource = new ServiceMonitor(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: { ...props.prometheus.monitorSelectorLabels } },

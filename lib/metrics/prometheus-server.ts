@@ -2,6 +2,8 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Prometheus } from '../../imports/prometheus-prometheus-monitoring.coreos.com';
+import { chosenNamespace } from '../core/chosen-namespace';
+import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
 import { IstioScrapeConfig, IstioScrapeConfigOptions } from './istio-scrape-config';
@@ -14,6 +16,14 @@ export interface PrometheusServerProps {
   readonly name?: string;
   /** Namespace of the Prometheus and its ServiceAccount. @default 'monitoring' */
   readonly namespace?: string;
+  /**
+   * Render the Namespace object of `namespace` (through a {@link MeshNamespace}: one object per
+   * name in the app, however many parts ask for it). Set false when the namespace exists
+   * already (another repository or the platform creates it); the app's {@link MeshValidation}
+   * then treats it as external.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
   /**
    * Labels that ServiceMonitors, PodMonitors and PrometheusRules need for this Prometheus to load
    * them. Only objects in the Prometheus' own namespace are considered.
@@ -50,6 +60,8 @@ export class PrometheusServer extends Construct implements IPrometheusBackend {
   public readonly monitorSelectorLabels: Readonly<Record<string, string>>;
   /** The generated `Prometheus` object. */
   public readonly resource: ApiObject;
+  /** The namespace it renders, unless told it exists (`createNamespace: false`). */
+  public readonly meshNamespace?: MeshNamespace;
   private istioScrapeConfig?: IstioScrapeConfig;
 
   constructor(scope: Construct, id: string, props: PrometheusServerProps = {}) {
@@ -58,6 +70,7 @@ export class PrometheusServer extends Construct implements IPrometheusBackend {
     this.namespace = props.namespace ?? 'monitoring';
     assertDnsLabel('name', this.name);
     assertDnsLabel('namespace', this.namespace);
+    this.meshNamespace = chosenNamespace(this, this.namespace, props.createNamespace);
     const replicas = props.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 1) {
       throw new Error(`replicas must be a whole number of at least 1, got ${replicas}`);

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Sidecar, SidecarProps } from '../../imports/istio-networking.istio.io';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { plainApiObject } from '../core/plain-api-object';
+import { MeshValidation } from '../validation/mesh-validation';
 import { assertEgressHost, canonicalEgressHosts } from './egress-host';
 
 /** Props of a {@link SidecarScope}. */
@@ -64,6 +65,7 @@ export class SidecarScope extends Construct {
 
   constructor(scope: Construct, id: string, props: SidecarScopeProps) {
     super(scope, id);
+    MeshValidation.of(this);
     assertDnsLabel('namespace', props.namespace);
     this.namespace = props.namespace;
     const selector = props.workloadSelector;

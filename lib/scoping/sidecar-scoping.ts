@@ -4,6 +4,7 @@ import { MeshNamespaceProps, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel } from '../core/names';
 import { IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
 import { SidecarScope } from './sidecar-scope';
+import { MeshValidation } from '../validation/mesh-validation';
 import { WorkloadNamespace } from './workload-namespace';
 
 /** Props of a {@link SidecarScoping}. */
@@ -73,6 +74,8 @@ export class SidecarScoping extends Construct {
     assertDnsLabel('controlPlaneNamespace', this.controlPlaneNamespace);
     this.injection = props.revision === undefined ? SidecarInjection.enabled() : SidecarInjection.revision(props.revision);
     this.extensionProviderSource = props.extensionProviders;
+    // Read at synthesis: calls to outside namespaces are declared after construction.
+    MeshValidation.of(this)._addExternalNamespaceSource(() => this.externalNamespaces);
     // A selector-less Sidecar in the root namespace is Istio's mesh-wide default: it applies to
     // every namespace without a Sidecar of its own. `.` there means each workload's own namespace.
     if (props.meshDefaultSidecar ?? true) {

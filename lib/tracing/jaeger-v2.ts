@@ -3,7 +3,9 @@ import { ApiObject, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
+import { chosenNamespace } from '../core/chosen-namespace';
 import { ExternalEndpoint } from '../core/endpoint';
+import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageReference, assertLabels, assertRequestWithinLimit } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
 import { ITracingBackend, TracingProvider } from './tracing-backend';
@@ -65,6 +67,14 @@ export interface JaegerV2Props {
   readonly name?: string;
   /** Namespace of every object. @default 'observability' */
   readonly namespace?: string;
+  /**
+   * Render the Namespace object of `namespace` (through a {@link MeshNamespace}: one object per
+   * name in the app, however many parts ask for it). Set false when the namespace exists
+   * already (another repository or the platform creates it); the app's {@link MeshValidation}
+   * then treats it as external.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
   /** Extra labels on every object and pod. @default - none */
   readonly labels?: Record<string, string>;
   /** Container image. @default 'docker.io/jaegertracing/jaeger:2.14.0', the release Istio 1.30's addon runs */
@@ -109,7 +119,8 @@ const listen = (port: NamedPort) => ({ endpoint: `0.0.0.0:${port.port}` });
  * API on 16686 (gRPC 16685). What Istio's own addon runs, hardened: non-root, read-only root
  * filesystem, no privilege escalation, no capabilities, bounded resources.
  *
- * Children: 'Resource' (Deployment), 'Config' (ConfigMap), 'CollectorService', 'QueryService'.
+ * Children: 'Resource' (Deployment), 'Config' (ConfigMap), 'CollectorService', 'QueryService',
+ * 'Namespace' (a {@link MeshNamespace}, unless `createNamespace` is false).
  */
 export class JaegerV2 extends Construct implements ITracingBackend {
   public readonly provider = TracingProvider.JAEGER;
@@ -126,6 +137,8 @@ export class JaegerV2 extends Construct implements ITracingBackend {
   public readonly grpcQueryEndpoint: ServiceEndpoint;
   /** The generated Deployment. */
   public readonly resource: ApiObject;
+  /** The namespace it renders, unless told it exists ({@link JaegerV2Props.createNamespace}). */
+  public readonly meshNamespace?: MeshNamespace;
   /** The Jaeger config, as written to the ConfigMap. */
   public readonly config: Readonly<Record<string, unknown>>;
 
@@ -141,6 +154,7 @@ export class JaegerV2 extends Construct implements ITracingBackend {
       assertImageReference('image', props.image);
     }
     const storage = props.storage ?? JaegerV2Storage.memory();
+    this.meshNamespace = chosenNamespace(this, namespace, props.createNamespace);
     const replicas = props.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 1) {
       throw new Error(`replicas must be a positive integer, got ${replicas}`);

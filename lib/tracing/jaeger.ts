@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Jaeger as JaegerCr } from '../../imports/jaeger-jaegertracing.io';
+import { chosenNamespace } from '../core/chosen-namespace';
 import { ExternalEndpoint } from '../core/endpoint';
+import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
 import { ITracingBackend, TracingProvider } from './tracing-backend';
@@ -147,6 +149,14 @@ export interface JaegerProps {
   readonly name?: string;
   /** Namespace the Jaeger instance and its services live in. @default 'observability' */
   readonly namespace?: string;
+  /**
+   * Render the Namespace object of `namespace` (through a {@link MeshNamespace}: one object per
+   * name in the app, however many parts ask for it). Set false when the namespace exists
+   * already (another repository or the platform creates it); the app's {@link MeshValidation}
+   * then treats it as external.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
   /** Labels of the Jaeger CR. @default - none */
   readonly labels?: Record<string, string>;
   /**
@@ -189,6 +199,8 @@ export class Jaeger extends Construct implements ITracingBackend {
   public readonly storage: JaegerStorage;
   /** The generated Jaeger CR. */
   public readonly resource: ApiObject;
+  /** The namespace it renders, unless told it exists (`createNamespace: false`). */
+  public readonly meshNamespace?: MeshNamespace;
 
   /** @throws if PRODUCTION or STREAMING lacks a persistent storage, or `kafka` does not match the strategy */
   constructor(scope: Construct, id: string, props: JaegerProps = {}) {
@@ -198,6 +210,7 @@ export class Jaeger extends Construct implements ITracingBackend {
     assertDnsLabel('name', name);
     assertDnsLabel('namespace', namespace);
     assertLabels('labels', props.labels);
+    this.meshNamespace = chosenNamespace(this, namespace, props.createNamespace);
     this.storage = props.storage ?? JaegerStorage.memory();
     this.strategy = props.strategy ?? (this.storage.persistent ? JaegerStrategy.PRODUCTION : JaegerStrategy.ALL_IN_ONE);
     if (this.strategy !== JaegerStrategy.ALL_IN_ONE && !this.storage.persistent) {

@@ -1,5 +1,7 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
 import * as ts from 'typescript';
 import * as library from '../../lib';
 
@@ -70,3 +72,31 @@ test('the README TypeScript examples compile against the library', () => {
   // THEN
   expect(diagnostics).toEqual([]);
 }, 300_000);
+
+test('the README Quick Start synthesizes, with a plain app.synth(), output that passes the checks', () => {
+  // GIVEN the Quick Start as written, run as a consumer runs it (its `new App()` writes into CDK8S_OUTDIR)
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const quickStart = readme.split('## Quick start in TypeScript')[1].match(/```ts\n([\s\S]*?)```/)![1];
+  const program = ts.transpileModule(quickStart, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-quick-start-'));
+  const requireForExample = (id: string): unknown => (id === 'cdk8s-istio-mesh' ? library : require(id));
+  const previousOutdir = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  // WHEN
+  try {
+    new Function('require', 'exports', program)(requireForExample, {});
+  } finally {
+    if (previousOutdir === undefined) {
+      delete process.env.CDK8S_OUTDIR;
+    } else {
+      process.env.CDK8S_OUTDIR = previousOutdir;
+    }
+  }
+  // THEN every object is written, and the whole output passes the checks on its own, with only
+  // the namespace the Quick Start says exists (the ExistingPrometheus')
+  const manifests = fs.readdirSync(outdir).filter((file) => file.endsWith('.k8s.yaml'))
+    .flatMap((file) => yaml.loadAll(fs.readFileSync(path.join(outdir, file), 'utf8')) as library.Manifest[]);
+  expect(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name).sort())
+    .toEqual(['istio-system', 'observability', 'payments', 'shop']);
+  expect(library.validateMesh(manifests, { externalNamespaces: ['monitoring'] }).map(library.formatFinding)).toEqual([]);
+});

@@ -1,5 +1,21 @@
-import { Chart, Testing } from 'cdk8s';
-import { Manifest, validateManifests } from '../../lib';
+import { App, Chart, Testing } from 'cdk8s';
+import { Manifest, MeshValidation, validateManifests } from '../../lib';
+
+/**
+ * An app that holds one part of a mesh, for testing a construct alone: its synthesis skips the
+ * whole-output check (MeshValidation), which would refuse the namespaces and services that the
+ * other parts of a mesh would render.
+ */
+export function fragmentApp(): App {
+  const app = Testing.app();
+  MeshValidation.disable(app);
+  return app;
+}
+
+/** A chart of a {@link fragmentApp}. */
+export function fragmentChart(): Chart {
+  return new Chart(fragmentApp(), 'test');
+}
 
 /** Synthesizes a chart and fails the test if any object breaks its upstream schema. */
 export function synthValid(chart: Chart): Manifest[] {

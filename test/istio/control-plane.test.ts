@@ -13,7 +13,7 @@ import {
   MeshTracingConfig,
   SidecarInjection,
 } from '../../lib';
-import { findOne, synthValid } from '../helpers/manifests';
+import { findOne, fragmentApp, fragmentChart, synthValid } from '../helpers/manifests';
 
 /** A tracing setup that reports what it was bound with and contributes a Zipkin provider. */
 class RecordingTracing extends MeshTracing {
@@ -33,7 +33,7 @@ class RecordingTracing extends MeshTracing {
 describe('IstioControlPlane, default (Sail, Istio 1.30.3)', () => {
   test('renders the namespaces and a Sail Istio', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     const controlPlane = new IstioControlPlane(chart, 'istio');
     // THEN
@@ -52,7 +52,7 @@ describe('IstioControlPlane, default (Sail, Istio 1.30.3)', () => {
   });
 
   test('exposes what other constructs need', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const controlPlane = new IstioControlPlane(chart, 'istio', { revision: 'canary', meshConfig: { rootNamespace: 'mesh-root' } });
     expect(controlPlane.namespace).toBe('istio-system');
     expect(controlPlane.revision).toBe('canary');
@@ -67,7 +67,7 @@ describe('IstioControlPlane, default (Sail, Istio 1.30.3)', () => {
 describe('meshConfig contributions', () => {
   test('DNS proxy, tracing and later contributions merge into one meshConfig', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const tracing = new RecordingTracing();
     // WHEN
     const controlPlane = new IstioControlPlane(chart, 'istio', {
@@ -89,7 +89,7 @@ describe('meshConfig contributions', () => {
 
   test('tracing is bound once, with the Istio version and root namespace', () => {
     const tracing = new RecordingTracing();
-    new IstioControlPlane(Testing.chart(), 'istio', { tracing, namespace: 'mesh-system' });
+    new IstioControlPlane(fragmentChart(), 'istio', { tracing, namespace: 'mesh-system' });
     expect(tracing.bindings).toHaveLength(1);
     expect(tracing.bindings[0].istioVersion.toString()).toBe('1.30.3');
     expect(tracing.bindings[0].rootNamespace).toBe('mesh-system');
@@ -97,21 +97,21 @@ describe('meshConfig contributions', () => {
 
   test('a value set twice differently names the key and both parties', () => {
     // GIVEN
-    const controlPlane = new IstioControlPlane(Testing.chart(), 'istio', { meshConfig: { enablePrometheusMerge: false } });
+    const controlPlane = new IstioControlPlane(fragmentChart(), 'istio', { meshConfig: { enablePrometheusMerge: false } });
     // WHEN / THEN
     expect(() => controlPlane.addMeshConfig({ enablePrometheusMerge: true }, 'prometheus'))
       .toThrow('meshConfig.enablePrometheusMerge is set twice to different values: false by props.meshConfig and true by prometheus; set it in one place only');
   });
 
   test('values.meshConfig and meshConfig are one meshConfig', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', {
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', {
       values: { meshConfig: { accessLogFile: '/dev/stdout' } },
       meshConfig: { accessLogFile: '/tmp/log' },
     })).toThrow(/meshConfig.accessLogFile is set twice.*props.values.meshConfig.*props.meshConfig/);
   });
 
   test('the root namespace cannot be moved after creation', () => {
-    const controlPlane = new IstioControlPlane(Testing.chart(), 'istio');
+    const controlPlane = new IstioControlPlane(fragmentChart(), 'istio');
     expect(() => controlPlane.addMeshConfig({ rootNamespace: 'elsewhere' }, 'telemetry'))
       .toThrow(/meshConfig.rootNamespace is istio-system, telemetry sets it to elsewhere/);
   });
@@ -120,7 +120,7 @@ describe('meshConfig contributions', () => {
 describe('revision and hub', () => {
   test('a revision names the Sail Istio', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new IstioControlPlane(chart, 'istio', { revision: '1-30-3' });
     // THEN
@@ -130,7 +130,7 @@ describe('revision and hub', () => {
   });
 
   test('a registry mirror reaches the Sail values', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new IstioControlPlane(chart, 'istio', { hub: 'example.com/istio', tag: '1.30.3-distroless' });
     const manifests = synthValid(chart);
     expect(manifests).toMatchSnapshot();
@@ -143,34 +143,34 @@ describe('revision and hub', () => {
     ['Example.com/istio'],
     ['example.com/istio:1.30'],
   ])('a bad hub %s is refused', (hub) => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { hub })).toThrow(new RegExp(`hub must be an image registry path .*got '${hub.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}'`));
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { hub })).toThrow(new RegExp(`hub must be an image registry path .*got '${hub.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}'`));
   });
 
   test('a bad tag is refused', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { tag: 'v1 30' })).toThrow(/tag must be an image tag.*got 'v1 30'/);
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { tag: 'v1 30' })).toThrow(/tag must be an image tag.*got 'v1 30'/);
   });
 
   test('hub, tag, revision and profile are not taken from values', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { values: { global: { hub: 'example.com/istio' } } }))
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { values: { global: { hub: 'example.com/istio' } } }))
       .toThrow("values.global.hub is set to 'example.com/istio': set it with the hub prop instead, so that every install path gets it");
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { values: { revision: 'canary' } })).toThrow(/values.revision .*revision prop/);
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { values: { revision: 'canary' } })).toThrow(/values.revision .*revision prop/);
   });
 });
 
 describe('namespaces', () => {
   test('a bad namespace is refused with the field name', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { namespace: 'Istio_System' })).toThrow(/namespace must be a DNS-1123 label.*got 'Istio_System'/);
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { namespace: 'kube-system' })).toThrow(/namespace must be a namespace of its own .*got 'kube-system'/);
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { revision: 'Canary' })).toThrow(/revision must be a DNS-1123 label.*got 'Canary'/);
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { namespace: 'Istio_System' })).toThrow(/namespace must be a DNS-1123 label.*got 'Istio_System'/);
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { namespace: 'kube-system' })).toThrow(/namespace must be a namespace of its own .*got 'kube-system'/);
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { revision: 'Canary' })).toThrow(/revision must be a DNS-1123 label.*got 'Canary'/);
   });
 
   test('an egress gateway namespace with injection disabled is refused', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { egressGateway: { injection: SidecarInjection.disabled() } }))
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { egressGateway: { injection: SidecarInjection.disabled() } }))
       .toThrow(/egressGateway.injection: the gateway namespace istio-egress must not be labelled istio-injection=disabled/);
   });
 
   test('a gateway sharing a namespace emits it once', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const controlPlane = new IstioControlPlane(chart, 'istio', { egressGateway: { namespace: 'gateways' } });
     new IngressGateway(chart, 'ingress', { namespace: new MeshNamespace(chart, 'gateways', { name: 'gateways', injection: SidecarInjection.enabled() }) });
     const namespaces = synthValid(chart).filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name);
@@ -179,7 +179,7 @@ describe('namespaces', () => {
   });
 
   test('the control plane emits no ingress gateway namespace: the IngressGateway owns its own', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new IstioControlPlane(chart, 'istio');
     expect(synthValid(chart).filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system']);
   });
@@ -187,47 +187,47 @@ describe('namespaces', () => {
 
 describe('version and install path checks', () => {
   test('a supported Kubernetes version passes', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { kubernetesVersion: '1.33' })).not.toThrow();
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { kubernetesVersion: '1.33' })).not.toThrow();
   });
 
   test('an unsupported Kubernetes version is refused at construction', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { kubernetesVersion: '1.31' }))
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { kubernetesVersion: '1.31' }))
       .toThrow(/Istio 1.30 supports Kubernetes 1.32 to 1.36, got kubernetesVersion 1.31: pick an Istio release that supports it \(1.29, /);
   });
 
   test('Istio 1.23 defaults to the in-cluster operator, 1.24 and later to Sail', () => {
-    expect(new IstioControlPlane(Testing.chart(), 'a', { version: IstioVersion.of('1.23.6') }).installPath).toBe(InstallPath.IN_CLUSTER_OPERATOR);
-    expect(new IstioControlPlane(Testing.chart(), 'b', { version: IstioVersion.of('1.24.6') }).installPath).toBe(InstallPath.SAIL);
+    expect(new IstioControlPlane(fragmentChart(), 'a', { version: IstioVersion.of('1.23.6') }).installPath).toBe(InstallPath.IN_CLUSTER_OPERATOR);
+    expect(new IstioControlPlane(fragmentChart(), 'b', { version: IstioVersion.of('1.24.6') }).installPath).toBe(InstallPath.SAIL);
   });
 
   test('the in-cluster operator with Istio 1.24+ names the alternatives', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { version: IstioVersion.of('1.24.6'), installPath: InstallPath.IN_CLUSTER_OPERATOR }))
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.24.6'), installPath: InstallPath.IN_CLUSTER_OPERATOR }))
       .toThrow('installPath IN_CLUSTER_OPERATOR needs Istio 1.23 or earlier (Istio 1.24 removed the in-cluster operator), got version 1.24.6: use InstallPath.SAIL (the Sail operator), or InstallPath.ISTIOCTL with an IstioOperatorFile for istioctl install -f');
   });
 
   test('an unknown Istio release is refused', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { version: IstioVersion.of('1.19.10') })).toThrow(/Istio 1.19 is not a release this library knows/);
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.19.10') })).toThrow(/Istio 1.19 is not a release this library knows/);
   });
 
   test('a version without patch is refused', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { version: IstioVersion.of('1.30') })).toThrow(/version must name a patch release such as 1.30.3 .*got 1.30$/);
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.30') })).toThrow(/version must name a patch release such as 1.30.3 .*got 1.30$/);
   });
 
   test('a release the Sail CRDs do not list is refused for Sail only', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { version: IstioVersion.of('1.30.9') }))
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.30.9') }))
       .toThrow(/istioVersion 1.30.9 is not a release the Sail operator knows \(v1.21.6 to v1.30.3/);
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { version: IstioVersion.of('1.30.9'), installPath: InstallPath.ISTIOCTL })).not.toThrow();
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.30.9'), installPath: InstallPath.ISTIOCTL })).not.toThrow();
   });
 
   test('profiles Sail lacks, and ambient on Sail, are refused', () => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { profile: IstioProfile.MINIMAL }))
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { profile: IstioProfile.MINIMAL }))
       .toThrow(/profile minimal does not exist for the Sail operator/);
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { profile: IstioProfile.AMBIENT }))
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { profile: IstioProfile.AMBIENT }))
       .toThrow(/profile ambient with InstallPath.SAIL also needs a Sail ZTunnel resource/);
   });
 
   test('ISTIOCTL leaves only the namespaces in the cluster', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const controlPlane = new IstioControlPlane(chart, 'istio', { installPath: InstallPath.ISTIOCTL });
     expect(controlPlane.resource).toBeUndefined();
     expect(synthValid(chart).map((m) => m.kind)).toEqual(['Namespace']);
@@ -237,7 +237,7 @@ describe('version and install path checks', () => {
 describe('components', () => {
   test('istiod and gateway settings', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new IstioControlPlane(chart, 'istio', {
       pilot: {
@@ -260,7 +260,7 @@ describe('components', () => {
   });
 
   test('a fixed istiod replica count turns the chart autoscaler off', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new IstioControlPlane(chart, 'istio', { pilot: { replicaCount: 2 } });
     expect(findOne(synthValid(chart), 'Istio').spec.values.pilot).toEqual({ replicaCount: 2, autoscaleEnabled: false });
   });
@@ -271,12 +271,12 @@ describe('components', () => {
     [{ resources: { requests: { cpu: 'half' } } }, /pilot.resources.requests.cpu must be a Kubernetes quantity .*got 'half'/],
     [{ replicaCount: -1 }, /pilot.replicaCount must be a whole number of at least 0, got -1/],
   ])('bad component settings are refused (%#)', (pilot, message) => {
-    expect(() => new IstioControlPlane(Testing.chart(), 'istio', { pilot })).toThrow(message);
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { pilot })).toThrow(message);
   });
 
   test('output is byte-identical across runs', () => {
     const render = () => {
-      const chart = new Chart(Testing.app(), 'mesh');
+      const chart = new Chart(fragmentApp(), 'mesh');
       const controlPlane = new IstioControlPlane(chart, 'istio', { dnsProxy: {}, cni: {}, tracing: new RecordingTracing() });
       controlPlane.addMeshConfig({ enablePrometheusMerge: true }, 'prometheus');
       return JSON.stringify(Testing.synth(chart));

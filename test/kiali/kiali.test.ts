@@ -3,7 +3,7 @@ import * as yaml from 'js-yaml';
 import {
   ExternalEndpoint, ITracingBackend, JaegerV2, Kiali, KialiAuthStrategy, KialiDeployment, Scheme, ServiceEndpoint, TracingProvider,
 } from '../../lib';
-import { findOne, synthValid } from '../helpers/manifests';
+import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
 import { backends } from './fixtures';
 
 function kialiConfig(manifests: any[]): any {
@@ -21,7 +21,7 @@ const NON_PERSISTED_CREATES = ['pods/portforward', 'tokenreviews'];
 describe('Kiali addon', () => {
   test('config.yaml takes every URL from the backends passed in', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const { prometheus, grafana, jaeger } = backends();
     // WHEN
     new Kiali(chart, 'kiali', { prometheus, grafana, tracing: jaeger });
@@ -51,7 +51,7 @@ describe('Kiali addon', () => {
 
   test('secure by default: token login, signing key from a Secret, hardened pod', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new Kiali(chart, 'kiali', { prometheus: backends().prometheus });
     // THEN
@@ -79,7 +79,7 @@ describe('Kiali addon', () => {
 
   test('users who log in leave Kiali\'s service account read-only', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new Kiali(chart, 'kiali', { prometheus: backends().prometheus });
     // THEN
@@ -100,7 +100,7 @@ describe('Kiali addon', () => {
 
   test('view-only anonymous Kiali gets the viewer rules and view_only_mode', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new Kiali(chart, 'kiali', { prometheus: backends().prometheus, authStrategy: KialiAuthStrategy.ANONYMOUS, viewOnlyMode: true });
     // THEN
@@ -119,7 +119,7 @@ describe('Kiali addon', () => {
 
   test('anonymous Kiali that may change the mesh gets the writer rules', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new Kiali(chart, 'kiali', { prometheus: backends().prometheus, authStrategy: KialiAuthStrategy.ANONYMOUS });
     // THEN
@@ -134,7 +134,7 @@ describe('Kiali addon', () => {
 
   test('runs in the Istio namespace taken from a control plane-like object, endpoint follows', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const controlPlane = { namespace: 'istio-prod' };
     // WHEN
     const kiali = new Kiali(chart, 'kiali', { prometheus: backends().prometheus, istioNamespace: controlPlane, replicas: 2, labels: { team: 'platform' } });
@@ -155,7 +155,7 @@ describe('Kiali addon', () => {
 
   test('without Grafana or tracing both integrations are switched off', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new Kiali(chart, 'kiali', { prometheus: backends().prometheus });
     // THEN
@@ -167,7 +167,7 @@ describe('Kiali addon', () => {
 
   test('a real Jaeger v2 construct is queried on its gRPC query port', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const jaeger = new JaegerV2(chart, 'jaeger', { namespace: 'observability' });
     // WHEN
     new Kiali(chart, 'kiali', { prometheus: backends().prometheus, tracing: jaeger });
@@ -179,7 +179,7 @@ describe('Kiali addon', () => {
 
   test('a backend without gRPC is queried over HTTP under its base path', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const tracing: ITracingBackend = { ...backends().jaeger, grpcQueryEndpoint: undefined, externalUrl: undefined };
     // WHEN
     new Kiali(chart, 'kiali', { prometheus: backends().prometheus, tracing, tracingExternalUrl: 'https://tracing.example.com/jaeger?x=1' });
@@ -196,7 +196,7 @@ describe('Kiali addon', () => {
 
   test('Tempo searches over gRPC on grpc_port of its query host', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const tempo: ITracingBackend = {
       provider: TracingProvider.TEMPO,
       zipkinEndpoint: new ServiceEndpoint({ serviceName: 'tempo', namespace: 'tracing', port: 9411 }),
@@ -214,7 +214,7 @@ describe('Kiali addon', () => {
 
   test('external backends given by URL keep their scheme', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const prometheus = { queryEndpoint: ExternalEndpoint.fromUrl('prometheus', 'https://prom.example.com/prometheus') };
     // WHEN
     new Kiali(chart, 'kiali', { prometheus });
@@ -224,7 +224,7 @@ describe('Kiali addon', () => {
 
   test('OpenID login mounts the optional client secret', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new Kiali(chart, 'kiali', {
       prometheus: backends().prometheus,
@@ -240,7 +240,7 @@ describe('Kiali addon', () => {
 
   test('same input, byte-identical output', () => {
     const render = () => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const { prometheus, grafana, jaeger } = backends();
       new Kiali(chart, 'kiali', { prometheus, grafana, tracing: jaeger });
       return JSON.stringify(Testing.synth(chart));
@@ -252,8 +252,8 @@ describe('Kiali addon', () => {
 describe('Kiali operator CR', () => {
   test('carries the same configuration as the addon', () => {
     // GIVEN
-    const addonChart = Testing.chart();
-    const crChart = Testing.chart();
+    const addonChart = fragmentChart();
+    const crChart = fragmentChart();
     const { prometheus, grafana, jaeger } = backends();
     new Kiali(addonChart, 'kiali', { prometheus, grafana, tracing: jaeger, viewOnlyMode: true });
     // WHEN
@@ -280,7 +280,7 @@ describe('Kiali operator CR', () => {
 
   test('a custom image is split into image_name and image_version', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new Kiali(chart, 'kiali', { prometheus: backends().prometheus, deployment: KialiDeployment.OPERATOR_CR, image: 'registry.example.com/kiali/kiali:v2.29.0' });
     // THEN
@@ -290,7 +290,7 @@ describe('Kiali operator CR', () => {
   });
 
   test('OpenShift login is available through the operator', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new Kiali(chart, 'kiali', { prometheus: backends().prometheus, deployment: KialiDeployment.OPERATOR_CR, authStrategy: KialiAuthStrategy.OPENSHIFT });
     expect(findOne(synthValid(chart), 'Kiali').spec.auth.strategy).toBe('openshift');
   });
@@ -306,36 +306,36 @@ describe('Kiali input errors', () => {
     ['tracing.externalUrl', { tracing: { ...backends().jaeger, externalUrl: 'tracing.example.com' } }, /tracing\.externalUrl must be an absolute URL/],
     ['openId.issuerUrl', { authStrategy: KialiAuthStrategy.OPENID, openId: { issuerUrl: 'login.example.com', clientId: 'kiali' } }, /openId\.issuerUrl must be an absolute URL/],
   ])('a URL without a scheme in %s', (_field, props, message) => {
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, ...props })).toThrow(message);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, ...props })).toThrow(message);
   });
 
   test('a bad namespace', () => {
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, namespace: 'Istio_System' })).toThrow(/namespace must be a DNS-1123 label.*'Istio_System'/);
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, istioNamespace: { namespace: 'bad.ns' } })).toThrow(/istioNamespace must be a DNS-1123 label.*'bad\.ns'/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, namespace: 'Istio_System' })).toThrow(/namespace must be a DNS-1123 label.*'Istio_System'/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, istioNamespace: { namespace: 'bad.ns' } })).toThrow(/istioNamespace must be a DNS-1123 label.*'bad\.ns'/);
   });
 
   test.each([0, -1, 1.5])('bad replicas %p', (replicas) => {
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, replicas })).toThrow(new RegExp(`replicas must be a whole number of at least 1, got ${replicas}`));
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, replicas })).toThrow(new RegExp(`replicas must be a whole number of at least 1, got ${replicas}`));
   });
 
   test('bad resources', () => {
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, resources: { memoryLimitMebibytes: 32 } })).toThrow(/memoryLimitMebibytes \(32\) must not be below resources\.memoryRequestMebibytes \(64\)/);
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, resources: { cpuRequestMillicores: 0 } })).toThrow(/cpuRequestMillicores must be a whole number of at least 1, got 0/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, resources: { memoryLimitMebibytes: 32 } })).toThrow(/memoryLimitMebibytes \(32\) must not be below resources\.memoryRequestMebibytes \(64\)/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, resources: { cpuRequestMillicores: 0 } })).toThrow(/cpuRequestMillicores must be a whole number of at least 1, got 0/);
   });
 
   test('a bad web root', () => {
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, webRoot: 'kiali/' })).toThrow(/webRoot must start with '\/'.*'kiali\/'/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, webRoot: 'kiali/' })).toThrow(/webRoot must start with '\/'.*'kiali\/'/);
   });
 
   test('auth options that do not fit the rendering', () => {
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, authStrategy: KialiAuthStrategy.OPENSHIFT })).toThrow(/OPENSHIFT needs the OAuthClient.*OPERATOR_CR/);
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, authStrategy: KialiAuthStrategy.OPENID })).toThrow(/OPENID needs openId/);
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, openId: { issuerUrl: 'https://login.example.com', clientId: 'kiali' } })).toThrow(/openId applies to authStrategy OPENID only, got authStrategy TOKEN/);
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, deployment: KialiDeployment.OPERATOR_CR, signingKeySecretName: 'mine' })).toThrow(/signingKeySecretName applies to KialiDeployment\.ADDON only/);
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, deployment: KialiDeployment.OPERATOR_CR, image: 'quay.io/kiali/kiali' })).toThrow(/'<repository>:<tag>'.*'quay\.io\/kiali\/kiali'/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, authStrategy: KialiAuthStrategy.OPENSHIFT })).toThrow(/OPENSHIFT needs the OAuthClient.*OPERATOR_CR/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, authStrategy: KialiAuthStrategy.OPENID })).toThrow(/OPENID needs openId/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, openId: { issuerUrl: 'https://login.example.com', clientId: 'kiali' } })).toThrow(/openId applies to authStrategy OPENID only, got authStrategy TOKEN/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, deployment: KialiDeployment.OPERATOR_CR, signingKeySecretName: 'mine' })).toThrow(/signingKeySecretName applies to KialiDeployment\.ADDON only/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, deployment: KialiDeployment.OPERATOR_CR, image: 'quay.io/kiali/kiali' })).toThrow(/'<repository>:<tag>'.*'quay\.io\/kiali\/kiali'/);
   });
 
   test('external URL props without their backend', () => {
-    expect(() => new Kiali(Testing.chart(), 'kiali', { prometheus, grafanaExternalUrl: 'https://grafana.example.com' })).toThrow(/grafanaExternalUrl needs grafana/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, grafanaExternalUrl: 'https://grafana.example.com' })).toThrow(/grafanaExternalUrl needs grafana/);
   });
 });

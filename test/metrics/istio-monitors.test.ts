@@ -1,11 +1,11 @@
-import { Duration, Testing } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { EnvoyStatsPodMonitor, ExistingPrometheus, IstiodServiceMonitor, PrometheusServer } from '../../lib';
-import { findOne, synthValid } from '../helpers/manifests';
+import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
 
 describe('EnvoyStatsPodMonitor', () => {
   test('scrapes /stats/prometheus on *-envoy-prom ports in every namespace', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const prometheus = new PrometheusServer(chart, 'prometheus', { name: 'mesh' });
     // WHEN
     new EnvoyStatsPodMonitor(chart, 'envoy', { prometheus });
@@ -24,7 +24,7 @@ describe('EnvoyStatsPodMonitor', () => {
 
   test('can be limited to some namespaces', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new EnvoyStatsPodMonitor(chart, 'envoy', {
       prometheus: ExistingPrometheus.inCluster({ monitorSelectorLabels: { release: 'stack' } }), namespaces: ['shop'], scrapeInterval: Duration.seconds(30),
@@ -37,7 +37,7 @@ describe('EnvoyStatsPodMonitor', () => {
   });
 
   test('rejects bad namespaces and intervals', () => {
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const prometheus = ExistingPrometheus.inCluster();
     expect(() => new EnvoyStatsPodMonitor(chart, 'a', { prometheus, namespaces: ['Shop'] })).toThrow(/namespaces\[0\].*'Shop'/);
     expect(() => new EnvoyStatsPodMonitor(chart, 'b', { prometheus, namespace: 'monitoring.svc' })).toThrow(/namespace.*'monitoring.svc'/);
@@ -48,7 +48,7 @@ describe('EnvoyStatsPodMonitor', () => {
 describe('IstiodServiceMonitor', () => {
   test('scrapes http-monitoring of the istio=pilot services in the control plane namespace', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const prometheus = new PrometheusServer(chart, 'prometheus');
     // WHEN
     new IstiodServiceMonitor(chart, 'istiod', { prometheus });
@@ -64,7 +64,7 @@ describe('IstiodServiceMonitor', () => {
 
   test('follows the control plane namespace', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const controlPlane = { namespace: 'istio-control' };
     // WHEN
     new IstiodServiceMonitor(chart, 'istiod', { prometheus: ExistingPrometheus.inCluster(), controlPlane, namespace: 'istio-control' });
@@ -75,7 +75,7 @@ describe('IstiodServiceMonitor', () => {
   });
 
   test('rejects a bad control plane namespace', () => {
-    expect(() => new IstiodServiceMonitor(Testing.chart(), 'istiod', { prometheus: ExistingPrometheus.inCluster(), controlPlane: { namespace: '' } }))
+    expect(() => new IstiodServiceMonitor(fragmentChart(), 'istiod', { prometheus: ExistingPrometheus.inCluster(), controlPlane: { namespace: '' } }))
       .toThrow(/controlPlane.namespace.*''/);
   });
 });

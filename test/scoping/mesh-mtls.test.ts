@@ -1,11 +1,10 @@
-import { Testing } from 'cdk8s';
 import { MeshMtls, MtlsMode, SidecarScoping } from '../../lib';
-import { findOne, synthValid } from '../helpers/manifests';
+import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
 
 describe('MeshMtls', () => {
   test('is STRICT by default, mesh-wide in the root namespace', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     const mtls = new MeshMtls(chart, 'mtls');
     // THEN
@@ -20,7 +19,7 @@ describe('MeshMtls', () => {
 
   test.each([MtlsMode.PERMISSIVE, MtlsMode.DISABLE])('mode %s', (mode) => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new MeshMtls(chart, 'mtls', { mode });
     // THEN
@@ -29,7 +28,7 @@ describe('MeshMtls', () => {
 
   test('follows the root namespace of the scoping', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping', { rootNamespace: 'mesh-root' });
     // WHEN
     new MeshMtls(chart, 'mtls', { rootNamespace: scoping.rootNamespace });

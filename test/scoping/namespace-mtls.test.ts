@@ -1,11 +1,10 @@
-import { Testing } from 'cdk8s';
 import { MeshMtls, MtlsMode, NamespaceMtls, SidecarScoping } from '../../lib';
-import { findOne, synthValid } from '../helpers/manifests';
+import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
 
 describe('NamespaceMtls', () => {
   test('is STRICT by default, in the namespace it is given', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     const shop = scoping.addNamespace('shop', { name: 'shop' });
     // WHEN
@@ -22,7 +21,7 @@ describe('NamespaceMtls', () => {
 
   test('overrides the mesh-wide mode in one namespace', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     const legacy = scoping.addNamespace('legacy', { name: 'legacy' });
     new MeshMtls(chart, 'mesh-mtls', { rootNamespace: scoping.rootNamespace });

@@ -1,10 +1,9 @@
-import { Testing } from 'cdk8s';
 import { ExternalNamespace, ScopeReport, SidecarScoping } from '../../lib';
-import { synthValid } from '../helpers/manifests';
+import { fragmentChart, synthValid } from '../helpers/manifests';
 import { addBookinfo } from './bookinfo';
 
 function bookinfo(): SidecarScoping {
-  const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+  const scoping = new SidecarScoping(fragmentChart(), 'scoping');
   addBookinfo(scoping);
   return scoping;
 }
@@ -53,7 +52,7 @@ describe('ScopeReport', () => {
 
   test('counts own, root and dependency services per namespace, with totals', () => {
     // GIVEN
-    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    const scoping = new SidecarScoping(fragmentChart(), 'scoping');
     scoping.addRootService('kiali', { ports: [20001] });
     const shop = scoping.addNamespace('shop', { name: 'shop' });
     shop.addService('cart', { ports: [8080] });
@@ -116,7 +115,7 @@ describe('ScopeReport', () => {
 
   test('an app without services reports 0% instead of dividing by zero', () => {
     // GIVEN
-    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    const scoping = new SidecarScoping(fragmentChart(), 'scoping');
     scoping.addNamespace('empty', { name: 'empty' });
     // WHEN
     const report = ScopeReport.of(scoping);
@@ -130,7 +129,7 @@ describe('ScopeReport', () => {
     // through one of its services when i is odd
     const NAMESPACES = 200;
     const SERVICES = 3;
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     scoping.addRootService('kiali', { ports: [20001] });
     scoping.addRootService('prometheus', { ports: [9090] });

@@ -1,11 +1,11 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { SidecarScope } from '../../lib';
-import { findOne, synthValid } from '../helpers/manifests';
+import { findOne, fragmentApp, fragmentChart, synthValid } from '../helpers/manifests';
 
 describe('SidecarScope', () => {
   test('a namespace default Sidecar with validated egress hosts', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     const sidecar = new SidecarScope(chart, 'shop', { namespace: 'shop', egressHosts: ['./*', 'istio-system/*'] });
     sidecar.addEgressHost('payments/*');
@@ -21,7 +21,7 @@ describe('SidecarScope', () => {
 
   test('a Sidecar for selected workloads', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new SidecarScope(chart, 'default', { namespace: 'shop', egressHosts: ['./*'] });
     // WHEN
     new SidecarScope(chart, 'reviews', {
@@ -37,7 +37,7 @@ describe('SidecarScope', () => {
 
   test('a bad egress host is rejected with its index', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // THEN
     expect(() => new SidecarScope(chart, 'shop', { namespace: 'shop', egressHosts: ['./*', 'foo'] }))
       .toThrow(/egressHosts\[1\] must be of the form namespace\/dnsName.*got 'foo'/);
@@ -47,14 +47,14 @@ describe('SidecarScope', () => {
 
   test('addEgressHost validates too', () => {
     // GIVEN
-    const sidecar = new SidecarScope(Testing.chart(), 'shop', { namespace: 'shop', egressHosts: ['./*'] });
+    const sidecar = new SidecarScope(fragmentChart(), 'shop', { namespace: 'shop', egressHosts: ['./*'] });
     // THEN
     expect(() => sidecar.addEgressHost('foo')).toThrow(/egress host must be of the form namespace\/dnsName.*got 'foo'/);
   });
 
   test('a second Sidecar without workloadSelector in a namespace names the namespace and both paths', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new SidecarScope(chart, 'first', { namespace: 'shop', egressHosts: ['./*'] });
     // THEN
     expect(() => new SidecarScope(chart, 'second', { namespace: 'shop', name: 'other', egressHosts: ['./*'] }))
@@ -63,18 +63,18 @@ describe('SidecarScope', () => {
 
   test('default Sidecars are counted per app, across charts', () => {
     // GIVEN two charts of one app
-    const app = Testing.app();
+    const app = fragmentApp();
     new SidecarScope(new Chart(app, 'a'), 'sidecar', { namespace: 'shop', egressHosts: ['./*'] });
     // THEN
     expect(() => new SidecarScope(new Chart(app, 'b'), 'sidecar', { namespace: 'shop', name: 'x', egressHosts: ['./*'] }))
       .toThrow(/a\/sidecar.*b\/sidecar/);
     // AND another app is independent
-    expect(() => new SidecarScope(Testing.chart(), 'sidecar', { namespace: 'shop', egressHosts: ['./*'] })).not.toThrow();
+    expect(() => new SidecarScope(fragmentChart(), 'sidecar', { namespace: 'shop', egressHosts: ['./*'] })).not.toThrow();
   });
 
   test('two Sidecars of one name in a namespace are rejected', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new SidecarScope(chart, 'a', { namespace: 'shop', name: 'reviews', workloadSelector: { app: 'reviews' }, egressHosts: ['./*'] });
     // THEN
     expect(() => new SidecarScope(chart, 'b', { namespace: 'shop', name: 'reviews', workloadSelector: { app: 'ratings' }, egressHosts: ['./*'] }))
@@ -83,7 +83,7 @@ describe('SidecarScope', () => {
 
   test('workloadSelector needs a name and valid labels', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // THEN
     expect(() => new SidecarScope(chart, 'a', { namespace: 'shop', workloadSelector: { app: 'reviews' }, egressHosts: ['./*'] }))
       .toThrow(/a Sidecar with a workloadSelector needs a name/);
@@ -99,6 +99,6 @@ describe('SidecarScope', () => {
 
   test('the namespace must be a DNS-1123 label', () => {
     // THEN
-    expect(() => new SidecarScope(Testing.chart(), 's', { namespace: 'Shop', egressHosts: ['./*'] })).toThrow(/namespace must be a DNS-1123 label.*'Shop'/);
+    expect(() => new SidecarScope(fragmentChart(), 's', { namespace: 'Shop', egressHosts: ['./*'] })).toThrow(/namespace must be a DNS-1123 label.*'Shop'/);
   });
 });

@@ -1,14 +1,13 @@
-import { Testing } from 'cdk8s';
 import {
   ExternalTracing, IngressGateway, IstioControlPlane, JaegerV2, MeshMtls, MeshTracing, ScopeReport, SidecarScope, SidecarScoping, WorkloadNamespace, analyzeMesh,
 } from '../../lib';
-import { findOne, synthValid } from '../helpers/manifests';
+import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
 import { addBookinfo } from './bookinfo';
 
 describe('SidecarScoping', () => {
   test('the mesh-wide default Sidecar sees the own namespace and the root namespace', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     new SidecarScoping(chart, 'scoping');
     // THEN
@@ -22,7 +21,7 @@ describe('SidecarScoping', () => {
 
   test('another root namespace moves the default Sidecar and its host', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     const scoping = new SidecarScoping(chart, 'scoping', { rootNamespace: 'mesh-root' });
     // THEN
@@ -34,9 +33,9 @@ describe('SidecarScoping', () => {
 
   test('workload namespaces get istio-injection=enabled, or the revision label', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const plain = new SidecarScoping(chart, 'plain');
-    const canaryApp = Testing.chart();
+    const canaryApp = fragmentChart();
     const canary = new SidecarScoping(canaryApp, 'canary', { revision: '1-30-3' });
     // WHEN
     plain.addNamespace('shop', { name: 'shop' });
@@ -48,7 +47,7 @@ describe('SidecarScoping', () => {
 
   test('namespace() finds a namespace by name and rejects an unknown one', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     const shop = scoping.addNamespace('shop', { name: 'shop' });
     // THEN
@@ -59,7 +58,7 @@ describe('SidecarScoping', () => {
 
   test('a namespace defined twice names both paths', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     scoping.addNamespace('shop', { name: 'shop' });
     // THEN
@@ -69,14 +68,14 @@ describe('SidecarScoping', () => {
 
   test('the root namespace cannot be a workload namespace', () => {
     // GIVEN
-    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    const scoping = new SidecarScoping(fragmentChart(), 'scoping');
     // THEN
     expect(() => scoping.addNamespace('root', { name: 'istio-system' })).toThrow(/istio-system is the mesh's root namespace.*addRootService/);
   });
 
   test('root services cannot declare calls', () => {
     // GIVEN
-    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    const scoping = new SidecarScoping(fragmentChart(), 'scoping');
     const shop = scoping.addNamespace('shop', { name: 'shop' });
     const kiali = scoping.addRootService('kiali', { ports: [20001] });
     // THEN
@@ -86,14 +85,14 @@ describe('SidecarScoping', () => {
 
   test('a bad root namespace is rejected', () => {
     // THEN
-    expect(() => new SidecarScoping(Testing.chart(), 'scoping', { rootNamespace: 'Istio_System' })).toThrow(/rootNamespace must be a DNS-1123 label.*'Istio_System'/);
+    expect(() => new SidecarScoping(fragmentChart(), 'scoping', { rootNamespace: 'Istio_System' })).toThrow(/rootNamespace must be a DNS-1123 label.*'Istio_System'/);
   });
 });
 
 describe("the guide's mesh", () => {
   test('istio-demo with bookinfo, ingress gateway, STRICT mTLS and the default Sidecar pass the mesh analysis', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     addBookinfo(scoping);
     // WHEN
@@ -114,7 +113,7 @@ describe("the guide's mesh", () => {
 describe('namespace names that are also members of JavaScript objects', () => {
   test('a namespace named constructor synthesizes', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     const shop = scoping.addNamespace('shop', { name: 'shop' });
     // WHEN the id is the name, as mesh.yaml's namespaces are added
@@ -137,7 +136,7 @@ describe('extension providers', () => {
 
   test("every derived Sidecar reaches the tracing collector of the control plane's meshConfig", () => {
     // GIVEN Jaeger v2 in observability, traced through the Telemetry API
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const jaeger = new JaegerV2(chart, 'jaeger');
     const controlPlane = new IstioControlPlane(chart, 'istio', { tracing: MeshTracing.zipkin(jaeger) });
     // WHEN
@@ -156,7 +155,7 @@ describe('extension providers', () => {
 
   test('a provider added to the meshConfig after the scoping, in every form istiod reads, reaches every Sidecar', () => {
     // GIVEN a scoping with a namespace and a hand-written Sidecar
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const controlPlane = new IstioControlPlane(chart, 'istio', { tracing: MeshTracing.zipkin(new ExternalTracing({ zipkinUrl: 'http://zipkin.example.com:9411', queryUrl: 'http://jaeger.example.com:16686' })) });
     const scoping = new SidecarScoping(chart, 'scoping', { extensionProviders: controlPlane });
     const shop = scoping.addNamespace('shop', { name: 'shop' });
@@ -181,7 +180,7 @@ describe('extension providers', () => {
 
   test('a provider in the root namespace adds nothing: root/* covers it', () => {
     // GIVEN Jaeger in the root namespace
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const jaeger = new JaegerV2(chart, 'jaeger', { namespace: 'istio-system' });
     const controlPlane = new IstioControlPlane(chart, 'istio', { tracing: MeshTracing.zipkin(jaeger) });
     // WHEN
@@ -195,7 +194,7 @@ describe('extension providers', () => {
 describe('the mesh-wide default Sidecar', () => {
   test('meshDefaultSidecar false writes no Sidecar in the root namespace, and namespaces keep theirs', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     // WHEN
     const scoping = new SidecarScoping(chart, 'scoping', { meshDefaultSidecar: false });
     scoping.addNamespace('shop', { name: 'shop' });

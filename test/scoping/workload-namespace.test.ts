@@ -1,6 +1,5 @@
-import { Testing } from 'cdk8s';
 import { ExternalNamespace, IEgressTarget, SidecarInjection, SidecarScope, SidecarScoping, WorkloadNamespace } from '../../lib';
-import { findOne, synthValid } from '../helpers/manifests';
+import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
 import { addBookinfo } from './bookinfo';
 
 function sidecarHosts(manifests: any[], namespace: string): string[] {
@@ -11,7 +10,7 @@ function sidecarHosts(manifests: any[], namespace: string): string[] {
 describe('WorkloadNamespace', () => {
   test("the guide's istio-demo namespace with bookinfo is scoped to ./* and the root namespace", () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     // WHEN bookinfo's calls stay within the namespace
     const demo = addBookinfo(scoping);
@@ -29,7 +28,7 @@ describe('WorkloadNamespace', () => {
 
   test('dependencies on other namespaces and services become egress hosts, sorted', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     const shop = scoping.addNamespace('shop', { name: 'shop' });
     const reviews = scoping.addNamespace('reviews', { name: 'reviews' });
@@ -56,7 +55,7 @@ describe('WorkloadNamespace', () => {
 
   test('calls into the own or the root namespace add nothing; a service under a called namespace is not repeated', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     const shop = scoping.addNamespace('shop', { name: 'shop' });
     const catalog = scoping.addNamespace('catalog', { name: 'catalog' });
@@ -72,7 +71,7 @@ describe('WorkloadNamespace', () => {
   test('the order of declarations does not change the output', () => {
     // GIVEN two apps declaring the same calls in opposite orders
     const build = (reverse: boolean) => {
-      const chart = Testing.chart();
+      const chart = fragmentChart();
       const scoping = new SidecarScoping(chart, 'scoping');
       const shop = scoping.addNamespace('shop', { name: 'shop' });
       const targets: IEgressTarget[] = [scoping.addNamespace('b', { name: 'b' }), scoping.addNamespace('a', { name: 'a' }), ExternalNamespace.named('z')];
@@ -85,9 +84,9 @@ describe('WorkloadNamespace', () => {
 
   test('a dependency on a namespace of another app is an error naming it and the fix', () => {
     // GIVEN a namespace of another scoping (not defined by this app)
-    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    const scoping = new SidecarScoping(fragmentChart(), 'scoping');
     const shop = scoping.addNamespace('shop', { name: 'shop' });
-    const elsewhere = new SidecarScoping(Testing.chart(), 'elsewhere');
+    const elsewhere = new SidecarScoping(fragmentChart(), 'elsewhere');
     const payments = elsewhere.addNamespace('payments', { name: 'payments' });
     // THEN
     expect(() => shop.calls(payments)).toThrow(/namespace shop calls namespace payments, which the SidecarScoping at test\/scoping does not define.*ExternalNamespace.named\('payments'\)/);
@@ -96,7 +95,7 @@ describe('WorkloadNamespace', () => {
 
   test('a namespace with injection disabled is refused', () => {
     // GIVEN
-    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    const scoping = new SidecarScoping(fragmentChart(), 'scoping');
     // THEN
     expect(() => scoping.addNamespace('legacy', { name: 'legacy', injection: SidecarInjection.disabled() }))
       .toThrow(/namespace legacy has injection disabled.*use SidecarInjection.enabled\(\)/);
@@ -104,7 +103,7 @@ describe('WorkloadNamespace', () => {
 
   test('a namespace may choose its own injection and extra labels', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     // WHEN
     new WorkloadNamespace(chart, 'shop', { scoping, name: 'shop', injection: SidecarInjection.revision('canary'), labels: { team: 'shop' } });
@@ -114,7 +113,7 @@ describe('WorkloadNamespace', () => {
 
   test('a second default Sidecar in a workload namespace is an error', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     const shop = scoping.addNamespace('shop', { name: 'shop' });
     // THEN
@@ -124,7 +123,7 @@ describe('WorkloadNamespace', () => {
 
   test('services: duplicate names, bad ports and endpoints', () => {
     // GIVEN
-    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    const scoping = new SidecarScoping(fragmentChart(), 'scoping');
     const demo = scoping.addNamespace('demo', { name: 'istio-demo' });
     const productpage = demo.addService('productpage', { ports: [9080] });
     // THEN
@@ -139,21 +138,21 @@ describe('WorkloadNamespace', () => {
 
   test('a service name the API server refuses for a Service (a leading digit) is refused', () => {
     // GIVEN
-    const demo = new SidecarScoping(Testing.chart(), 'scoping').addNamespace('demo', { name: 'istio-demo' });
+    const demo = new SidecarScoping(fragmentChart(), 'scoping').addNamespace('demo', { name: 'istio-demo' });
     // THEN a DNS-1123 label, but not a DNS-1035 one
     expect(() => demo.addService('2048-game', { ports: [80] })).toThrow(/service name must be a DNS-1035 label.*starting with a letter.*got '2048-game'/);
   });
 
   test.each(['kube-system', 'kube-public', 'kube-node-lease'])('Kubernetes\' own namespace %s is refused as a workload namespace', (name) => {
     // GIVEN
-    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    const scoping = new SidecarScoping(fragmentChart(), 'scoping');
     // THEN
     expect(() => scoping.addNamespace('system', { name })).toThrow(new RegExp(`namespace ${name} is reserved for Kubernetes' own components.*ExternalNamespace\\.named\\('${name}'\\)`));
   });
 
   test('the default namespace can be a workload namespace', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const scoping = new SidecarScoping(chart, 'scoping');
     // WHEN
     scoping.addNamespace('default', { name: 'default' });
@@ -163,7 +162,7 @@ describe('WorkloadNamespace', () => {
 
   test('istiod\'s namespace is refused as a workload namespace, also apart from the root namespace', () => {
     // GIVEN
-    const scoping = new SidecarScoping(Testing.chart(), 'scoping', { rootNamespace: 'istio-config', controlPlaneNamespace: 'istio-system' });
+    const scoping = new SidecarScoping(fragmentChart(), 'scoping', { rootNamespace: 'istio-config', controlPlaneNamespace: 'istio-system' });
     // THEN
     expect(() => scoping.addNamespace('istiod', { name: 'istio-system' })).toThrow(/namespace istio-system is the namespace of istiod, which holds the control plane's secrets/);
   });
@@ -175,7 +174,7 @@ describe('WorkloadNamespace', () => {
     [{ team: 'x'.repeat(64) }, /labels must have Kubernetes label values .*for key 'team'/],
   ])('namespace labels the API server refuses are refused (%#)', (labels, message) => {
     // GIVEN
-    const scoping = new SidecarScoping(Testing.chart(), 'scoping');
+    const scoping = new SidecarScoping(fragmentChart(), 'scoping');
     // THEN
     expect(() => scoping.addNamespace('shop', { name: 'shop', labels })).toThrow(message);
   });

@@ -5,7 +5,7 @@ import { JaegerV2, JaegerV2Storage } from '../../lib';
 import { findOne, synthValid } from '../helpers/manifests';
 
 describe('JaegerV2', () => {
-  test('renders a hardened Deployment, its config and two Services in observability', () => {
+  test('renders its Namespace observability, a hardened Deployment, its config and two Services there', () => {
     // GIVEN
     const chart = Testing.chart();
     // WHEN
@@ -16,6 +16,7 @@ describe('JaegerV2', () => {
     expect(manifests.map((m) => `${m.kind}/${m.metadata?.namespace}/${m.metadata?.name}`).sort()).toEqual([
       'ConfigMap/observability/jaeger-config',
       'Deployment/observability/jaeger',
+      'Namespace/undefined/observability',
       'Service/observability/jaeger-collector',
       'Service/observability/jaeger-query',
     ]);

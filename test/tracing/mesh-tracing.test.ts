@@ -1,11 +1,10 @@
-import { Testing } from 'cdk8s';
 import { CrdSchemaValidator, ExternalTracing, IstioVersion, Jaeger, JaegerStorage, JaegerV2, MeshTracing, MeshTracingConfig, TracingMode } from '../../lib';
-import { findOne, synthValid } from '../helpers/manifests';
+import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
 
 const ROOT_NAMESPACE = 'istio-system';
 
 /** Binds like a control plane would, without one. */
-function bind(tracing: MeshTracing, istioVersion = IstioVersion.LATEST, chart = Testing.chart()): MeshTracingConfig {
+function bind(tracing: MeshTracing, istioVersion = IstioVersion.LATEST, chart = fragmentChart()): MeshTracingConfig {
   return tracing.bind(chart, { istioVersion, rootNamespace: ROOT_NAMESPACE });
 }
 
@@ -17,7 +16,7 @@ function meshConfigViolations(config: MeshTracingConfig) {
 describe('MeshTracing.zipkin in MESH_CONFIG mode', () => {
   test('zipkin address follows the Jaeger instance', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const jaeger = new Jaeger(chart, 'jaeger', { namespace: 'tracing', storage: JaegerStorage.memory() });
     // WHEN
     const config = bind(MeshTracing.zipkin(jaeger, { mode: TracingMode.MESH_CONFIG }), IstioVersion.LATEST, chart);
@@ -27,7 +26,7 @@ describe('MeshTracing.zipkin in MESH_CONFIG mode', () => {
 
   test('writes the legacy form with the sampling percentage, and no Telemetry', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const jaeger = new JaegerV2(chart, 'jaeger');
     // WHEN
     const config = bind(MeshTracing.zipkin(jaeger, { samplingPercent: 1, mode: TracingMode.MESH_CONFIG }), IstioVersion.LATEST, chart);
@@ -44,7 +43,7 @@ describe('MeshTracing.zipkin in MESH_CONFIG mode', () => {
 
   test('is the default before Istio 1.22', () => {
     // GIVEN
-    const jaeger = new JaegerV2(Testing.chart(), 'jaeger');
+    const jaeger = new JaegerV2(fragmentChart(), 'jaeger');
     // WHEN
     const config = bind(MeshTracing.zipkin(jaeger, { samplingPercent: 5 }), IstioVersion.of('1.21.6'));
     // THEN
@@ -56,7 +55,7 @@ describe('MeshTracing.zipkin in MESH_CONFIG mode', () => {
 describe('MeshTracing.zipkin in TELEMETRY_API mode', () => {
   test('is the default from Istio 1.22: extension provider plus a mesh-wide Telemetry', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const jaeger = new JaegerV2(chart, 'jaeger', { namespace: 'tracing' });
     // WHEN
     const config = bind(MeshTracing.zipkin(jaeger, { samplingPercent: 2.5 }), IstioVersion.of('1.22.0'), chart);
@@ -76,7 +75,7 @@ describe('MeshTracing.zipkin in TELEMETRY_API mode', () => {
 
   test("the Telemetry's provider is the extension provider the meshConfig defines", () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const jaeger = new Jaeger(chart, 'jaeger', { storage: JaegerStorage.memory() });
     // WHEN
     const config = bind(MeshTracing.zipkin(jaeger, { providerName: 'jaeger-zipkin', mode: TracingMode.TELEMETRY_API }), IstioVersion.LATEST, chart);
@@ -89,7 +88,7 @@ describe('MeshTracing.zipkin in TELEMETRY_API mode', () => {
 
   test('an external backend gets a ServiceEntry so istiod can resolve the provider host', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const external = new ExternalTracing({ zipkinUrl: 'http://zipkin.tracing.example.com:9411', queryUrl: 'https://jaeger.tracing.example.com' });
     // WHEN
     const config = bind(MeshTracing.zipkin(external), IstioVersion.LATEST, chart);
@@ -106,7 +105,7 @@ describe('MeshTracing.zipkin in TELEMETRY_API mode', () => {
 
   test('an in-cluster backend needs no ServiceEntry', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     const jaeger = new JaegerV2(chart, 'jaeger');
     // WHEN
     bind(MeshTracing.zipkin(jaeger), IstioVersion.LATEST, chart);
@@ -116,7 +115,7 @@ describe('MeshTracing.zipkin in TELEMETRY_API mode', () => {
 
   test('is refused before Istio 1.22', () => {
     // GIVEN
-    const jaeger = new JaegerV2(Testing.chart(), 'jaeger');
+    const jaeger = new JaegerV2(fragmentChart(), 'jaeger');
     const tracing = MeshTracing.zipkin(jaeger, { mode: TracingMode.TELEMETRY_API });
     // THEN
     expect(() => bind(tracing, IstioVersion.of('1.21'))).toThrow(/TELEMETRY_API needs Istio 1\.22.*got 1\.21.*MESH_CONFIG/);
@@ -126,7 +125,7 @@ describe('MeshTracing.zipkin in TELEMETRY_API mode', () => {
 describe('MeshTracing.zipkin options', () => {
   test('samples 1% by default', () => {
     // GIVEN
-    const jaeger = new JaegerV2(Testing.chart(), 'jaeger');
+    const jaeger = new JaegerV2(fragmentChart(), 'jaeger');
     // WHEN
     const config = bind(MeshTracing.zipkin(jaeger, { mode: TracingMode.MESH_CONFIG }));
     // THEN
@@ -135,7 +134,7 @@ describe('MeshTracing.zipkin options', () => {
 
   test.each([0, 100])('accepts the bounds: samplingPercent %d', (samplingPercent) => {
     // GIVEN
-    const jaeger = new JaegerV2(Testing.chart(), 'jaeger');
+    const jaeger = new JaegerV2(fragmentChart(), 'jaeger');
     // WHEN
     const config = bind(MeshTracing.zipkin(jaeger, { samplingPercent, mode: TracingMode.MESH_CONFIG }));
     // THEN
@@ -148,14 +147,14 @@ describe('MeshTracing.zipkin options', () => {
     [NaN, /samplingPercent.*got NaN/],
   ])('rejects samplingPercent %d', (samplingPercent, message) => {
     // GIVEN
-    const jaeger = new JaegerV2(Testing.chart(), 'jaeger');
+    const jaeger = new JaegerV2(fragmentChart(), 'jaeger');
     // THEN
     expect(() => MeshTracing.zipkin(jaeger, { samplingPercent })).toThrow(message);
   });
 
   test('rejects a provider name that is not a DNS label', () => {
     // GIVEN
-    const jaeger = new JaegerV2(Testing.chart(), 'jaeger');
+    const jaeger = new JaegerV2(fragmentChart(), 'jaeger');
     // THEN
     expect(() => MeshTracing.zipkin(jaeger, { providerName: 'Zipkin Provider' })).toThrow(/providerName.*'Zipkin Provider'/);
   });

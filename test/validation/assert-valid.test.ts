@@ -1,10 +1,11 @@
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Manifest, MeshNamespace, MeshRule, MeshValidationError, SidecarInjection, assertValid, validateApp, validateMesh } from '../../lib';
+import { fragmentApp, fragmentChart } from '../helpers/manifests';
 
 /** A chart with one problem of each sort: schema, unknown kind, namespace, Sidecar egress. */
 function brokenChart(): Chart {
-  const app = Testing.app();
+  const app = fragmentApp();
   const chart = new Chart(app, 'mesh');
   new MeshNamespace(chart, 'shop', { name: 'shop', injection: SidecarInjection.enabled() });
   new k8s.KubeService(chart, 'web', { metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } });
@@ -23,7 +24,7 @@ function brokenChart(): Chart {
 describe('assertValid', () => {
   test('passes a valid output', () => {
     // GIVEN
-    const chart = Testing.chart();
+    const chart = fragmentChart();
     new MeshNamespace(chart, 'shop', { name: 'shop', injection: SidecarInjection.enabled() });
     new k8s.KubeService(chart, 'web', { metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } });
     const manifests = Testing.synth(chart) as Manifest[];
@@ -68,7 +69,7 @@ describe('assertValid', () => {
 describe('validateApp', () => {
   test('checks the objects of every chart of an app', () => {
     // GIVEN two charts: the namespace in one, a bad object in the other
-    const app = Testing.app();
+    const app = fragmentApp();
     const base = new Chart(app, 'base');
     new MeshNamespace(base, 'shop', { name: 'shop' });
     const workloads = new Chart(app, 'workloads');

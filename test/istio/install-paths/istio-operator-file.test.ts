@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import {
   CniPlatform,
   GatewayServiceType,
@@ -13,12 +13,12 @@ import {
   MeshRule,
   analyzeMesh,
 } from '../../../lib';
-import { findOne, synthValid } from '../../helpers/manifests';
+import { findOne, fragmentApp, fragmentChart, synthValid } from '../../helpers/manifests';
 
 describe('IstioOperatorFile', () => {
   test('the istioctl input lives in its own chart, apart from the applied objects', () => {
     // GIVEN
-    const mesh = Testing.chart();
+    const mesh = fragmentChart();
     const controlPlane = new IstioControlPlane(mesh, 'istio', {
       hub: 'example.com/istio',
       cni: { platform: CniPlatform.K3S },
@@ -26,7 +26,7 @@ describe('IstioOperatorFile', () => {
       pilot: { autoscaling: { minReplicas: 2, maxReplicas: 4 } },
       egressGateway: { serviceType: GatewayServiceType.CLUSTER_IP, k8s: { autoscaling: { minReplicas: 2, maxReplicas: 6 }, serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' } } },
     });
-    const istioctl = Testing.chart();
+    const istioctl = fragmentChart();
     // WHEN
     new IstioOperatorFile(istioctl, 'install', { controlPlane });
     controlPlane.addMeshConfig({ enablePrometheusMerge: true }, 'prometheus');
@@ -58,9 +58,9 @@ describe('IstioOperatorFile', () => {
 
   test("the profile's ingress gateway is switched off, without gateway values: the IngressGateway is the gateway", () => {
     // GIVEN
-    const mesh = Testing.chart();
+    const mesh = fragmentChart();
     const controlPlane = new IstioControlPlane(mesh, 'istio', { installPath: InstallPath.ISTIOCTL });
-    const istioctl = Testing.chart();
+    const istioctl = fragmentChart();
     // WHEN
     new IstioOperatorFile(istioctl, 'install', { controlPlane });
     // THEN
@@ -72,9 +72,9 @@ describe('IstioOperatorFile', () => {
 
 /** The install settings as each path spells them. */
 function installSettings(props: IstioControlPlaneProps): Record<string, unknown> {
-  const mesh = Testing.chart();
+  const mesh = fragmentChart();
   const controlPlane = new IstioControlPlane(mesh, 'istio', props);
-  const istioctl = Testing.chart();
+  const istioctl = fragmentChart();
   new IstioOperatorFile(istioctl, 'install', { controlPlane });
   const manifests: Manifest[] = synthValid(mesh);
   const file = findOne(synthValid(istioctl), 'IstioOperator');
@@ -118,7 +118,7 @@ describe('one model, three paths', () => {
 describe("the guide's control plane", () => {
   test('Sail in the applied charts, the istioctl file apart, the gateway owned by the IngressGateway alone', () => {
     // GIVEN
-    const app = Testing.app();
+    const app = fragmentApp();
     const istioChart = new Chart(app, 'istio');
     // WHEN
     const controlPlane = new IstioControlPlane(istioChart, 'control-plane', {
