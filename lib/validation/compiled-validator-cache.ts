@@ -3,20 +3,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { AnySchema, ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
+import { CACHE_ENTRY_FORMAT, readCacheEntry, writeCacheEntry } from '../core/cache-entry';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AJV_VERSION: string = require('ajv/package.json').version;
-
-/**
- * Part of every key, so that entries of an older format are not even found. Entries are written
- * as scripts/ts-loader.js writes its own (this file is packaged, that one is not, so they cannot
- * share the code): `<FORMAT> <content length in bytes> <sha256 of the content, hex>\n`, then the
- * content, so that an empty, truncated or altered file is recognized before it is run.
- */
-const FORMAT = 'cdk8s-istio-mesh cache 2';
-const ENTRY_HEADER = new RegExp(`^${FORMAT} (\\d+) ([0-9a-f]{64})\n`);
-// The header takes about 100 bytes: only those are decoded to find it.
-const HEADER_MAX_BYTES = 128;
 
 /**
  * Where validators are kept unless told otherwise: the project's `node_modules/.cache`, the
@@ -74,9 +64,9 @@ export class CompiledValidatorCache {
     if (this.cacheDir === undefined) {
       return ajv.compile(schema);
     }
-    const key = sha256(`${FORMAT}\0${AJV_VERSION}\0${setup}\0${JSON.stringify(schema)}`);
+    const key = createHash('sha256').update(`${CACHE_ENTRY_FORMAT}\0${AJV_VERSION}\0${setup}\0${JSON.stringify(schema)}`).digest('hex');
     const file = path.join(this.cacheDir, `${key}.js`);
-    const cached = load(readEntry(file));
+    const cached = load(readCacheEntry(file)?.toString('utf8'));
     if (cached !== undefined) {
       return cached;
     }
@@ -89,46 +79,12 @@ export class CompiledValidatorCache {
     if (!this.writable) {
       return;
     }
-    const partial = `${file}.${process.pid}.tmp`;
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const content = Buffer.from(code, 'utf8');
-      fs.writeFileSync(partial, Buffer.concat([Buffer.from(`${FORMAT} ${content.length} ${sha256(content)}\n`), content]));
-      fs.renameSync(partial, file);
+      writeCacheEntry(file, code);
     } catch {
       this.writable = false;
-      removeQuietly(partial);
     }
   }
-}
-
-/** Removes what a failed write may have left; the folder itself may be what is missing. */
-function removeQuietly(file: string): void {
-  try {
-    fs.rmSync(file, { force: true });
-  } catch {
-    // Nothing was written.
-  }
-}
-
-function sha256(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
-}
-
-/** The content of the entry in `file`, or undefined when it is missing or fails its header's check. */
-function readEntry(file: string): string | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
-  const header = ENTRY_HEADER.exec(bytes.subarray(0, HEADER_MAX_BYTES).toString('latin1'));
-  if (header === null) {
-    return undefined;
-  }
-  const content = bytes.subarray(header[0].length);
-  return content.length === Number(header[1]) && sha256(content) === header[2] ? content.toString('utf8') : undefined;
 }
 
 /**
