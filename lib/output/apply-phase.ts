@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import * as yaml from 'js-yaml';
 import { Manifest } from '../validation/crd-schema-validator';
+import { ManifestFile } from './staged-manifests';
 
 /** API groups whose objects install the control plane: reconciled into istiod, its webhooks and Istio's CRDs. */
 const CONTROL_PLANE_GROUPS = ['sailoperator.io', 'install.istio.io'];
@@ -111,26 +111,40 @@ const CHART_FILE = /^(?:\d{4}-)?(.+)\.k8s\.yaml$/;
 /**
  * Rewrites the chart files cdk8s wrote into `dir` (top level only) into phase files: each object
  * goes, with its text as cdk8s wrote it, to the file of its phase ({@link ApplyPhase.fileName}),
- * in chart order. Returns the files written, in apply order.
+ * in chart order.
+ *
+ * @param files every manifest file of `dir` as {@link readManifestFiles} read it: the objects are
+ * not parsed again
+ * @returns the manifest files of `dir` after the rewrite, sorted by path like `files`
  */
-export function splitIntoPhaseFiles(dir: string, plan: ApplyPhasePlan): string[] {
-  const chartFiles = fs.readdirSync(dir).filter((file) => CHART_FILE.test(file)).sort();
-  const documents = new Map<string, string[]>();
-  for (const file of chartFiles) {
-    const chart = CHART_FILE.exec(file)![1];
-    const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    for (const document of splitDocuments(text)) {
-      const manifest = yaml.load(document) as Manifest;
-      const target = plan.phaseOf(manifest).fileName(chart);
-      documents.set(target, [...(documents.get(target) ?? []), document]);
+export function splitIntoPhaseFiles(dir: string, files: readonly ManifestFile[], plan: ApplyPhasePlan): ManifestFile[] {
+  const phaseFiles = new Map<string, { documents: string[]; manifests: Manifest[] }>();
+  const kept: ManifestFile[] = [];
+  for (const manifestFile of files) {
+    const chart = CHART_FILE.exec(manifestFile.file)?.[1];
+    if (chart === undefined || manifestFile.file.includes('/')) {
+      kept.push(manifestFile);
+      continue;
     }
-    fs.rmSync(path.join(dir, file));
+    const documents = splitDocuments(fs.readFileSync(path.join(dir, manifestFile.file), 'utf8'));
+    if (documents.length !== manifestFile.manifests.length) {
+      throw new Error(`${manifestFile.file}: ${documents.length} documents, but ${manifestFile.manifests.length} objects were read from it`);
+    }
+    documents.forEach((document, index) => {
+      const manifest = manifestFile.manifests[index];
+      const target = plan.phaseOf(manifest).fileName(chart);
+      const phaseFile = phaseFiles.get(target) ?? { documents: [], manifests: [] };
+      phaseFile.documents.push(document);
+      phaseFile.manifests.push(manifest);
+      phaseFiles.set(target, phaseFile);
+    });
+    fs.rmSync(path.join(dir, manifestFile.file));
   }
-  const written = [...documents.keys()].sort();
-  for (const file of written) {
-    fs.writeFileSync(path.join(dir, file), documents.get(file)!.join('---\n'));
+  for (const [file, { documents }] of phaseFiles) {
+    fs.writeFileSync(path.join(dir, file), documents.join('---\n'));
   }
-  return written;
+  return [...kept, ...[...phaseFiles].map(([file, { manifests }]) => ({ file, manifests }))]
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 /** The documents of a file cdk8s wrote: separated by lines `---`, each ending with a newline. */

@@ -51,12 +51,9 @@ export interface FinalizedOutput {
  * extra files.
  */
 export function finalizeOutput(props: FinalizeOutputProps): FinalizedOutput {
-  let manifestFiles = readManifestFiles(props.stagingDir);
-  props.validate?.(manifestFiles.flatMap((f) => f.manifests));
-  if (props.phases) {
-    splitIntoPhaseFiles(props.stagingDir, props.phases);
-    manifestFiles = readManifestFiles(props.stagingDir);
-  }
+  const synthesized = readManifestFiles(props.stagingDir);
+  props.validate?.(synthesized.flatMap((f) => f.manifests));
+  const manifestFiles = props.phases ? splitIntoPhaseFiles(props.stagingDir, synthesized, props.phases) : synthesized;
 
   const notForApply = (props.notForApply ?? []).map((folder) => `${folder.replace(/\/$/, '')}/`);
   const applied = manifestFiles.filter(({ file }) => !notForApply.some((folder) => file.startsWith(folder)));

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { ApplyPhase, ApplyPhasePlan, splitIntoPhaseFiles } from '../../lib';
+import { ApplyPhase, ApplyPhasePlan, readManifestFiles, splitIntoPhaseFiles } from '../../lib';
 import { Istio, IstioSpecVersion } from '../../imports/sail-istio-sailoperator.io';
 import { tree } from '../helpers/files';
 
@@ -55,7 +55,9 @@ describe('splitIntoPhaseFiles', () => {
     const documents = (text: string) => text.split(/^---\n/m).filter((d) => d.trim() !== '');
     const before = Object.values(tree(dir)).flatMap(documents).sort();
     // WHEN
-    const written = splitIntoPhaseFiles(dir, plan);
+    const result = splitIntoPhaseFiles(dir, readManifestFiles(dir), plan);
+    const written = result.map((f) => f.file);
+    expect(result).toEqual(readManifestFiles(dir));
     // THEN
     expect(written).toEqual(['10-namespaces.k8s.yaml', '30-control-plane.k8s.yaml', '40-istio.k8s.yaml', '40-workloads.k8s.yaml']);
     const files = tree(dir);
