@@ -6,6 +6,7 @@ export * from './config/mesh-spec';
 export * from './config/mesh-synthesis';
 export * from './core/endpoint';
 export * from './core/extension-providers';
+export * from './core/generated-types';
 export * from './core/mesh-namespace';
 export * from './core/names';
 export * from './core/service-endpoint';

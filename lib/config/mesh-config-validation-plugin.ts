@@ -24,7 +24,7 @@ export interface MeshConfigValidationPluginProps extends MeshValidationPluginPro
  *
  * ```yaml
  * validations:
- *   - package: ./lib/validation/cdk8s-plugin.js
+ *   - package: ./node_modules/cdk8s-istio-mesh/build/lib/cdk8s-plugin.js
  *     version: 0.1.0
  *     class: MeshConfigValidationPlugin
  *     properties:

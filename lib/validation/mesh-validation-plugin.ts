@@ -82,7 +82,7 @@ const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: s
  *
  * ```yaml
  * validations:
- *   - package: ./lib/validation/cdk8s-plugin.js
+ *   - package: ./node_modules/cdk8s-istio-mesh/build/lib/cdk8s-plugin.js
  *     version: 0.1.0
  *     class: MeshValidationPlugin
  *     properties:

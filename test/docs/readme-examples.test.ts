@@ -6,6 +6,9 @@ import * as ts from 'typescript';
 import * as library from '../../lib';
 
 const root = path.resolve(__dirname, '..', '..');
+// `cdk8s-istio-mesh/imports/<alias>` as the package resolves it, from the sources.
+const importSubpaths = Object.fromEntries(Object.entries(require('../../scripts/import-aliases').importAliases(root) as Record<string, string>)
+  .map(([alias, module]) => [`cdk8s-istio-mesh/imports/${alias}`, [`imports/${module}.ts`]]));
 
 /**
  * README examples are snippets, the way construct libraries document themselves (jsii-rosetta
@@ -54,7 +57,7 @@ test('the README TypeScript examples compile against the library', () => {
   const prelude = new Map(examples.map((e) => [path.join(root, '.readme-examples', e.name), withPrelude(e.code).split('\n').length - e.code.split('\n').length]));
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, noEmit: true, skipLibCheck: true,
-    esModuleInterop: true, types: ['node'], baseUrl: root, paths: { 'cdk8s-istio-mesh': ['lib/index.ts'] },
+    esModuleInterop: true, types: ['node'], baseUrl: root, paths: { 'cdk8s-istio-mesh': ['lib/index.ts'], ...importSubpaths },
   };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { ApplyPhase, ApplyPhasePlan, readManifestFiles, splitIntoPhaseFiles } from '../../lib';
+import { ARGOCD_SYNC_WAVE, ApplyPhase, ApplyPhasePlan, addArgoCdSyncWaves, readManifestFiles, splitIntoPhaseFiles } from '../../lib';
 import { Istio, IstioSpecVersion } from '../../imports/sail-istio-sailoperator.io';
 import { tree } from '../helpers/files';
 
@@ -67,5 +67,52 @@ describe('splitIntoPhaseFiles', () => {
     expect(files['40-istio.k8s.yaml']).toContain('not a separator');
     // Nothing lost, nothing added: the same documents, only regrouped.
     expect(Object.values(files).flatMap(documents).sort()).toEqual(before);
+  });
+});
+
+describe('GitOps stability', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phases-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Synthesizes charts the way the pipeline does; returns `file: kind name wave` per object. */
+  function synthesize(withUnrelatedChart: boolean): string[] {
+    const outdir = fs.mkdtempSync(path.join(dir, 'out-'));
+    const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+    const istio = new Chart(app, 'istio');
+    new k8s.KubeNamespace(istio, 'ns', { metadata: { name: 'istio-system' } });
+    new Istio(istio, 'istio', { metadata: { name: 'default' }, spec: { namespace: 'istio-system', version: IstioSpecVersion.V1_30_3 } });
+    const charts = [istio];
+    if (withUnrelatedChart) {
+      // Between the two, in construct order and in dependency order.
+      const observability = new Chart(app, 'observability');
+      observability.addDependency(istio);
+      new k8s.KubeNamespace(observability, 'ns', { metadata: { name: 'observability' } });
+      new k8s.KubeConfigMap(observability, 'cm', { metadata: { name: 'o', namespace: 'observability' } });
+      charts.push(observability);
+    }
+    const workloads = new Chart(app, 'workloads');
+    workloads.addDependency(istio);
+    new k8s.KubeConfigMap(workloads, 'cm', { metadata: { name: 'w', namespace: 'istio-system' } });
+    charts.push(workloads);
+    addArgoCdSyncWaves(charts);
+    const plan = ApplyPhasePlan.of(app);
+    app.synth();
+    return splitIntoPhaseFiles(outdir, readManifestFiles(outdir), plan)
+      .flatMap(({ file, manifests }) => manifests.map((m) => `${file}: ${m.kind} ${m.metadata?.name} wave ${m.metadata?.annotations?.[ARGOCD_SYNC_WAVE]}`));
+  }
+
+  test('adding an unrelated chart changes no existing file name or sync wave', () => {
+    // GIVEN the output of two charts
+    const before = synthesize(false);
+    // WHEN a third chart appears between them
+    const after = synthesize(true);
+    // THEN every object of the first output keeps its file and wave; only the new chart's are new
+    expect(after).toEqual(expect.arrayContaining(before));
+    expect(after.filter((line) => !before.includes(line))).toEqual([
+      '10-namespaces.k8s.yaml: Namespace observability wave 10',
+      '40-observability.k8s.yaml: ConfigMap o wave 40',
+    ]);
+    expect(before).toContain('40-workloads.k8s.yaml: ConfigMap w wave 40');
   });
 });

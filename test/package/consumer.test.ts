@@ -6,75 +6,135 @@ import * as yaml from 'js-yaml';
 
 /**
  * The consumer's view: pack the library as npm would publish it, install the tarball into a fresh
- * TypeScript project, compile a small app against the public API and synthesize it.
+ * cdk8s project (its own node_modules, from the tarball and the registry), and use it the ways a
+ * consumer does: compiled with tsc, and through `cdk8s synth` with `app: npx ts-node main.ts` (as
+ * `cdk8s init` writes it) and `app: npx tsx main.ts`, the validation plugin loaded from the package.
  */
 const root = path.resolve(__dirname, '..', '..');
 const devVersion = (name: string) => require(path.join(root, 'node_modules', name, 'package.json')).version as string;
+const cdk8sCli = path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+// Runners of the consumer's app, pinned: what `cdk8s init typescript-app` and tsx users run.
+const TS_NODE = 'ts-node@10.9.2';
+const TSX = 'tsx@4.23.15';
 
 const CONSUMER_APP = `
 import { App, Chart } from 'cdk8s';
-import { MeshNamespace, SidecarInjection, validateManifests, Manifest } from 'cdk8s-istio-mesh';
+import {
+  IstioControlPlane, IstioSpecValues, IstioSpecValuesMeshConfig, MeshNamespace, SidecarInjection,
+  validateManifests, Manifest,
+} from 'cdk8s-istio-mesh';
+import { Gateway } from 'cdk8s-istio-mesh/imports/istio-networking';
 
-const app = new App({ outdir: 'out' });
-const chart = new Chart(app, 'mesh');
-const shop = new MeshNamespace(chart, 'shop', { name: 'shop', injection: SidecarInjection.enabled() });
-const problems = validateManifests(chart.toJson() as Manifest[]);
+const app = new App();
+const istio = new Chart(app, 'istio');
+// The types of the control plane's values and meshConfig props, from the package root.
+const meshConfig: IstioSpecValuesMeshConfig = { accessLogFile: '/dev/stdout' };
+const values: IstioSpecValues = { pilot: { autoscaleMin: 2 } };
+new IstioControlPlane(istio, 'control-plane', { meshConfig, values });
+const shop = new Chart(app, 'shop');
+shop.addDependency(istio);
+const namespace = new MeshNamespace(shop, 'shop', { name: 'shop', injection: SidecarInjection.enabled() });
+new Gateway(shop, 'gateway', {
+  metadata: { name: 'shop', namespace: namespace.name },
+  spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'] }] },
+});
+const problems = validateManifests([...istio.toJson(), ...shop.toJson()] as Manifest[]);
 if (problems.length > 0) {
   throw new Error(JSON.stringify(problems));
 }
-console.log('namespace ' + shop.name);
 app.synth();
 `;
 
+const CDK8S_YAML = (app: string) => `language: typescript
+app: ${app}
+output: out
+validations:
+  - package: ./node_modules/cdk8s-istio-mesh/build/lib/cdk8s-plugin.js
+    version: 0.1.0
+    class: MeshValidationPlugin
+`;
+
 /** Runs a command; on failure, the error carries what the command printed. */
-function run(command: string, args: string[], cwd: string): string {
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`${command} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
   }
 }
 
+/** The objects of every manifest file in `dir`, by kind and name. */
+function objectsIn(dir: string): string[] {
+  return fs.readdirSync(dir).filter((file) => file.endsWith('.k8s.yaml')).sort()
+    .flatMap((file) => yaml.loadAll(fs.readFileSync(path.join(dir, file), 'utf8')) as any[])
+    .map((o) => `${o.kind} ${o.metadata.name}`);
+}
+
 describe('the published package', () => {
   let workdir: string;
+  let project: string;
+  let files: string[];
   beforeAll(() => {
     workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
-  });
-  afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
-
-  test('installs from its tarball, compiles against its types and synthesizes', () => {
     // GIVEN the packed library
     const packOutput = run('npm', ['pack', '--json', '--pack-destination', workdir], root);
     const [packed] = JSON.parse(packOutput.slice(packOutput.indexOf('[')));
-    const files: string[] = packed.files.map((f: { path: string }) => f.path);
-    expect(files).toContain('build/lib/index.js');
-    expect(files).toContain('build/lib/index.d.ts');
-    expect(files).toContain('build/imports/crd-schemas/index.json');
-    expect(files.filter((f) => /^(test|dist|lib|imports)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
-
-    // AND a fresh TypeScript project that depends on it and on its peers
-    const project = path.join(workdir, 'app');
+    files = packed.files.map((f: { path: string }) => f.path);
+    // AND a fresh TypeScript project that depends on it, on its peers and on the app runners
+    project = path.join(workdir, 'app');
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: ['node'] },
-      files: ['main.ts'],
-    }));
     fs.writeFileSync(path.join(project, 'main.ts'), CONSUMER_APP);
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts',
       path.join(workdir, packed.filename),
       `cdk8s@${devVersion('cdk8s')}`, `cdk8s-plus-28@${devVersion('cdk8s-plus-28')}`, `constructs@${devVersion('constructs')}`,
-      `@types/node@${devVersion('@types/node')}`,
+      `@types/node@${devVersion('@types/node')}`, `typescript@${devVersion('typescript')}`, TS_NODE, TSX,
     ], project);
-
-    // WHEN it compiles and runs
-    run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], project);
-    const stdout = run(process.execPath, ['main.js'], project);
-
-    // THEN
-    expect(stdout.trim()).toBe('namespace shop');
-    const [namespace] = yaml.loadAll(fs.readFileSync(path.join(project, 'out', 'mesh.k8s.yaml'), 'utf8')) as any[];
-    expect(namespace).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } });
   }, 300_000);
+  afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
+
+  test('the tarball holds the compiled library, its typed imports and the plugin, no sources', () => {
+    expect(files).toEqual(expect.arrayContaining([
+      'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/cdk8s-plugin.js', 'build/imports/crd-schemas/index.json',
+      'build/imports/istio-networking.js', 'build/imports/istio-networking.d.ts', 'build/imports/istio-networking.istio.io.js',
+    ]));
+    expect(files.filter((f) => /^(test|dist|lib|imports)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  // Node's own resolution of `exports` (node16) and TypeScript's older one (node10, the default of
+  // `module: commonjs`), which reads `typesVersions` instead.
+  test.each(['node16', 'node10'])('compiles with tsc (moduleResolution %s) against its root and subpath types, and runs', (moduleResolution) => {
+    // GIVEN
+    const outDir = path.join(project, `tsc-${moduleResolution}`);
+    fs.writeFileSync(path.join(project, `tsconfig.${moduleResolution}.json`), JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022', module: moduleResolution === 'node16' ? 'node16' : 'commonjs', moduleResolution,
+        strict: true, esModuleInterop: true, skipLibCheck: false, types: ['node'], outDir,
+      },
+      files: ['main.ts'],
+    }));
+    // WHEN it compiles and runs
+    run(process.execPath, [path.join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', `tsconfig.${moduleResolution}.json`], project);
+    run(process.execPath, [path.join(outDir, 'main.js')], project, { ...process.env, CDK8S_OUTDIR: path.join(outDir, 'out') });
+    // THEN
+    expect(objectsIn(path.join(outDir, 'out'))).toEqual(expect.arrayContaining(['Namespace shop', 'Gateway shop', 'Istio default']));
+  }, 120_000);
+
+  test.each([['ts-node', 'npx ts-node main.ts'], ['tsx', 'npx tsx main.ts']])('cdk8s synth runs the app with %s and validates it with the packaged plugin', (_runner, app) => {
+    // GIVEN the cdk8s.yaml of a consumer, with the plugin at the path the README gives
+    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: ['node'] },
+      include: ['main.ts'],
+    }));
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), CDK8S_YAML(app));
+    // WHEN
+    const stdout = run(process.execPath, [cdk8sCli, 'synth', '--no-check-upgrade'], project);
+    // THEN the plugin checked every object of the output
+    const objects = objectsIn(path.join(project, 'out'));
+    expect(objects).toEqual(expect.arrayContaining(['Namespace shop', 'Gateway shop', 'Istio default']));
+    expect(stdout).toContain(`Validation Report (${path.join(project, 'node_modules', 'cdk8s-istio-mesh', 'build', 'lib', 'cdk8s-plugin.js')}@0.1.0)`);
+    expect(stdout).toMatch(/Status\s+│ success/);
+    expect(stdout).toMatch(new RegExp(`objects\\s+│ ${objects.length}\\s`));
+  }, 120_000);
 });
