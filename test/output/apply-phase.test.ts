@@ -99,7 +99,7 @@ describe('GitOps stability', () => {
     const plan = ApplyPhasePlan.of(app);
     app.synth();
     return splitIntoPhaseFiles(outdir, readManifestFiles(outdir), plan)
-      .flatMap(({ file, manifests }) => manifests.map((m) => `${file}: ${m.kind} ${m.metadata?.name} wave ${m.metadata?.annotations?.[ARGOCD_SYNC_WAVE]}`));
+      .flatMap(({ file, manifests }) => manifests.map((m: any) => `${file}: ${m.kind} ${m.metadata.name} wave ${m.metadata.annotations[ARGOCD_SYNC_WAVE]}`));
   }
 
   test('adding an unrelated chart changes no existing file name or sync wave', () => {
