@@ -6,7 +6,7 @@ import { assertDnsLabel } from '../core/names';
 import { IIstioControlPlaneRef } from './istio-control-plane-ref';
 import {
   checkedNamespaces, ENVOY_PROM_PORT_NAME_REGEX, ENVOY_STATS_PATH, FINISHED_POD_PHASES_REGEX, istioNamespaceOf,
-  ISTIOD_MONITORING_PORT_NAME, ISTIOD_SERVICE_NAME, monitoringNamespaceOf,
+  ISTIOD_MONITORING_PORT_NAME, ISTIOD_SELECTOR_LABELS, ISTIOD_TARGET_LABEL, monitoringNamespaceOf, REVISION_TAG_LABEL,
 } from './istio-scrape-targets';
 import { IPrometheusBackend } from './prometheus-backend';
 import { prometheusDuration } from './prometheus-duration';
@@ -44,7 +44,10 @@ export type ScrapeJob = Readonly<Record<string, unknown>>;
  * The scrape jobs of Istio's Prometheus integration guide ("Option 2: customized scraping
  * configurations") as a Secret that prometheus-operator appends to the generated configuration
  * through a `Prometheus` object's `spec.additionalScrapeConfigs`:
- * - `istiod`: the `http-monitoring` port of the `istiod` Service in the control plane namespace;
+ * - `istiod`: the `http-monitoring` port of the `istio=pilot` Services in the control plane
+ *   namespace (`istiod`, or `istiod-<revision>`: every revision, each once; revision tag Services
+ *   are left out, they front the same pods), with the Service's `app` label (`istiod`) that
+ *   Istio's dashboards select by;
  * - `envoy-stats`: every container port named `*-envoy-prom` (sidecars and gateways), on
  *   `/stats/prometheus`.
  * Both jobs add the `namespace` and `pod` labels that prometheus-operator's monitors add, so
@@ -78,10 +81,12 @@ export class IstioScrapeConfig extends Construct {
         kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: [istioNamespace] } }],
         relabel_configs: [
           {
-            source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpoint_port_name'],
+            source_labels: [...Object.keys(ISTIOD_SELECTOR_LABELS).map((label) => serviceLabelMeta(label)), '__meta_kubernetes_endpoint_port_name'],
             action: 'keep',
-            regex: `${ISTIOD_SERVICE_NAME};${ISTIOD_MONITORING_PORT_NAME}`,
+            regex: [...Object.values(ISTIOD_SELECTOR_LABELS), ISTIOD_MONITORING_PORT_NAME].join(';'),
           },
+          { source_labels: [serviceLabelMeta(REVISION_TAG_LABEL, 'labelpresent')], action: 'drop', regex: 'true' },
+          { source_labels: [serviceLabelMeta(ISTIOD_TARGET_LABEL)], action: 'replace', target_label: ISTIOD_TARGET_LABEL },
           ...podIdentityRelabels(),
         ],
       },
@@ -105,6 +110,11 @@ export class IstioScrapeConfig extends Construct {
       stringData: { [this.secretKeyReference.key]: yaml.dump(this.jobs, { lineWidth: -1, noRefs: true }) },
     });
   }
+}
+
+/** Kubernetes service discovery's meta label of a Service label: characters outside [a-zA-Z0-9_] become `_`. */
+function serviceLabelMeta(label: string, kind: 'label' | 'labelpresent' = 'label'): string {
+  return `__meta_kubernetes_service_${kind}_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
 }
 
 function podIdentityRelabels(): ScrapeJob[] {

@@ -9,10 +9,23 @@ import { IPrometheusBackend } from './prometheus-backend';
 
 /** Istio's default control plane namespace. */
 export const DEFAULT_ISTIO_NAMESPACE = 'istio-system';
-/** istiod's Service, as Istio's Helm charts name it for the default revision. */
-export const ISTIOD_SERVICE_NAME = 'istiod';
-/** istiod's Service and pods carry `istio=pilot` in every revision. */
+/**
+ * istiod's Service carries `istio=pilot` in every revision: Istio's chart names it `istiod` for
+ * the default revision and `istiod-<revision>` otherwise (Sail's revision-based updates too), so
+ * istiod is selected by this label, never by the Service name.
+ */
 export const ISTIOD_SELECTOR_LABELS: Readonly<Record<string, string>> = { istio: 'pilot' };
+/**
+ * Istio's chart renders a Service `istiod-revision-tag-<tag>` per revision tag, with istiod's
+ * labels and ports and the same pods behind it, plus this label: selecting it too would scrape
+ * every istiod pod once more per tag.
+ */
+export const REVISION_TAG_LABEL = 'istio.io/tag';
+/**
+ * The Service label copied onto istiod's series: the Control Plane and Performance dashboards
+ * select istiod by `app="istiod"` (Istio's reference ServiceMonitor sets `targetLabels: [app]`).
+ */
+export const ISTIOD_TARGET_LABEL = 'app';
 /** istiod's metrics port (15014) is named `http-monitoring` on its Service. */
 export const ISTIOD_MONITORING_PORT_NAME = 'http-monitoring';
 /** The injector names the proxy's Prometheus port (15090) `http-envoy-prom` on sidecars and gateways. */

@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/prometheus-servicemonitor-monitoring.coreos.com';
 import { assertDnsLabel } from '../core/names';
 import { IIstioControlPlaneRef } from './istio-control-plane-ref';
-import { istioNamespaceOf, ISTIOD_MONITORING_PORT_NAME, ISTIOD_SELECTOR_LABELS, monitoringNamespaceOf } from './istio-scrape-targets';
+import {
+  istioNamespaceOf, ISTIOD_MONITORING_PORT_NAME, ISTIOD_SELECTOR_LABELS, ISTIOD_TARGET_LABEL, monitoringNamespaceOf, REVISION_TAG_LABEL,
+} from './istio-scrape-targets';
 import { IPrometheusBackend } from './prometheus-backend';
 import { prometheusDuration } from './prometheus-duration';
 
@@ -23,8 +25,10 @@ export interface IstiodServiceMonitorProps {
 
 /**
  * A ServiceMonitor for istiod: the prometheus-operator form of the `istiod` job of Istio's guide.
- * It selects the `istio=pilot` Services of the control plane namespace (every revision) and
- * scrapes their `http-monitoring` port.
+ * It selects the `istio=pilot` Services of the control plane namespace (`istiod` or
+ * `istiod-<revision>`: every revision, each once; revision tag Services, which front the same
+ * pods, are left out), scrapes their `http-monitoring` port and copies the Service's `app` label
+ * (`istiod`) onto the series, as Istio's dashboards select istiod by it.
  */
 export class IstiodServiceMonitor extends Construct {
   public readonly name: string;
@@ -41,8 +45,12 @@ export class IstiodServiceMonitor extends Construct {
     this.resource = new ServiceMonitor(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: { ...props.prometheus.monitorSelectorLabels } },
       spec: {
-        selector: { matchLabels: { ...ISTIOD_SELECTOR_LABELS } },
+        selector: {
+          matchLabels: { ...ISTIOD_SELECTOR_LABELS },
+          matchExpressions: [{ key: REVISION_TAG_LABEL, operator: 'DoesNotExist' }],
+        },
         namespaceSelector: { matchNames: [istioNamespaceOf(props.controlPlane)] },
+        targetLabels: [ISTIOD_TARGET_LABEL],
         endpoints: [{
           port: ISTIOD_MONITORING_PORT_NAME,
           interval: prometheusDuration('scrapeInterval', props.scrapeInterval ?? Duration.seconds(15)),

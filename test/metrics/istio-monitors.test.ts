@@ -2,6 +2,20 @@ import { Duration } from 'cdk8s';
 import { EnvoyStatsPodMonitor, ExistingPrometheus, IstiodServiceMonitor, PrometheusServer } from '../../lib';
 import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
 
+/** A Kubernetes label selector (matchLabels, and matchExpressions with In, NotIn, Exists, DoesNotExist) applied to labels. */
+function selects(selector: any, labels: Record<string, string>): boolean {
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  return byLabels && (selector.matchExpressions ?? []).every((expression: any) => {
+    const present = expression.key in labels;
+    switch (expression.operator) {
+      case 'In': return present && expression.values.includes(labels[expression.key]);
+      case 'NotIn': return !present || !expression.values.includes(labels[expression.key]);
+      case 'Exists': return present;
+      default: return !present;
+    }
+  });
+}
+
 describe('EnvoyStatsPodMonitor', () => {
   test('scrapes /stats/prometheus on *-envoy-prom ports in every namespace', () => {
     // GIVEN
@@ -58,8 +72,26 @@ describe('IstiodServiceMonitor', () => {
     const monitor = findOne(manifests, 'ServiceMonitor', 'istiod');
     expect(monitor.metadata.labels).toEqual(prometheus.monitorSelectorLabels);
     expect(monitor.spec.namespaceSelector).toEqual({ matchNames: ['istio-system'] });
-    expect(monitor.spec.selector).toEqual({ matchLabels: { istio: 'pilot' } });
     expect(monitor.spec.endpoints).toEqual([{ port: 'http-monitoring', interval: '15s' }]);
+  });
+
+  test('selects istiod\'s Service under any revision, each revision once, and labels the series app="istiod"', () => {
+    // GIVEN: the labels of the Services Istio's istiod chart renders (service.yaml, revision-tags-svc.yaml)
+    const chart = fragmentChart();
+    const istiodLabels = { 'app': 'istiod', 'istio': 'pilot', 'app.kubernetes.io/name': 'istiod' };
+    const services: Record<string, Record<string, string>> = {
+      'istiod': { ...istiodLabels, 'istio.io/rev': 'default' },
+      'istiod-1-30-3': { ...istiodLabels, 'istio.io/rev': '1-30-3' },
+      'istiod-revision-tag-prod': { ...istiodLabels, 'istio.io/rev': '1-30-3', 'istio.io/tag': 'prod' },
+      'istio-ingressgateway': { app: 'istio-ingressgateway', istio: 'ingressgateway' },
+    };
+    // WHEN
+    new IstiodServiceMonitor(chart, 'istiod', { prometheus: ExistingPrometheus.inCluster() });
+    // THEN
+    const monitor = findOne(synthValid(chart), 'ServiceMonitor');
+    const selected = Object.entries(services).filter(([, labels]) => selects(monitor.spec.selector, labels)).map(([name]) => name);
+    expect(selected).toEqual(['istiod', 'istiod-1-30-3']);
+    expect(monitor.spec.targetLabels).toEqual(['app']);
   });
 
   test('follows the control plane namespace', () => {

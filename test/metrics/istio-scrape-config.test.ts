@@ -7,6 +7,23 @@ function jobsOf(secret: any, key: string): any[] {
   return yaml.load(secret.stringData[key]) as any[];
 }
 
+/** Prometheus' relabeling of one target (keep, drop, replace with the default `(.*)` and `$1`); undefined when dropped. */
+function relabel(configs: any[], target: Record<string, string>): Record<string, string> | undefined {
+  let labels: Record<string, string> = { ...target };
+  for (const config of configs) {
+    const value = (config.source_labels as string[]).map((name) => labels[name] ?? '').join(config.separator ?? ';');
+    const match = new RegExp(`^(?:${config.regex ?? '(.*)'})$`).exec(value);
+    if (config.action === 'keep' && !match) {
+      return undefined;
+    } else if (config.action === 'drop' && match) {
+      return undefined;
+    } else if (config.action === 'replace' && match) {
+      labels = { ...labels, [config.target_label]: (config.replacement ?? '$1').replace('$1', match[1] ?? '') };
+    }
+  }
+  return labels;
+}
+
 describe('IstioScrapeConfig', () => {
   test('holds the istiod and envoy-stats jobs of Istio\'s guide in a Secret of the Prometheus namespace', () => {
     // GIVEN
@@ -25,7 +42,7 @@ describe('IstioScrapeConfig', () => {
     expect(istiod.job_name).toBe('istiod');
     expect(istiod.kubernetes_sd_configs).toEqual([{ role: 'endpoints', namespaces: { names: ['istio-system'] } }]);
     expect(istiod.relabel_configs[0]).toEqual({
-      source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpoint_port_name'], action: 'keep', regex: 'istiod;http-monitoring',
+      source_labels: ['__meta_kubernetes_service_label_istio', '__meta_kubernetes_endpoint_port_name'], action: 'keep', regex: 'pilot;http-monitoring',
     });
 
     expect(envoy.job_name).toBe('envoy-stats');
@@ -49,10 +66,43 @@ describe('IstioScrapeConfig', () => {
     // Prometheus anchors relabel regexes at both ends.
     const matches = (regex: string, value: string) => new RegExp(`^(?:${regex})$`).test(value);
     // THEN
-    expect(matches(istiod.relabel_configs[0].regex, 'istiod;http-monitoring')).toBe(true);
-    expect(matches(istiod.relabel_configs[0].regex, 'istiod;grpc-xds')).toBe(false);
+    expect(matches(istiod.relabel_configs[0].regex, 'pilot;http-monitoring')).toBe(true);
+    expect(matches(istiod.relabel_configs[0].regex, 'pilot;grpc-xds')).toBe(false);
     expect(matches(envoy.relabel_configs[0].regex, 'http-envoy-prom')).toBe(true);
     expect(matches(envoy.relabel_configs[0].regex, 'http-metrics')).toBe(false);
+  });
+
+  // The Services Istio's istiod chart renders (service.yaml, revision-tags-svc.yaml), as
+  // Kubernetes service discovery describes one endpoint of each.
+  const istiodEndpoint = (service: string, labels: Record<string, string>, port = 'http-monitoring') => {
+    const target: Record<string, string> = {
+      __meta_kubernetes_service_name: service, __meta_kubernetes_endpoint_port_name: port,
+      __meta_kubernetes_namespace: 'istio-system', __meta_kubernetes_pod_name: `${service}-7d9f-abcde`,
+    };
+    for (const [key, value] of Object.entries({ app: 'istiod', istio: 'pilot', ...labels })) {
+      const name = key.replace(/[^a-zA-Z0-9_]/g, '_');
+      target[`__meta_kubernetes_service_label_${name}`] = value;
+      target[`__meta_kubernetes_service_labelpresent_${name}`] = 'true';
+    }
+    return target;
+  };
+
+  test('scrapes istiod under any revision, each revision once, with app="istiod" for the dashboards', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const [istiod] = new IstioScrapeConfig(chart, 'scrape', { prometheus: ExistingPrometheus.inCluster() }).jobs as any[];
+    // WHEN
+    const kept = [
+      istiodEndpoint('istiod', { 'istio.io/rev': 'default' }),
+      istiodEndpoint('istiod-1-30-3', { 'istio.io/rev': '1-30-3' }),
+      istiodEndpoint('istiod-default-v1-30-3', { 'istio.io/rev': 'default-v1-30-3' }),
+      istiodEndpoint('istiod-revision-tag-prod', { 'istio.io/rev': '1-30-3', 'istio.io/tag': 'prod' }),
+      istiodEndpoint('istiod-1-30-3', { 'istio.io/rev': '1-30-3' }, 'grpc-xds'),
+    ].map((target) => relabel(istiod.relabel_configs, target));
+    // THEN: the revisioned Services are scraped, the tag Service (same pods) and other ports are not
+    expect(kept.map((target) => target && target.__meta_kubernetes_service_name)).toEqual(
+      ['istiod', 'istiod-1-30-3', 'istiod-default-v1-30-3', undefined, undefined]);
+    expect(kept[1]).toMatchObject({ app: 'istiod', namespace: 'istio-system', pod: 'istiod-1-30-3-7d9f-abcde' });
   });
 
   test('follows the control plane namespace, the scraped namespaces and the interval', () => {
