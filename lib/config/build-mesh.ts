@@ -49,7 +49,7 @@ import { parseDurationString } from './duration-string';
 import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
   CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, GatewaySpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
-  JaegerV2StorageSpec, MeshSpec, WorkloadsSpec,
+  JaegerV2StorageSpec, MeshSpec, MetricsSpec, WorkloadsSpec,
 } from './mesh-spec';
 
 /** Options of {@link buildMesh}. */
@@ -397,6 +397,7 @@ class MeshBuilder {
       return undefined;
     }
     const backend = prometheus;
+    this.checkOneScrapePerTarget(metrics);
     if (metrics.scrapeConfig) {
       const spec = metrics.scrapeConfig;
       this.attempt('metrics.scrapeConfig', spec, () => {
@@ -440,6 +441,41 @@ class MeshBuilder {
       })));
     }
     return prometheus;
+  }
+
+  /**
+   * The scrape Secret's jobs and the monitors are two forms of the same scrape: both at once
+   * scrape istiod (and the proxies of the namespaces both cover) under two `job` labels, so every
+   * sum over them, in the recording rules and the dashboards, counts each request twice.
+   */
+  private checkOneScrapePerTarget(metrics: MetricsSpec): void {
+    const scrapeConfig = metrics.scrapeConfig;
+    if (!scrapeConfig) {
+      return;
+    }
+    const fix = 'keep one form: the monitors for a prometheus-operator Prometheus that selects them (an inCluster one, such as '
+      + "kube-prometheus-stack's), scrapeConfig for a Prometheus that loads the Secret (a rendered server wires it in)";
+    if (metrics.istiodMonitor) {
+      this.problems.push({
+        path: 'metrics.istiodMonitor',
+        message: 'scrapes istiod, which the istiod job of metrics.scrapeConfig scrapes already: the same targets under two job labels '
+          + `double every sum in the recording rules and dashboards; ${fix}`,
+      });
+    }
+    const monitor = metrics.envoyStatsMonitor;
+    if (monitor) {
+      const both = scrapeConfig.namespaces === undefined ? monitor.namespaces
+        : monitor.namespaces === undefined ? scrapeConfig.namespaces
+          : monitor.namespaces.filter((namespace) => scrapeConfig.namespaces!.includes(namespace));
+      if (both === undefined || both.length > 0) {
+        const where = both === undefined ? 'every namespace' : `namespaces ${both.join(', ')}`;
+        this.problems.push({
+          path: 'metrics.envoyStatsMonitor',
+          message: `scrapes the Envoy proxies of ${where}, which the envoy-stats job of metrics.scrapeConfig scrapes already: the same `
+            + `targets under two job labels double every sum in the recording rules and dashboards; ${fix} (or give the two disjoint namespaces)`,
+        });
+      }
+    }
   }
 
   private podIdentityLabels(labels: readonly string[]): PodIdentityLabels {

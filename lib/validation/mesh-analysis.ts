@@ -28,6 +28,17 @@ export enum MeshRule {
    * installer create the same object: two owners overwrite each other's changes.
    */
   INSTALLED_OBJECT = 'installed-object',
+  /**
+   * Two scrape definitions of one namespace (prometheus-operator monitors, jobs of an
+   * additional-scrape-configs Secret) select the same targets, so Prometheus scrapes them twice
+   * under two `job` labels and every sum over them counts each sample twice.
+   */
+  DUPLICATE_SCRAPE = 'duplicate-scrape',
+  /**
+   * A ServiceMonitor for istiod does not copy the Service's `app` label onto the series, which
+   * Istio's Control Plane and Performance dashboards select istiod by (`app="istiod"`).
+   */
+  ISTIOD_APP_LABEL = 'istiod-app-label',
 }
 
 /** One problem in the output, in the words of the check that found it. */
@@ -111,7 +122,13 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
  * - URLs in Kiali's config (ConfigMap `config.yaml` or Kiali CR: `external_services.*.url` and
  *   `internal_url`), GrafanaDatasource `spec.datasource.url` and meshConfig tracing addresses and
  *   extension providers point at Services in the output (or created by an operator resource in
- *   it), on one of their ports; hosts not shaped `<service>.<namespace>[.svc...]` are external.
+ *   it), on one of their ports; hosts not shaped `<service>.<namespace>[.svc...]` are external;
+ * - no two scrape definitions in one namespace (PodMonitor and ServiceMonitor endpoints, jobs of
+ *   a Secret holding additional scrape configs) select the same targets: the same role (pods or
+ *   Service endpoints), port name, metrics path and namespaces, and label requirements of which
+ *   one includes the other; definitions this cannot read (other relabelings) are left out;
+ * - a ServiceMonitor that selects istiod's Services (`istio=pilot`) copies their `app` label
+ *   (`targetLabels`), which Istio's dashboards select istiod by.
  *
  * Runs in time linear in the size of the output: everything is looked up in maps.
  *
@@ -133,6 +150,7 @@ class MeshAnalysis {
   private readonly serviceEntryNamespaces = new Map<string, Set<string>>();
   private readonly extensionProviders: ConfiguredProvider[] = [];
   private readonly sidecars: Manifest[] = [];
+  private readonly scrapes: ScrapeSelection[] = [];
 
   constructor(private readonly manifests: readonly Manifest[], options: MeshAnalysisOptions) {
     this.crdValidator = options.crdValidator ?? CrdSchemaValidator.shared();
@@ -162,6 +180,11 @@ class MeshAnalysis {
         }
       } else if (namespace !== undefined && hostsInjectedGateway(manifest) && !gatewayWorkloads.has(namespace)) {
         gatewayWorkloads.set(namespace, manifest);
+      } else if (key === 'monitoring.coreos.com/v1/PodMonitor' || key === 'monitoring.coreos.com/v1/ServiceMonitor') {
+        this.scrapes.push(...monitorSelections(manifest));
+        this.checkIstiodAppLabel(manifest);
+      } else if (key === 'v1/Secret') {
+        this.scrapes.push(...secretScrapeSelections(manifest));
       } else if (key === 'v1/ConfigMap') {
         this.checkKialiConfigMap(manifest);
         this.collectIstioConfigMapProviders(manifest);
@@ -189,6 +212,7 @@ class MeshAnalysis {
       this.checkUnique(objects);
     }
     this.checkInstalledObjects(identities);
+    this.checkDuplicateScrapes();
     return this.findings;
   }
 
@@ -377,6 +401,53 @@ class MeshAnalysis {
     }
   }
 
+  /**
+   * Definitions are compared within a bucket of the same namespace, role, port and path, and
+   * within it only with those that scrape one of the same namespaces (or every namespace), so
+   * that thousands of per-namespace monitors stay linear.
+   */
+  private checkDuplicateScrapes(): void {
+    const buckets = new Map<string, { everywhere: ScrapeSelection[]; byNamespace: Map<string, ScrapeSelection[]>; all: ScrapeSelection[] }>();
+    for (const selection of this.scrapes) {
+      const bucketKey = JSON.stringify([selection.source.metadata?.namespace, selection.role, selection.port, selection.metricsPath]);
+      const bucket = buckets.get(bucketKey) ?? { everywhere: [], byNamespace: new Map<string, ScrapeSelection[]>(), all: [] };
+      buckets.set(bucketKey, bucket);
+      const candidates = selection.namespaces === undefined ? bucket.all
+        : [...bucket.everywhere, ...selection.namespaces.flatMap((namespace) => bucket.byNamespace.get(namespace) ?? [])];
+      const earlier = candidates.find((other) => labelsOverlap(other.labels, selection.labels));
+      if (earlier) {
+        const where = selection.namespaces === undefined
+          ? earlier.namespaces === undefined ? 'every namespace' : `namespaces ${earlier.namespaces.join(', ')}`
+          : `namespaces ${selection.namespaces.filter((namespace) => earlier.namespaces === undefined || earlier.namespaces.includes(namespace)).join(', ')}`;
+        this.report(MeshRule.DUPLICATE_SCRAPE, selection.source, selection.path,
+          `scrapes the same targets as ${describeObject(earlier.source)} ${earlier.path} (${selection.role === 'pod' ? 'pod' : 'Service'} port `
+          + `'${selection.port}', ${selection.metricsPath}, ${where}): Prometheus scrapes each of them twice under two job labels, so every `
+          + 'sum over them (recording rules, dashboards) counts each sample twice: keep one form, the monitors or the additional '
+          + 'scrape configs (in mesh.yaml: metrics.scrapeConfig or metrics.envoyStatsMonitor/istiodMonitor), or give them disjoint namespaces');
+      }
+      bucket.all.push(selection);
+      if (selection.namespaces === undefined) {
+        bucket.everywhere.push(selection);
+      } else {
+        for (const namespace of selection.namespaces) {
+          bucket.byNamespace.set(namespace, [...bucket.byNamespace.get(namespace) ?? [], selection]);
+        }
+      }
+    }
+  }
+
+  private checkIstiodAppLabel(monitor: Manifest): void {
+    if (monitor.kind !== 'ServiceMonitor' || spec(monitor).selector?.matchLabels?.istio !== 'pilot') {
+      return;
+    }
+    const targetLabels: unknown[] = Array.isArray(spec(monitor).targetLabels) ? spec(monitor).targetLabels : [];
+    if (!targetLabels.includes('app')) {
+      this.report(MeshRule.ISTIOD_APP_LABEL, monitor, 'spec.targetLabels',
+        'selects istiod\'s Services (istio=pilot) without copying their app label onto the series, so the panels of Istio\'s Control '
+        + 'Plane and Performance dashboards that select app="istiod" stay empty: add \'app\' to spec.targetLabels (IstiodServiceMonitor does)');
+    }
+  }
+
   private checkGatewayInjection(namespace: string, workload: Manifest): void {
     const namespaceObject = this.namespaces.get(namespace);
     const labels = (namespaceObject?.metadata?.labels ?? {}) as Record<string, unknown>;
@@ -482,6 +553,122 @@ class MeshAnalysis {
   private report(rule: MeshRule, manifest: Manifest, path: string, message: string): void {
     this.findings.push({ rule, object: describeObject(manifest), path, message });
   }
+}
+
+/**
+ * What one scrape definition selects: its targets are the ports named `port` (a regex, compared
+ * as written) of pods or of Service endpoints carrying `labels`, in `namespaces` (undefined:
+ * every namespace), scraped on `metricsPath`.
+ */
+interface ScrapeSelection {
+  readonly source: Manifest;
+  /** Where in the source the definition is. */
+  readonly path: string;
+  readonly role: 'pod' | 'endpoints';
+  readonly port: string;
+  readonly metricsPath: string;
+  readonly namespaces?: readonly string[];
+  /** Required labels, with names as Kubernetes service discovery writes them (`[^a-zA-Z0-9_]` as `_`). */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+const DEFAULT_METRICS_PATH = '/metrics';
+
+/** Kubernetes service discovery's spelling of a label name in its meta labels. */
+function metaLabelName(label: string): string {
+  return label.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+
+/** One selector's required labels includes the other's: both can select the same object. */
+function labelsOverlap(first: Readonly<Record<string, string>>, second: Readonly<Record<string, string>>): boolean {
+  const within = (small: Readonly<Record<string, string>>, large: Readonly<Record<string, string>>) =>
+    Object.entries(small).every(([key, value]) => large[key] === value);
+  return within(first, second) || within(second, first);
+}
+
+/** The endpoints of a PodMonitor or ServiceMonitor whose port it names (or keeps by a relabeling of the port name). */
+function monitorSelections(monitor: Manifest): ScrapeSelection[] {
+  const monitorSpec = spec(monitor);
+  const role = monitor.kind === 'PodMonitor' ? 'pod' : 'endpoints';
+  const namespaceSelector = monitorSpec.namespaceSelector ?? {};
+  const namespaces: string[] | undefined = namespaceSelector.any === true ? undefined
+    : Array.isArray(namespaceSelector.matchNames) ? namespaceSelector.matchNames : [monitor.metadata?.namespace ?? 'default'];
+  const labels = Object.fromEntries(Object.entries(monitorSpec.selector?.matchLabels ?? {}).map(([key, value]) => [metaLabelName(key), String(value)]));
+  const endpointsKey = role === 'pod' ? 'podMetricsEndpoints' : 'endpoints';
+  const endpoints: any[] = Array.isArray(monitorSpec[endpointsKey]) ? monitorSpec[endpointsKey] : [];
+  const portMeta = role === 'pod' ? '__meta_kubernetes_pod_container_port_name' : '__meta_kubernetes_endpoint_port_name';
+  return endpoints.flatMap((endpoint, index) => {
+    const keptPort = (Array.isArray(endpoint?.relabelings) ? endpoint.relabelings : []).find((relabeling: any) =>
+      relabeling?.action === 'keep' && Array.isArray(relabeling.sourceLabels) && relabeling.sourceLabels.length === 1
+      && relabeling.sourceLabels[0] === portMeta && typeof relabeling.regex === 'string');
+    const port = typeof endpoint?.port === 'string' ? endpoint.port : keptPort?.regex;
+    return typeof port === 'string' ? [{
+      source: monitor, path: `spec.${endpointsKey}[${index}]`, role, port, metricsPath: endpoint.path ?? DEFAULT_METRICS_PATH, namespaces, labels,
+    } as ScrapeSelection] : [];
+  });
+}
+
+/** The jobs of a Secret's keys that hold a list of Prometheus scrape configs with Kubernetes service discovery. */
+function secretScrapeSelections(secret: Manifest): ScrapeSelection[] {
+  const encoded = (secret.data ?? {}) as Record<string, unknown>;
+  const texts: Array<[string, string, unknown]> = [
+    ...Object.entries((secret.stringData ?? {}) as Record<string, unknown>).map(([key, value]) => ['stringData', key, value] as [string, string, unknown]),
+    ...Object.entries(encoded).map(([key, value]) => ['data', key, typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value] as [string, string, unknown]),
+  ];
+  return texts.flatMap(([field, key, text]) => {
+    if (typeof text !== 'string' || !text.includes('job_name')) {
+      return [];
+    }
+    let jobs: unknown;
+    try {
+      jobs = yaml.load(text);
+    } catch {
+      // Not YAML, so no scrape configs to compare.
+      return [];
+    }
+    return Array.isArray(jobs) ? jobs.flatMap((job, index) => {
+      const selection = scrapeJobSelection(job);
+      return selection ? [{ ...selection, source: secret, path: `${field}['${key}'][${index}] (job ${(job as any).job_name})` }] : [];
+    }) : [];
+  });
+}
+
+/** A job's targets, when it uses one Kubernetes service discovery of role pod or endpoints and keeps by port name and labels only. */
+function scrapeJobSelection(job: any): Omit<ScrapeSelection, 'source' | 'path'> | undefined {
+  const discovery = Array.isArray(job?.kubernetes_sd_configs) && job.kubernetes_sd_configs.length === 1 ? job.kubernetes_sd_configs[0] : undefined;
+  const role = discovery?.role;
+  if (typeof job?.job_name !== 'string' || (role !== 'pod' && role !== 'endpoints')) {
+    return undefined;
+  }
+  const portMeta = role === 'pod' ? '__meta_kubernetes_pod_container_port_name' : '__meta_kubernetes_endpoint_port_name';
+  const labelPrefix = role === 'pod' ? '__meta_kubernetes_pod_label_' : '__meta_kubernetes_service_label_';
+  const labels: Record<string, string> = {};
+  let port: string | undefined;
+  for (const relabel of Array.isArray(job.relabel_configs) ? job.relabel_configs : []) {
+    if (relabel?.action !== 'keep') {
+      continue;
+    }
+    const sources: unknown[] = Array.isArray(relabel.source_labels) ? relabel.source_labels : [];
+    const values = typeof relabel.regex === 'string' ? relabel.regex.split(relabel.separator ?? ';') : [];
+    if (values.length !== sources.length) {
+      return undefined;
+    }
+    for (const [index, source] of sources.entries()) {
+      if (source === portMeta) {
+        port = values[index];
+      } else if (typeof source === 'string' && source.startsWith(labelPrefix)) {
+        labels[source.slice(labelPrefix.length)] = values[index];
+      } else {
+        // Kept by something else (a Service name, an annotation): not comparable here.
+        return undefined;
+      }
+    }
+  }
+  const names = discovery.namespaces?.names;
+  return port === undefined ? undefined : {
+    role, port, labels, metricsPath: typeof job.metrics_path === 'string' ? job.metrics_path : DEFAULT_METRICS_PATH,
+    namespaces: Array.isArray(names) && names.length > 0 ? names.map(String) : undefined,
+  };
 }
 
 /** An extension provider's service, and where the output configures it. */

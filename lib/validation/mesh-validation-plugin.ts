@@ -71,6 +71,14 @@ const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: s
     recommendation: 'Every object has one owner: what an install resource (IstioOperator, Sail Istio or IstioCNI) creates is not also rendered, nor created by a second install resource',
     fix: 'Switch the installer\'s component off (the IstioOperator\'s ingress gateway) or do not render the object; give two control planes their own revisions',
   },
+  [MeshRule.DUPLICATE_SCRAPE]: {
+    recommendation: 'Every target is scraped once: two scrape definitions of the same targets double every sum over them',
+    fix: 'Keep one form (monitors or the additional scrape configs Secret), or give the two disjoint namespaces',
+  },
+  [MeshRule.ISTIOD_APP_LABEL]: {
+    recommendation: 'istiod\'s series carry its Service\'s app label, which Istio\'s dashboards select istiod by',
+    fix: 'Add app to the ServiceMonitor\'s spec.targetLabels',
+  },
 };
 
 /**

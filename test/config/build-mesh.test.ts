@@ -112,6 +112,25 @@ describe('buildMesh', () => {
     ]);
   });
 
+  test('each target is scraped once: the scrape Secret and a monitor for the same targets are refused', () => {
+    // GIVEN
+    const metrics = (more: Partial<MeshSpec['metrics']>): MeshSpec => ({
+      controlPlane: {}, metrics: { prometheus: { inCluster: { namespace: 'monitoring' } }, scrapeConfig: {}, ...more },
+    });
+    // WHEN the Secret's jobs and the monitors select the same istiod and proxies
+    const problems = problemsOf(metrics({ envoyStatsMonitor: {}, istiodMonitor: {} }));
+    // THEN
+    expect(problems.map((problem) => problem.path)).toEqual(['metrics.istiodMonitor', 'metrics.envoyStatsMonitor']);
+    expect(problems[0].message).toMatch(/istiod job of metrics.scrapeConfig scrapes already.*two job labels double every sum.*keep one form/);
+    expect(problems[1].message).toMatch(/Envoy proxies of every namespace, which the envoy-stats job of metrics.scrapeConfig/);
+    expect(problemsOf(metrics({ scrapeConfig: { namespaces: ['shop', 'cart'] }, envoyStatsMonitor: { namespaces: ['cart', 'ops'] } })))
+      .toEqual([expect.objectContaining({ path: 'metrics.envoyStatsMonitor', message: expect.stringMatching(/proxies of namespaces cart,/) })]);
+    // Disjoint namespaces, or one form per target, scrape each target once.
+    expect(problemsOf(metrics({ scrapeConfig: { namespaces: ['shop'] }, envoyStatsMonitor: { namespaces: ['ops'] } }))).toEqual([]);
+    const { manifests } = build({ controlPlane: {}, metrics: { prometheus: { inCluster: { namespace: 'monitoring' } }, envoyStatsMonitor: {}, istiodMonitor: {} } });
+    expect(manifests.filter((m) => ['PodMonitor', 'ServiceMonitor', 'Secret'].includes(m.kind)).map((m) => m.kind)).toEqual(['PodMonitor', 'ServiceMonitor']);
+  });
+
   test('a revision: the Sail Istio is named after it, and gateway and workload namespaces select it', () => {
     // GIVEN
     const spec: MeshSpec = {

@@ -103,7 +103,8 @@ const validSpec: fc.Arbitrary<MeshSpec> = fc.record({
   ...(draw.metrics ? {
     metrics: {
       prometheus: draw.metrics.server ? { server: { scrapeInterval: `${draw.metrics.scrapeInterval}s` } } : { inCluster: { namespace: 'monitoring' } },
-      ...(draw.metrics.monitors ? { scrapeConfig: {}, envoyStatsMonitor: {}, istiodMonitor: {}, recordingRules: {} } : {}),
+      // One scrape form per target: the Secret for the rendered server, monitors for the existing one.
+      ...(draw.metrics.monitors ? { ...draw.metrics.server ? { scrapeConfig: {} } : { envoyStatsMonitor: {}, istiodMonitor: {} }, recordingRules: {} } : {}),
     },
     ...(draw.dashboards ? { dashboards: { grafana: { existing: {} } } } : {}),
     ...(draw.kiali ? { kiali: {} } : {}),

@@ -1,4 +1,6 @@
-import { Manifest, MeshRule, analyzeMesh } from '../../lib';
+import { Chart, Testing } from 'cdk8s';
+import { fragmentChart } from '../helpers/manifests';
+import { EnvoyStatsPodMonitor, ExistingPrometheus, IstioScrapeConfig, IstiodServiceMonitor, Manifest, MeshRule, analyzeMesh } from '../../lib';
 
 function namespace(name: string, labels: Record<string, string> = {}): Manifest {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
@@ -294,5 +296,86 @@ describe('Sidecars and extension providers', () => {
 
   test('a Sidecar without egress listeners is left to the mesh-wide default', () => {
     expect(providerFindings([...base, zipkin, sidecar('ingress-only', 'shop', { workloadSelector: { labels: { app: 'web' } }, ingress: [] })])).toEqual([]);
+  });
+});
+
+describe('one scrape per target', () => {
+  // The constructs' own output, so the rule is tested against what the library writes.
+  const render = (build: (chart: Chart, prometheus: ExistingPrometheus) => void): Manifest[] => {
+    const chart = fragmentChart();
+    build(chart, ExistingPrometheus.inCluster({ namespace: 'monitoring' }));
+    return [namespace('monitoring'), namespace('shop'), namespace('cart'), ...Testing.synth(chart)];
+  };
+  const rulesOf = (manifests: Manifest[], rule: MeshRule) => analyzeMesh(manifests).filter((finding) => finding.rule === rule);
+
+  test('the scrape Secret\'s jobs next to the monitors of the same targets are refused, each pair once', () => {
+    // GIVEN
+    const manifests = render((chart, prometheus) => {
+      new IstioScrapeConfig(chart, 'scrape', { prometheus });
+      new EnvoyStatsPodMonitor(chart, 'envoy', { prometheus });
+      new IstiodServiceMonitor(chart, 'istiod', { prometheus });
+    });
+    // WHEN
+    const findings = rulesOf(manifests, MeshRule.DUPLICATE_SCRAPE);
+    // THEN
+    expect(findings.map((finding) => [finding.object, finding.path])).toEqual([
+      ['PodMonitor/monitoring/envoy-stats', 'spec.podMetricsEndpoints[0]'],
+      ['ServiceMonitor/monitoring/istiod', 'spec.endpoints[0]'],
+    ]);
+    expect(findings[0].message).toMatch(/same targets as Secret\/monitoring\/additional-scrape-configs stringData\['prometheus-additional.yaml'\]\[1\] \(job envoy-stats\)/);
+    expect(findings[0].message).toMatch(/pod port '\.\*-envoy-prom', \/stats\/prometheus, every namespace\).*twice.*keep one form/);
+    expect(findings[1].message).toMatch(/\(job istiod\) \(Service port 'http-monitoring', \/metrics, namespaces istio-system\)/);
+  });
+
+  test('one form per target, disjoint namespaces or other Prometheus namespaces scrape each target once', () => {
+    // GIVEN
+    const secretOnly = render((chart, prometheus) => new IstioScrapeConfig(chart, 'scrape', { prometheus }));
+    const monitorsOnly = render((chart, prometheus) => {
+      new EnvoyStatsPodMonitor(chart, 'envoy', { prometheus });
+      new IstiodServiceMonitor(chart, 'istiod', { prometheus });
+    });
+    const disjoint = render((chart, prometheus) => {
+      new IstioScrapeConfig(chart, 'scrape', { prometheus, namespaces: ['shop'] });
+      new EnvoyStatsPodMonitor(chart, 'envoy', { prometheus, namespaces: ['cart'] });
+    });
+    const perNamespace = render((chart, prometheus) => {
+      for (const name of ['shop', 'cart']) {
+        new EnvoyStatsPodMonitor(chart, name, { prometheus, name: 'envoy-stats', namespace: name, namespaces: [name] });
+      }
+    });
+    // THEN
+    for (const manifests of [secretOnly, monitorsOnly, disjoint, perNamespace]) {
+      expect(rulesOf(manifests, MeshRule.DUPLICATE_SCRAPE)).toEqual([]);
+    }
+  });
+
+  test('overlapping namespaces and base64 Secret data are compared too', () => {
+    // GIVEN: a job written by hand as `data`, and a PodMonitor of two namespaces, one shared
+    const job = { job_name: 'proxies', kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: ['shop', 'ops'] } }],
+      metrics_path: '/stats/prometheus', relabel_configs: [{ source_labels: ['__meta_kubernetes_pod_container_port_name'], action: 'keep', regex: '.*-envoy-prom' }] };
+    const secret: Manifest = {
+      apiVersion: 'v1', kind: 'Secret', metadata: { name: 'jobs', namespace: 'monitoring' },
+      data: { 'jobs.yaml': Buffer.from(JSON.stringify([job])).toString('base64') },
+    };
+    const manifests = render((chart, prometheus) => new EnvoyStatsPodMonitor(chart, 'envoy', { prometheus, namespaces: ['cart', 'shop'] }));
+    // WHEN
+    const findings = rulesOf([secret, ...manifests], MeshRule.DUPLICATE_SCRAPE);
+    // THEN
+    expect(findings).toEqual([expect.objectContaining({ object: 'PodMonitor/monitoring/envoy-stats', message: expect.stringMatching(/\(job proxies\).*namespaces shop\)/) })]);
+  });
+
+  test('a ServiceMonitor of istiod without the app target label is refused', () => {
+    // GIVEN: the reference monitor of Istio's samples, without its targetLabels
+    const monitor: Manifest = {
+      apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'istio-component-monitor', namespace: 'monitoring' },
+      spec: { selector: { matchLabels: { istio: 'pilot' } }, namespaceSelector: { any: true }, endpoints: [{ port: 'http-monitoring', interval: '15s' }] },
+    };
+    // WHEN
+    const findings = rulesOf([namespace('monitoring'), monitor], MeshRule.ISTIOD_APP_LABEL);
+    // THEN
+    expect(findings).toEqual([expect.objectContaining({
+      object: 'ServiceMonitor/monitoring/istio-component-monitor', path: 'spec.targetLabels', message: expect.stringMatching(/app="istiod" stay empty: add 'app'/),
+    })]);
+    expect(rulesOf(render((chart, prometheus) => new IstiodServiceMonitor(chart, 'istiod', { prometheus })), MeshRule.ISTIOD_APP_LABEL)).toEqual([]);
   });
 });
