@@ -68,5 +68,6 @@ export * from './validation/core-schema-validator';
 export * from './validation/crd-schema-validator';
 export * from './validation/mesh-analysis';
 export * from './validation/mesh-validation';
+export * from './validation/mesh-warnings';
 export * from './validation/mesh-validation-plugin';
 export * from './validation/validate-manifests';

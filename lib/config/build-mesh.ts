@@ -43,6 +43,7 @@ import { JaegerV2, JaegerV2Storage } from '../tracing/jaeger-v2';
 import { MeshTracing } from '../tracing/mesh-tracing';
 import { ITracingBackend } from '../tracing/tracing-backend';
 import { MeshValidation } from '../validation/mesh-validation';
+import { MeshWarningCode, MeshWarnings, formatMeshWarning } from '../validation/mesh-warnings';
 import { ConfigProblem, MeshConfigError } from './config-problem';
 import { didYouMean, joinPath } from './key-paths';
 import { parseDurationString } from './duration-string';
@@ -141,6 +142,8 @@ export function buildMesh(app: App, spec: MeshSpec, options: BuildMeshOptions = 
 interface ControlPlaneFacts extends IIstioControlPlaneRef {
   readonly rootNamespace: string;
   readonly revision?: string;
+  /** The release, when the control plane could be built. */
+  readonly istioVersion?: IstioVersion;
 }
 
 class MeshBuilder {
@@ -218,7 +221,7 @@ class MeshBuilder {
           .map(([file, content]) => [`reports/${file}`, content]))
         : {},
       externalNamespaces,
-      warnings: scoping?.defaultSidecar ? [meshDefaultSidecarWarning(scoping.defaultSidecar)] : [],
+      warnings: MeshWarnings.of(this.app).all.map((warning) => formatMeshWarning({ ...warning, fix: MESH_YAML_FIXES[warning.code]?.() ?? warning.fix })),
     };
   }
 
@@ -558,6 +561,7 @@ class MeshBuilder {
       grafana,
       tracing,
       istioNamespace: controlPlane.namespace,
+      istioVersion: controlPlane.istioVersion,
     })));
   }
 
@@ -814,12 +818,16 @@ function fallbackFacts(spec: ControlPlaneSpec): ControlPlaneFacts {
   return { namespace, rootNamespace: valid(rootNamespace) ? rootNamespace : namespace, revision: valid(spec.revision) ? spec.revision : undefined };
 }
 
-/** The mesh-wide default Sidecar scopes namespaces outside this file too: say so in every synth. */
-function meshDefaultSidecarWarning(sidecar: SidecarScope): string {
-  return `workloads.meshDefaultSidecar is on: Sidecar ${sidecar.namespace}/${sidecar.name} applies to every injected namespace `
-    + `without a Sidecar of its own, also those this file does not define, and lets their proxies reach only their own namespace `
-    + `and ${sidecar.namespace}; on an existing mesh whose other namespaces call each other, set workloads.meshDefaultSidecar: false`;
-}
+/**
+ * The fixes of warnings whose construct words (props, classes) differ from mesh.yaml keys; the
+ * others' fixes read the same in both.
+ */
+const MESH_YAML_FIXES: Partial<Record<MeshWarningCode, () => string>> = {
+  [MeshWarningCode.ISTIO_END_OF_LIFE]: () => `set controlPlane.version to a supported release (${IstioVersionSupport.supportedMinors().join(', ')}), such as ${IstioVersion.LATEST}, one minor at a time`,
+  [MeshWarningCode.JAEGER_V1_END_OF_LIFE]: () => 'move to tracing.backend.jaegerV2, which receives the same Zipkin spans on 9411',
+  [MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE]: () => 'keep metrics.prometheus.server.retention as short as losing it is acceptable, or give the Prometheus a persistent volume (spec.storage) from outside this file',
+  [MeshWarningCode.MESH_DEFAULT_SIDECAR]: () => 'on an existing mesh whose other namespaces call each other, set workloads.meshDefaultSidecar: false (or declare those namespaces under workloads.namespaces with their calls)',
+};
 
 function sidecarInjection(injection: InjectionSpec, revision: string | undefined): SidecarInjection {
   switch (injection) {

@@ -5,6 +5,7 @@ import { ExtensionProviderService, IExtensionProviderSource, extensionProviderSe
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageRepository, assertImageTag, assertLabels } from '../core/names';
 import { MeshTracing } from '../tracing/mesh-tracing';
+import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { CniPlatform, IstioCniOptions, istioCniValues } from './cni';
 import { assertComponentSettings, ComponentKubernetesSettings } from './component-settings';
 import { ConfigMerger } from './config-merger';
@@ -128,6 +129,13 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
       throw new Error(`version must name a patch release such as ${IstioVersion.LATEST} (image tags and Sail versions do), got ${this.istioVersion}`);
     }
     IstioVersionSupport.assertKnown(this.istioVersion);
+    if (IstioVersionSupport.isEndOfLife(this.istioVersion)) {
+      MeshWarnings.of(this).add(this, {
+        code: MeshWarningCode.ISTIO_END_OF_LIFE,
+        message: `Istio ${this.istioVersion.minorVersion} is past end of life: no more patch releases, security fixes included`,
+        fix: `move to a supported release (${IstioVersionSupport.supportedMinors().join(', ')}), such as version: IstioVersion.of('${IstioVersion.LATEST}'), one minor at a time`,
+      });
+    }
     if (props.kubernetesVersion !== undefined) {
       IstioVersionSupport.assertSupports(this.istioVersion, props.kubernetesVersion);
     }

@@ -24,6 +24,13 @@ const KUBERNETES_SUPPORT: Readonly<Record<string, KubernetesRange>> = {
   '1.20': { min: 25, max: 29 },
 };
 
+/**
+ * Istio minors past end of life: no more patch releases, security fixes included (Istio supports
+ * a minor until six weeks after minor N+2 ships). As the Sail operator's `versions.yaml` marks
+ * them (`eol: true`) in the release this library imports; move a minor here when upstream does.
+ */
+const END_OF_LIFE = new Set(['1.20', '1.21', '1.22', '1.23', '1.24', '1.25', '1.26', '1.27', '1.28']);
+
 const KUBERNETES_VERSION = /^v?1\.(\d+)(?:\.\d+)?$/;
 
 /** Newest first, so that messages suggest the most recent releases first. */
@@ -71,6 +78,16 @@ export class IstioVersionSupport {
       ? `pick an Istio release that supports it (${fitting.join(', ')})`
       : `no Istio release known to this library (${knownIstioMinors().join(', ')}) supports it`;
     throw new Error(`Istio ${istioVersion.minorVersion} supports Kubernetes 1.${range.min} to 1.${range.max}, got kubernetesVersion 1.${kubernetesMinor}: ${advice}`);
+  }
+
+  /** Whether the Istio minor of `istioVersion` is past end of life (no more security fixes). */
+  public static isEndOfLife(istioVersion: IstioVersion): boolean {
+    return END_OF_LIFE.has(istioVersion.minorVersion);
+  }
+
+  /** The Istio minors still supported upstream that this library knows, newest first (`['1.30', '1.29']`). */
+  public static supportedMinors(): string[] {
+    return knownIstioMinors().filter((minor) => !END_OF_LIFE.has(minor));
   }
 
   private static rangeOf(istioVersion: IstioVersion): KubernetesRange {

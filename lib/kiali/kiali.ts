@@ -10,9 +10,12 @@ import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageReference, assertLabels } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
+import { IstioVersion } from '../istio/istio-version';
+import { IstioVersionSupport } from '../istio/version-support';
 import { IPrometheusBackend } from '../metrics/prometheus-backend';
 import { ITracingBackend, TracingProvider } from '../tracing/tracing-backend';
 import { declareExistingBackends } from '../validation/existing-backends';
+import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { kialiViewerRules, kialiWriterRules } from './kiali-rbac';
 
 /** How users log in to Kiali (Kiali's `auth.strategy`). */
@@ -77,9 +80,9 @@ export interface KialiResources {
 
 /**
  * Where Istio's control plane runs: its namespace name, or any object with a `namespace` (such as
- * the control plane construct).
+ * the control plane construct, whose `istioVersion` then also tells Kiali the release it shows).
  */
-export type KialiIstioNamespace = string | { readonly namespace: string };
+export type KialiIstioNamespace = string | { readonly namespace: string; readonly istioVersion?: IstioVersion };
 
 /** Props of a {@link Kiali}. */
 export interface KialiProps {
@@ -96,6 +99,12 @@ export interface KialiProps {
    * @default 'istio-system'
    */
   readonly istioNamespace?: KialiIstioNamespace;
+  /**
+   * The Istio release Kiali shows, checked against the releases Kiali is tested with (a warning
+   * in the synth summary when it is not).
+   * @default - `istioNamespace.istioVersion` when `istioNamespace` is the control plane; otherwise not checked
+   */
+  readonly istioVersion?: IstioVersion;
   /** Namespace Kiali runs in. @default - the Istio namespace */
   readonly namespace?: string;
   /**
@@ -123,11 +132,13 @@ export interface KialiProps {
   /** OpenID Connect settings; required with `KialiAuthStrategy.OPENID`, refused otherwise. @default - none */
   readonly openId?: KialiOpenIdOptions;
   /**
-   * Secret holding the 16, 24 or 32 character key Kiali encrypts its session cookies with, in key
-   * `value.txt`. Create it outside this library (Sealed Secrets, External Secrets, ...) so no key
-   * is committed: Kiali refuses to start without it when users log in. ADDON only; the operator
-   * manages its own key.
-   * @default '<name>-signing-key'
+   * Secret holding the 16, 24 or 32 character key Kiali signs and encrypts its session tokens
+   * with, in key `key`: the layout of the `kiali-signing-key` Secret the Kiali operator creates,
+   * so one Secret serves both renderings. Create it outside this library (Sealed Secrets, External
+   * Secrets, `kubectl create secret generic kiali-signing-key --from-literal=key=...`) so no key is
+   * committed: Kiali does not start without it when users log in. ADDON only; the operator
+   * creates and manages its own.
+   * @default 'kiali-signing-key'
    */
   readonly signingKeySecretName?: string;
   /**
@@ -167,8 +178,30 @@ const METRICS_PORT = 9090;
 /** The image's `USER`: Kiali's Dockerfile creates user `kiali` with this UID. */
 const KIALI_UID = 1000;
 const CONFIG_DIR = '/kiali-configuration';
-/** Kiali reads `<dir>/login-token-signing-key/value.txt` over the ConfigMap's `login_token.signing_key`. */
-const SIGNING_KEY_DIR = '/kiali-override-secrets/login-token-signing-key';
+/**
+ * Kiali reads each credential whose config value is `secret:<name>:<key>` from
+ * `/kiali-override-secrets/<file name>/value.txt`, where the operator mounts that key of that
+ * Secret; the addon mounts them the same way.
+ */
+const OVERRIDE_SECRETS_DIR = '/kiali-override-secrets';
+/** Kiali's file name of the login token signing key (`login_token.signing_key`). */
+const SIGNING_KEY_FILE = 'login-token-signing-key';
+/** The Secret the Kiali operator creates for the signing key, whatever the instance name, and its key. */
+const OPERATOR_SIGNING_KEY = { secretName: 'kiali-signing-key', key: 'key' };
+/**
+ * The Kiali release Istio's own addon of each Istio minor installs (samples/addons/kiali.yaml of
+ * its `.0` release): the oldest Kiali known to work with that minor. Since v2.4 each Kiali release
+ * is tested against the Istio releases supported when it ships (kiali.io, Version Compatibility).
+ */
+const KIALI_FOR_ISTIO: Readonly<Record<string, { readonly major: number; readonly minor: number }>> = {
+  '1.24': { major: 2, minor: 0 },
+  '1.25': { major: 2, minor: 5 },
+  '1.26': { major: 2, minor: 8 },
+  '1.27': { major: 2, minor: 12 },
+  '1.28': { major: 2, minor: 17 },
+  '1.29': { major: 2, minor: 21 },
+  '1.30': { major: 2, minor: 22 },
+};
 /** Kiali reads an OpenID client secret from `/kiali-secret/oidc-secret`. */
 const OIDC_SECRET_DIR = '/kiali-secret';
 /** Extra CAs Kiali trusts for https backends, from `additional-ca-bundle.pem` in this ConfigMap. */
@@ -254,6 +287,10 @@ export class Kiali extends Construct {
       assertDnsSubdomain('signingKeySecretName', props.signingKeySecretName);
     }
     const resources = resolveResources(props.resources);
+    const istioVersion = props.istioVersion ?? (typeof props.istioNamespace === 'object' ? props.istioNamespace.istioVersion : undefined);
+    if (istioVersion) {
+      this.warnIfUntested(istioVersion, deployment === KialiDeployment.ADDON ? props.image ?? Kiali.DEFAULT_IMAGE : props.image);
+    }
 
     this.endpoint = new ServiceEndpoint({ serviceName: this.name, namespace: this.namespace, port: API_PORT, scheme: Scheme.HTTP });
     this.metricsEndpoint = new ServiceEndpoint({ serviceName: this.name, namespace: this.namespace, port: METRICS_PORT, scheme: Scheme.HTTP });
@@ -299,14 +336,47 @@ export class Kiali extends Construct {
       return;
     }
 
+    const signingKeySecretName = props.signingKeySecretName ?? OPERATOR_SIGNING_KEY.secretName;
+    const config = crd.toJson_KialiSpec(spec)!;
+    if (this.authStrategy !== KialiAuthStrategy.ANONYMOUS) {
+      // The operator's own spelling of the reference; Kiali reads the key from the mounted file.
+      config.login_token = { signing_key: `secret:${signingKeySecretName}:${OPERATOR_SIGNING_KEY.key}` };
+      MeshWarnings.of(this).add(this, {
+        code: MeshWarningCode.KIALI_SIGNING_KEY,
+        message: `Kiali ${this.namespace}/${this.name} does not start until Secret ${this.namespace}/${signingKeySecretName} exists with key '${OPERATOR_SIGNING_KEY.key}' (16, 24 or 32 characters), which the output does not contain (no key is committed)`,
+        fix: `create it before applying Kiali, e.g. kubectl -n ${this.namespace} create secret generic ${signingKeySecretName} --from-literal=${OPERATOR_SIGNING_KEY.key}="$(openssl rand -hex 16)", or through Sealed Secrets or External Secrets`,
+      });
+    }
     this.resource = this.renderAddon({
-      config: crd.toJson_KialiSpec(spec)!,
+      config,
       labels,
       image: props.image ?? Kiali.DEFAULT_IMAGE,
       replicas,
       resources,
-      signingKeySecretName: props.signingKeySecretName ?? `${this.name}-signing-key`,
+      signingKeySecretName,
     });
+  }
+
+  /** Kiali with an Istio release its own tests do not cover still starts, but may misread the mesh. */
+  private warnIfUntested(istioVersion: IstioVersion, image: string | undefined): void {
+    const supported = IstioVersionSupport.supportedMinors();
+    if (IstioVersionSupport.isEndOfLife(istioVersion)) {
+      MeshWarnings.of(this).add(this, {
+        code: MeshWarningCode.KIALI_ISTIO_UNSUPPORTED,
+        message: `Kiali ${this.namespace}/${this.name} does not support Istio ${istioVersion.minorVersion}: each Kiali 2 release is tested against the Istio releases supported when it ships (${supported.join(', ')} for the default ${Kiali.DEFAULT_IMAGE})`,
+        fix: `upgrade Istio to a supported release, or run the Kiali release of Istio ${istioVersion.minorVersion}'s own addon`,
+      });
+      return;
+    }
+    const kiali = image === undefined ? undefined : kialiRelease(image);
+    const oldest = KIALI_FOR_ISTIO[istioVersion.minorVersion];
+    if (kiali && oldest && (kiali.major < oldest.major || (kiali.major === oldest.major && kiali.minor < oldest.minor))) {
+      MeshWarnings.of(this).add(this, {
+        code: MeshWarningCode.KIALI_OLDER_THAN_ISTIO,
+        message: `Kiali ${this.namespace}/${this.name} runs ${image}, older than Istio ${istioVersion.minorVersion} (whose own addon installs Kiali v${oldest.major}.${oldest.minor}): it is not tested against that release`,
+        fix: `use Kiali v${oldest.major}.${oldest.minor} or newer, such as the default image ${Kiali.DEFAULT_IMAGE}`,
+      });
+    }
   }
 
   private renderAddon(options: AddonOptions): ApiObject {
@@ -351,8 +421,8 @@ export class Kiali extends Construct {
     if (this.authStrategy !== KialiAuthStrategy.ANONYMOUS) {
       // Not optional: without a key of the right length Kiali exits at startup; a pod waiting
       // for its Secret says what is missing more plainly than a crash loop.
-      volumes.push({ name: 'login-token-signing-key', secret: { secretName: options.signingKeySecretName, items: [{ key: 'value.txt', path: 'value.txt' }] } });
-      volumeMounts.push({ name: 'login-token-signing-key', mountPath: SIGNING_KEY_DIR, readOnly: true });
+      volumes.push({ name: SIGNING_KEY_FILE, secret: { secretName: options.signingKeySecretName, items: [{ key: OPERATOR_SIGNING_KEY.key, path: 'value.txt' }] } });
+      volumeMounts.push({ name: SIGNING_KEY_FILE, mountPath: `${OVERRIDE_SECRETS_DIR}/${SIGNING_KEY_FILE}`, readOnly: true });
     }
     if (this.authStrategy === KialiAuthStrategy.OPENID) {
       volumes.push({ name: 'kiali-secret', secret: { secretName: this.name, optional: true } });
@@ -454,6 +524,12 @@ function resolveResources(resources: KialiResources = {}): ResolvedResources {
     toJson: () => json,
     toKube: () => ({ requests: quantities(json.requests), limits: quantities(json.limits) }),
   };
+}
+
+/** Major and minor of a Kiali image tag such as `v2.29.0` or `v2.29`; undefined for other tags (`latest`, digests). */
+function kialiRelease(image: string): { readonly major: number; readonly minor: number } | undefined {
+  const match = /:v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(image);
+  return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
 }
 
 function openIdSpec(openId: KialiOpenIdOptions): crd.KialiSpecAuthOpenid {

@@ -6,6 +6,7 @@ import { chosenNamespace } from '../core/chosen-namespace';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
+import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { IstioScrapeConfig, IstioScrapeConfigOptions } from './istio-scrape-config';
 import { IPrometheusBackend } from './prometheus-backend';
 import { prometheusDuration } from './prometheus-duration';
@@ -98,6 +99,14 @@ export class PrometheusServer extends Construct implements IPrometheusBackend {
       subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace: this.namespace }],
     });
 
+    const retention = props.retention ?? Duration.days(15);
+    // The operator gives a Prometheus without spec.storage an emptyDir: the samples of the
+    // retention period go with the pod.
+    MeshWarnings.of(this).add(this, {
+      code: MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE,
+      message: `Prometheus ${this.namespace}/${this.name} keeps ${retention.toHumanString()} of samples (retention) in an emptyDir: a restarted or rescheduled pod starts empty, and the volume counts against the node's disk`,
+      fix: 'give it a persistent volume (spec.storage.volumeClaimTemplate, e.g. through a JSON patch on the Prometheus object), or keep retention as short as losing it is acceptable',
+    });
     const selector = { matchLabels: { ...this.monitorSelectorLabels } };
     this.resource = new Prometheus(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
@@ -107,7 +116,7 @@ export class PrometheusServer extends Construct implements IPrometheusBackend {
         serviceAccountName: serviceAccount.name,
         scrapeInterval: prometheusDuration('scrapeInterval', props.scrapeInterval ?? Duration.seconds(15)),
         evaluationInterval: prometheusDuration('evaluationInterval', props.evaluationInterval ?? Duration.seconds(30)),
-        retention: prometheusDuration('retention', props.retention ?? Duration.days(15)),
+        retention: prometheusDuration('retention', retention),
         // Namespace selectors left unset: the operator then reads monitors and rules from this
         // namespace only, so no other namespace can add scrape jobs or rules to this Prometheus.
         serviceMonitorSelector: selector,

@@ -5,6 +5,7 @@ import { assertDnsLabel } from '../core/names';
 import { IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
 import { SidecarScope } from './sidecar-scope';
 import { MeshValidation } from '../validation/mesh-validation';
+import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { WorkloadNamespace } from './workload-namespace';
 
 /** Props of a {@link SidecarScoping}. */
@@ -84,6 +85,11 @@ export class SidecarScoping extends Construct {
         egressHosts: ['./*', `${this.rootNamespace}/*`],
       });
       this.reachExtensionProviders(this.defaultSidecar);
+      MeshWarnings.of(this).add(this, {
+        code: MeshWarningCode.MESH_DEFAULT_SIDECAR,
+        message: `the mesh-wide default Sidecar ${this.rootNamespace}/${this.defaultSidecar.name} applies to every injected namespace without a Sidecar of its own, also those this app does not declare, and lets their proxies reach only their own namespace and ${this.rootNamespace}`,
+        fix: 'on an existing mesh whose other namespaces call each other, set meshDefaultSidecar: false (or declare those namespaces with their calls)',
+      });
     }
     this.rootOwner = {
       name: this.rootNamespace,

@@ -6,6 +6,7 @@ import { ExternalEndpoint } from '../core/endpoint';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
+import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { ITracingBackend, TracingProvider } from './tracing-backend';
 
 /** Deployment strategy of the Jaeger operator, in the spelling of `spec.strategy`. */
@@ -211,6 +212,11 @@ export class Jaeger extends Construct implements ITracingBackend {
     assertDnsLabel('namespace', namespace);
     assertLabels('labels', props.labels);
     this.meshNamespace = chosenNamespace(this, namespace, props.createNamespace);
+    MeshWarnings.of(this).add(this, {
+      code: MeshWarningCode.JAEGER_V1_END_OF_LIFE,
+      message: `Jaeger v1 (${namespace}/${name}) and its operator reached end of life on 2025-12-31: no more releases, security fixes included`,
+      fix: 'move to Jaeger v2 (new JaegerV2(...), which receives the same Zipkin spans on 9411)',
+    });
     this.storage = props.storage ?? JaegerStorage.memory();
     this.strategy = props.strategy ?? (this.storage.persistent ? JaegerStrategy.PRODUCTION : JaegerStrategy.ALL_IN_ONE);
     if (this.strategy !== JaegerStrategy.ALL_IN_ONE && !this.storage.persistent) {

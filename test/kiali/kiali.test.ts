@@ -72,7 +72,9 @@ describe('Kiali addon', () => {
     expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '1000m', memory: '1024Mi' } });
     expect(container.image).toBe(Kiali.DEFAULT_IMAGE);
     const signingKey = pod.volumes.find((v: any) => v.name === 'login-token-signing-key');
-    expect(signingKey.secret).toEqual({ secretName: 'kiali-signing-key', items: [{ key: 'value.txt', path: 'value.txt' }] });
+    expect(signingKey.secret).toEqual({ secretName: 'kiali-signing-key', items: [{ key: 'key', path: 'value.txt' }] });
+    // The Kiali operator's reference form: the same Secret serves the addon and the operator.
+    expect(kialiConfig(manifests).login_token).toEqual({ signing_key: 'secret:kiali-signing-key:key' });
     expect(container.volumeMounts).toContainEqual({ name: 'login-token-signing-key', mountPath: '/kiali-override-secrets/login-token-signing-key', readOnly: true });
     expect(container.volumeMounts.every((m: any) => m.readOnly === true)).toBe(true);
   });
