@@ -18,6 +18,7 @@ export * from './dashboards/prometheus-datasource';
 export * from './gateway/ingress-gateway';
 export * from './istio/cni';
 export * from './istio/component-settings';
+export type { MergeSource } from './istio/config-merger';
 export * from './istio/control-plane';
 export * from './istio/dns-proxy';
 export * from './istio/ingress-gateway-config';

@@ -179,7 +179,7 @@ class MeshBuilder {
     const facts: ControlPlaneFacts = controlPlane ?? fallbackFacts(controlPlaneSpec);
     if (controlPlane && spec.metrics?.prometheusMerge !== undefined && !this.skipped('metrics')) {
       const merge = spec.metrics.prometheusMerge ? PrometheusMerge.ENABLED : PrometheusMerge.DISABLED;
-      this.attempt('metrics.prometheusMerge', undefined, () => controlPlane.addMeshConfig(merge.meshConfigFragment, 'prometheus'));
+      this.attempt('metrics.prometheusMerge', undefined, () => controlPlane.addMeshConfig(merge.meshConfigFragment, 'metrics.prometheusMerge'));
     }
     if (spec.ingressGateway && !this.skipped('ingressGateway')) {
       this.buildIngressGateway(istio, spec.ingressGateway, facts);
@@ -320,6 +320,7 @@ class MeshBuilder {
       egressGateway: spec.egressGateway && this.gatewayOptions(`${at}.egressGateway`, spec.egressGateway, spec.revision),
       tracing: checked.tracing,
       inClusterOperator: spec.inClusterOperator,
+      sourceKeyPath: at,
     });
   }
 

@@ -8,7 +8,7 @@ import { MeshTracing } from '../tracing/mesh-tracing';
 import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { CniPlatform, IstioCniOptions, istioCniValues } from './cni';
 import { assertComponentSettings, ComponentKubernetesSettings } from './component-settings';
-import { ConfigMerger } from './config-merger';
+import { ConfigMerger, MergeSource } from './config-merger';
 import { DnsProxy, DnsProxyOptions } from './dns-proxy';
 import { GatewayConfig, GatewayOptions } from './ingress-gateway-config';
 import { InstallPath } from './install-path';
@@ -18,6 +18,7 @@ import { IstioOperatorResource } from './install-paths/istio-operator-resource';
 import { SailControlPlane, sailProfile, sailVersion } from './install-paths/sail-control-plane';
 import { IstioProfile } from './istio-profile';
 import { IstioVersion } from './istio-version';
+import { meshConfigOneOfs } from './mesh-config-one-ofs';
 import { IstioVersionSupport } from './version-support';
 
 /** Settings of Istio's in-cluster operator ({@link InstallPath.IN_CLUSTER_OPERATOR}). */
@@ -76,6 +77,13 @@ export interface IstioControlPlaneProps {
   readonly tracing?: MeshTracing;
   /** Settings of the in-cluster operator, for InstallPath.IN_CLUSTER_OPERATOR. @default - its defaults */
   readonly inClusterOperator?: InClusterOperatorOptions;
+  /**
+   * Where these props were written, for apps that read them from a file of their own (mesh.yaml
+   * passes `controlPlane`): a conflict in the mesh configuration then names the field as the file
+   * does (`controlPlane.meshConfig.defaultConfig.tracing.datadog`).
+   * @default 'props'
+   */
+  readonly sourceKeyPath?: string;
 }
 
 const CNI_PROFILES = new Set([IstioProfile.AMBIENT, IstioProfile.OPENSHIFT, IstioProfile.OPENSHIFT_AMBIENT]);
@@ -116,7 +124,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
   /** The object that installs the control plane (Sail `Istio` or `IstioOperator`); none for ISTIOCTL. */
   public readonly resource?: ApiObject;
 
-  private readonly meshConfig = new ConfigMerger<IstioSpecValuesMeshConfig>('meshConfig');
+  private readonly meshConfig = new ConfigMerger<IstioSpecValuesMeshConfig>('meshConfig', meshConfigOneOfs());
   private readonly values: IstioSpecValues;
   private readonly pilot?: ComponentKubernetesSettings;
   private readonly cni?: IstioCniInstall;
@@ -154,6 +162,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
       assertDnsLabel('revision', props.revision);
     }
     this.revision = props.revision;
+    const sourceKeyPath = props.sourceKeyPath ?? 'props';
     this.assertValuesLeaveOwnPropsAlone(props.values);
     this.assertInstallPathFits();
 
@@ -176,13 +185,15 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
       }
     }
 
-    this.meshConfig.add(valuesMeshConfig, 'props.values.meshConfig');
-    this.meshConfig.add(props.meshConfig, 'props.meshConfig');
+    const userSource = (keyPath: string): MergeSource => ({ name: `${sourceKeyPath}.${keyPath}`, keyPath: `${sourceKeyPath}.${keyPath}` });
+    this.meshConfig.add(valuesMeshConfig, userSource('values.meshConfig'));
+    this.meshConfig.add(props.meshConfig, userSource('meshConfig'));
     if (props.dnsProxy) {
-      this.meshConfig.add(DnsProxy.meshConfig(props.dnsProxy), 'dnsProxy');
+      this.meshConfig.add(DnsProxy.meshConfig(props.dnsProxy), `the DNS proxy settings (${sourceKeyPath === 'props' ? '' : `${sourceKeyPath}.`}dnsProxy)`);
     }
     if (props.tracing) {
-      this.addMeshConfig(props.tracing.bind(this, { istioVersion: this.istioVersion, rootNamespace: this.rootNamespace }).meshConfig, 'tracing');
+      const tracing = props.tracing.bind(this, { istioVersion: this.istioVersion, rootNamespace: this.rootNamespace });
+      this.addMeshConfig(tracing.meshConfig, tracing.description ?? 'tracing');
     }
 
     const model = () => this.installModel();
@@ -204,12 +215,17 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
    * Merges a fragment into the mesh configuration, for constructs that need mesh-wide settings
    * (Prometheus: `enablePrometheusMerge`; tracing: `extensionProviders`). Objects merge, lists
    * concatenate; setting a value that another party set differently is an error.
-   * @param source who contributes, named in conflict messages
-   * @throws on a conflicting value, or a different root namespace
+   * Of the fields of one of Istio's one-of groups (the tracer in `defaultConfig.tracing`, the kind
+   * of an `extensionProviders` entry, the source of a `caCertificates` entry, ...) at most one may
+   * be set across all contributions, as the API server requires.
+   * @param source who contributes, named in conflict messages; with a `keyPath`, conflicts name
+   * the fragment's fields by their full key path
+   * @throws on a conflicting value, two fields of a one-of group, or a different root namespace
    */
-  public addMeshConfig(fragment: IstioSpecValuesMeshConfig, source: string = 'addMeshConfig'): void {
+  public addMeshConfig(fragment: IstioSpecValuesMeshConfig, source: string | MergeSource = 'addMeshConfig'): void {
     if (fragment.rootNamespace !== undefined && fragment.rootNamespace !== this.rootNamespace) {
-      throw new Error(`meshConfig.rootNamespace is ${this.rootNamespace}, ${source} sets it to ${fragment.rootNamespace}: the root namespace is fixed when the control plane is created (set it with props.meshConfig)`);
+      const name = typeof source === 'string' ? source : source.name;
+      throw new Error(`meshConfig.rootNamespace is ${this.rootNamespace}, ${name} sets it to ${fragment.rootNamespace}: the root namespace is fixed when the control plane is created (set it with props.meshConfig)`);
     }
     this.meshConfig.add(fragment, source);
   }
@@ -254,6 +270,15 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
       if (value !== undefined) {
         throw new Error(`${field} is set to '${value}': set it with the ${prop} prop instead, so that every install path gets it`);
       }
+    }
+    // Every install path writes istiod's namespace here from the namespace prop; a different
+    // value is what the Sail Istio CRD refuses ("spec.values.global.istioNamespace must match
+    // spec.namespace") and would point the charts' references to istiod at another namespace.
+    const istioNamespace = values?.global?.istioNamespace;
+    if (istioNamespace !== undefined && istioNamespace !== this.namespace) {
+      throw new Error(`values.global.istioNamespace is '${istioNamespace}' but istiod's namespace is '${this.namespace}': they must be the same `
+        + '(the Sail Istio CRD rule "spec.values.global.istioNamespace must match spec.namespace"): leave values.global.istioNamespace out, '
+        + 'every install path derives it from the namespace');
     }
   }
 

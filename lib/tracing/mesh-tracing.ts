@@ -20,6 +20,11 @@ export interface MeshTracingBindOptions {
 export interface MeshTracingConfig {
   /** Fragment merged into the control plane's `meshConfig`. */
   readonly meshConfig: IstioSpecValuesMeshConfig;
+  /**
+   * What the fragment is, in conflict messages of the control plane's meshConfig.
+   * @default 'tracing'
+   */
+  readonly description?: string;
 }
 
 /** Which of Istio's two ways to configure proxy tracing is emitted. */
@@ -118,6 +123,7 @@ class ZipkinMeshTracing extends MeshTracing {
 
   private bindMeshConfig(): MeshTracingConfig {
     return {
+      description: "the library's Zipkin tracer (tracing, mode MESH_CONFIG)",
       meshConfig: {
         enableTracing: true,
         defaultConfig: {
@@ -147,6 +153,7 @@ class ZipkinMeshTracing extends MeshTracing {
       },
     });
     return {
+      description: "the library's Zipkin tracer (tracing, mode TELEMETRY_API)",
       meshConfig: {
         enableTracing: true,
         // Istio's tracing task clears the legacy per-proxy tracer so the Telemetry's provider is

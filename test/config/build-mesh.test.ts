@@ -368,3 +368,29 @@ describe('Sidecars and the extension providers of the mesh config', () => {
     }
   });
 });
+
+describe("istiod's namespace has one place: controlPlane.namespace", () => {
+  test.each([
+    ['sail', '1.30.3'],
+    ['istioctl', '1.30.3'],
+    ['in-cluster-operator', '1.23.6'],
+  ])('installPath %s: everything that refers to istiod follows istio-control', (installPath, version) => {
+    // GIVEN the guide's mesh with istiod in istio-control
+    const spec = guideMesh() as any;
+    spec.controlPlane = { ...spec.controlPlane, namespace: 'istio-control', installPath, version, kubernetesVersion: undefined };
+    // WHEN
+    const { manifests, istioctl } = buildValidated(spec);
+    // THEN the install resource names it twice, as the Sail CRD rule and the charts want
+    const install = [...manifests, ...istioctl].find((m) => m.kind === 'Istio' || m.kind === 'IstioOperator') as any;
+    expect(install.spec.namespace).toBe('istio-control');
+    expect(install.spec.values.global.istioNamespace).toBe('istio-control');
+    // AND the scrape configs, monitors, Kiali, the gateway and the Sidecars point there
+    expect(findOne(manifests, 'ServiceMonitor').spec.namespaceSelector).toEqual({ matchNames: ['istio-control'] });
+    // (Kiali runs beside istiod and takes its own namespace for Istio's)
+    expect(findOne(manifests, 'Deployment', 'kiali').metadata.namespace).toBe('istio-control');
+    const sidecarHosts = manifests.filter((m) => m.kind === 'Sidecar').flatMap((m: any) => m.spec.egress.flatMap((egress: any) => egress.hosts));
+    expect(sidecarHosts).toContain('istio-control/*');
+    // AND nothing is left pointing at the default namespace
+    expect(JSON.stringify([...manifests, ...istioctl])).not.toContain('istio-system');
+  });
+});

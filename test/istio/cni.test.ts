@@ -79,7 +79,7 @@ describe('Istio CNI in the IstioOperator', () => {
     const iop = findOne(synthValid(file), 'IstioOperator');
     expect(iop.spec.components.cni).toEqual({ enabled: true, namespace: 'kube-system' });
     expect(iop.spec.values.cni.provider).toBe('multus');
-    expect(iop.spec.values.global).toEqual({ platform: 'openshift' });
+    expect(iop.spec.values.global).toEqual({ platform: 'openshift', istioNamespace: 'istio-system' });
   });
 });
 

@@ -6,14 +6,17 @@ import {
   IstioControlPlane,
   IstioProfile,
   IngressGateway,
+  IstioOperatorFile,
   IstioVersion,
   MeshNamespace,
   MeshTracing,
   MeshTracingBindOptions,
   MeshTracingConfig,
   SidecarInjection,
+  TracingMode,
 } from '../../lib';
 import { findOne, fragmentApp, fragmentChart, synthValid } from '../helpers/manifests';
+import { backends } from '../kiali/fixtures';
 
 /** A tracing setup that reports what it was bound with and contributes a Zipkin provider. */
 class RecordingTracing extends MeshTracing {
@@ -44,7 +47,7 @@ describe('IstioControlPlane, default (Sail, Istio 1.30.3)', () => {
     expect(istio.apiVersion).toBe('sailoperator.io/v1');
     expect(istio.metadata).toEqual({ name: 'default' });
     expect(istio.spec).toMatchObject({ namespace: 'istio-system', version: 'v1.30.3', profile: 'default' });
-    expect(istio.spec.values.global).toEqual({ hub: 'docker.io/istio', tag: '1.30.3' });
+    expect(istio.spec.values.global).toEqual({ hub: 'docker.io/istio', tag: '1.30.3', istioNamespace: 'istio-system' });
     expect(istio.spec.values.cni).toBeUndefined();
     expect(istio.spec.values.gateways).toBeUndefined();
     expect(manifests.filter((m) => m.kind === 'IstioCNI')).toHaveLength(0);
@@ -134,7 +137,7 @@ describe('revision and hub', () => {
     new IstioControlPlane(chart, 'istio', { hub: 'example.com/istio', tag: '1.30.3-distroless' });
     const manifests = synthValid(chart);
     expect(manifests).toMatchSnapshot();
-    expect(findOne(manifests, 'Istio').spec.values.global).toEqual({ hub: 'example.com/istio', tag: '1.30.3-distroless' });
+    expect(findOne(manifests, 'Istio').spec.values.global).toEqual({ hub: 'example.com/istio', tag: '1.30.3-distroless', istioNamespace: 'istio-system' });
   });
 
   test.each([
@@ -282,5 +285,80 @@ describe('components', () => {
       return JSON.stringify(Testing.synth(chart));
     };
     expect(render()).toBe(render());
+  });
+});
+
+describe("Istio's one-of groups are refused where the merge makes them", () => {
+  const jaeger = backends().jaeger;
+
+  test("a Datadog tracer in props.meshConfig beside the library's legacy Zipkin tracer", () => {
+    // GIVEN the legacy tracer form and a user's own tracer
+    const props = {
+      tracing: MeshTracing.zipkin(jaeger, { mode: TracingMode.MESH_CONFIG }),
+      meshConfig: { defaultConfig: { tracing: { datadog: { address: 'datadog-agent.monitoring:8126' } } } },
+    };
+    // WHEN / THEN
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', props))
+      .toThrow(/^meshConfig\.defaultConfig\.tracing: at most one of \[zipkin lightstep datadog stackdriver openCensusAgent\] may be set .*got zipkin \(set by the library's Zipkin tracer \(tracing, mode MESH_CONFIG\)\) and datadog \(set by props\.meshConfig\.defaultConfig\.tracing\.datadog\); keep one: remove /);
+  });
+
+  test('two addMeshConfig fragments that each set one side of a one-of', () => {
+    // GIVEN a fragment with a PEM trust anchor
+    const controlPlane = new IstioControlPlane(fragmentChart(), 'istio');
+    controlPlane.addMeshConfig({ defaultConfig: { privateKeyProvider: { cryptomb: { pollDelay: '10ms' } } } }, 'the crypto team');
+    // WHEN another fragment sets the other side / THEN
+    expect(() => controlPlane.addMeshConfig({ defaultConfig: { privateKeyProvider: { qat: { pollDelay: '5ms' } } } }, 'the hardware team'))
+      .toThrow(/^meshConfig\.defaultConfig\.privateKeyProvider: at most one of \[cryptomb qat\] may be set .*got cryptomb \(set by the crypto team\) and qat \(set by the hardware team\); keep one: remove the crypto team or the hardware team$/);
+  });
+
+  test('a CA certificate with both sources, and an extension provider of two kinds', () => {
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', {
+      meshConfig: { caCertificates: [{ pem: '-----BEGIN CERTIFICATE-----', spiffeBundleUrl: 'https://bundle.example.com' }] },
+    })).toThrow(/^meshConfig\.caCertificates\[0\]: at most one of \[pem spiffeBundleUrl\] may be set .*got pem \(set by props\.meshConfig\.caCertificates\[0\]\.pem\) and spiffeBundleUrl/);
+    const controlPlane = new IstioControlPlane(fragmentChart(), 'istio');
+    expect(() => controlPlane.addMeshConfig({ extensionProviders: [{ name: 'both', zipkin: { service: 'z.tracing.svc.cluster.local', port: 9411 }, opentelemetry: { service: 'otel.tracing.svc.cluster.local', port: 4317 } }] }, 'telemetry'))
+      .toThrow(/^meshConfig\.extensionProviders\[0\]: at most one of \[envoyExtAuthzHttp .*\] may be set .*got zipkin \(set by telemetry\) and opentelemetry \(set by telemetry\); remove all but one of them$/);
+  });
+
+  test('the Telemetry API tracer and a second extension provider of another kind merge', () => {
+    // GIVEN
+    const chart = fragmentChart();
+    const controlPlane = new IstioControlPlane(chart, 'istio', { tracing: MeshTracing.zipkin(jaeger) });
+    // WHEN
+    controlPlane.addMeshConfig({ extensionProviders: [{ name: 'otel', opentelemetry: { service: 'otel.tracing.svc.cluster.local', port: 4317 } }] }, 'telemetry');
+    // THEN
+    const istio = findOne(synthValid(chart), 'Istio');
+    expect(istio.spec.values.meshConfig.extensionProviders.map((provider: any) => provider.name)).toEqual(['zipkin', 'otel']);
+  });
+});
+
+describe("istiod's namespace and values.global.istioNamespace come from one place", () => {
+  test.each([
+    ['Sail Istio', InstallPath.SAIL, IstioVersion.LATEST],
+    ['in-cluster IstioOperator', InstallPath.IN_CLUSTER_OPERATOR, IstioVersion.of('1.23.6')],
+  ])('%s', (_name, installPath, version) => {
+    // GIVEN / WHEN
+    const chart = fragmentChart();
+    new IstioControlPlane(chart, 'istio', { namespace: 'istio-control', installPath, version });
+    // THEN
+    const manifests = synthValid(chart);
+    const resource = manifests.find((m) => m.kind === 'Istio' || m.kind === 'IstioOperator') as any;
+    expect(resource.spec.namespace).toBe('istio-control');
+    expect(resource.spec.values.global.istioNamespace).toBe('istio-control');
+  });
+
+  test('istioctl IstioOperator file', () => {
+    const controlPlane = new IstioControlPlane(fragmentChart(), 'istio', { namespace: 'istio-control', installPath: InstallPath.ISTIOCTL });
+    const istioctl = fragmentChart();
+    new IstioOperatorFile(istioctl, 'install', { controlPlane });
+    const iop = findOne(synthValid(istioctl), 'IstioOperator');
+    expect(iop.spec.namespace).toBe('istio-control');
+    expect(iop.spec.values.global.istioNamespace).toBe('istio-control');
+  });
+
+  test('a user value that contradicts the namespace is refused; the same value is accepted', () => {
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { namespace: 'istio-control', values: { global: { istioNamespace: 'istio-system' } } }))
+      .toThrow(/^values\.global\.istioNamespace is 'istio-system' but istiod's namespace is 'istio-control': they must be the same .*leave values\.global\.istioNamespace out/);
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { namespace: 'istio-control', values: { global: { istioNamespace: 'istio-control' } } })).not.toThrow();
   });
 });

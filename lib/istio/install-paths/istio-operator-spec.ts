@@ -33,6 +33,9 @@ export function istioOperatorSpec(model: IstioInstallModel): Record<string, unkn
   }
 
   const values: Record<string, any> = { ...toJson_IstioSpecValues(model.values) };
+  // The charts read istiod's namespace from values.global.istioNamespace (injector, gateways,
+  // CNI): written from spec.namespace's model field, so that no chart falls back to istio-system.
+  values.global = { ...values.global, istioNamespace: model.namespace };
   if (model.cni) {
     values.cni = toJson_IstioCniSpecValuesCni(model.cni.values);
     if (model.cni.platform) {

@@ -87,6 +87,9 @@ function sailIstioSpec(model: IstioInstallModel): IstioSpec {
   const values = new ConfigMerger<Record<string, any>>('values');
   values.add(model.values, 'props.values');
   values.add({ global: { hub: model.hub, tag: model.tag } }, 'hub and tag');
+  // Sail refuses an Istio whose values name another namespace than spec.namespace; written from
+  // the same model field, the two cannot drift apart.
+  values.add({ global: { istioNamespace: model.namespace } }, 'namespace');
   if (Object.keys(model.meshConfig).length > 0) {
     values.add({ meshConfig: model.meshConfig }, 'meshConfig');
   }

@@ -20,7 +20,7 @@ describe('in-cluster operator (Istio 1.23)', () => {
     expect(iop.spec).toMatchObject({ profile: 'default', hub: 'example.com/istio', tag: '1.23.6', namespace: 'istio-system' });
     // The ingress gateway is an IngressGateway on every path: the operator installs none.
     expect(iop.spec.components.ingressGateways).toEqual([{ name: 'istio-ingressgateway', enabled: false }]);
-    expect(iop.spec.values).toBeUndefined();
+    expect(iop.spec.values).toEqual({ global: { istioNamespace: 'istio-system' } });
     expect(iop.spec.meshConfig.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'true' });
   });
 

@@ -66,7 +66,7 @@ describe('IstioOperatorFile', () => {
     // THEN
     const iop = findOne(synthValid(istioctl), 'IstioOperator');
     expect(iop.spec.components.ingressGateways).toEqual([{ name: 'istio-ingressgateway', enabled: false }]);
-    expect(iop.spec.values).toBeUndefined();
+    expect(iop.spec.values).toEqual({ global: { istioNamespace: 'istio-system' } });
   });
 });
 
