@@ -44,7 +44,7 @@ export class MeshConfigValidationPlugin extends MeshValidationPlugin {
   /** @internal */
   protected async validationOptions(record: ValidationRecord | undefined): Promise<MeshValidationOptions> {
     const options = await super.validationOptions(record);
-    const sameConfig = record?.meshConfig.path === path.resolve(this.configPath) && record.meshConfig.sha256 === fileSha256(this.configPath);
+    const sameConfig = record?.meshConfig?.path === path.resolve(this.configPath) && record.meshConfig.sha256 === fileSha256(this.configPath);
     return { ...options, externalNamespaces: [...options.externalNamespaces ?? [], ...sameConfig ? record.externalNamespaces : await this.derivedExternalNamespaces()] };
   }
 

@@ -1,10 +1,13 @@
 import * as path from 'path';
-import { App, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { ApplyPhasePlan } from '../output/apply-phase';
+import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
 import { AtomicOutput, OUTPUT_MARKER_FILE } from '../output/atomic-output';
 import { finalizeOutput } from '../output/finalize-output';
 import { renderSynthSummary } from '../output/synth-summary';
-import { assertValid } from '../validation/assert-valid';
+import { ScopeReport, ServiceReference } from '../scoping/scope-report';
+import { SidecarScoping } from '../scoping/sidecar-scoping';
+import { MeshValidationError, MeshValidationOptions, assertValid, formatFinding } from '../validation/assert-valid';
 import { MeshValidation } from '../validation/mesh-validation';
 import { fileSha256, writeValidationRecord } from '../validation/validation-record';
 import { MeshBuild, buildMesh } from './build-mesh';
@@ -27,6 +30,22 @@ export interface MeshSynthesisProps {
   readonly stagingDir?: string;
 }
 
+/** Props of {@link MeshSynthesis.ofApp}. */
+export interface AppSynthesisProps {
+  /** The folder that receives the manifests. @default - MESH_OUTDIR, else 'dist' */
+  readonly outdir?: string;
+  /**
+   * Where the app synthesizes first (see {@link MeshSynthesisProps.stagingDir}).
+   * @default - CDK8S_OUTDIR when the cdk8s CLI runs the app, else a temporary folder beside outdir
+   */
+  readonly stagingDir?: string;
+  /**
+   * Annotates every object with the Argo CD sync wave of its apply phase.
+   * @default true
+   */
+  readonly argoCdSyncWaves?: boolean;
+}
+
 /** How a synthesis ended. */
 export interface SynthResult {
   /** 0 when the output was written, 1 when nothing was written. */
@@ -35,24 +54,38 @@ export interface SynthResult {
   readonly report: string;
 }
 
+/** What a synthesis writes besides what the apps render, and how it checks them. */
+interface SynthesisPlan {
+  /** The apps to synthesize, the first the one whose charts are applied. */
+  readonly apps: readonly App[];
+  /** Folders of the output that are not for `kubectl apply`. */
+  readonly notForApply: readonly string[];
+  /** Reports beside the manifests, by path; read after the apps were synthesized. */
+  readonly extraFiles: () => Readonly<Record<string, string>>;
+  readonly warnings: () => readonly string[];
+  /** What the output is checked with; none: not checked (the app opted out). */
+  readonly validation?: Required<Pick<MeshValidationOptions, 'externalNamespaces' | 'externalHosts'>> & MeshValidationOptions;
+  /** The mesh config the apps were built from. */
+  readonly configPath?: string;
+}
+
 /**
- * A synthesis of a mesh config, in the steps of an app's `main.ts`:
+ * The output pipeline of a mesh, for the apps of a mesh config ({@link prepare}, what `main.ts`
+ * and `npm run synth` run) and for an app a consumer composed in TypeScript ({@link ofApp}):
  *
  * ```ts
- * const synthesis = MeshSynthesis.prepare({ configPath: 'mesh.yaml' });
- * try {
- *   synthesis.apps.forEach((app) => app.synth());
- *   result = synthesis.complete();
- * } catch (error) {
- *   result = synthesis.fail(error);
- * }
+ * const app = new App();
+ * // ... the charts ...
+ * MeshSynthesis.ofApp(app).run();   // instead of app.synth()
  * ```
  *
- * {@link prepare} reads the config and builds its charts into apps that write into a staging
- * folder; the app synthesizes them; {@link complete} checks every object (schemas and mesh
- * semantics), adds the Kustomization and reports, and only then replaces `outdir` in one step. On
- * any problem `outdir` stays exactly as it was, and the report lists every problem of the config
- * file at once, each with its key path, or every problem of the output, without a stack trace.
+ * The apps synthesize into a staging folder; {@link complete} checks every object (schemas and
+ * mesh semantics), splits the manifests into apply-phase files, adds the Kustomization, `MESH.md`
+ * and the reports, and only then replaces `outdir` in one step. On any problem `outdir` stays
+ * exactly as it was, and the report lists every problem of the config file at once, each with its
+ * key path, or every problem of the output, without a stack trace. Under `cdk8s synth` (the CLI
+ * passes its `output` folder as CDK8S_OUTDIR) the same happens, with the CLI's folder as the
+ * staging folder.
  */
 export class MeshSynthesis {
   /** Reads and builds the config; never throws: problems are reported by {@link complete}. */
@@ -60,9 +93,61 @@ export class MeshSynthesis {
     let output: AtomicOutput | undefined;
     try {
       output = new AtomicOutput({ outdir: props.outdir || undefined, stagingDir: props.stagingDir || undefined, inputFiles: [props.configPath] });
-      return new MeshSynthesis(props, output, buildFromConfig(props.configPath, output.stagingDir));
+      const mesh = buildFromConfig(props.configPath, output.stagingDir);
+      // complete() checks the output once, with the other files beside it: the apps' own check
+      // at synth would do the same work again.
+      const apps = [mesh.app, ...(mesh.istioctlApp ? [mesh.istioctlApp] : [])];
+      apps.forEach((app) => MeshValidation.disable(app));
+      return new MeshSynthesis(output, {
+        apps,
+        notForApply: mesh.notForApply,
+        extraFiles: () => mesh.extraFiles,
+        warnings: () => mesh.warnings,
+        validation: { externalNamespaces: [...mesh.externalNamespaces], externalHosts: [] },
+        configPath: props.configPath,
+      }, Boolean(props.stagingDir));
     } catch (error) {
-      return new MeshSynthesis(props, output, undefined, error);
+      return new MeshSynthesis(output, undefined, Boolean(props.stagingDir), error);
+    }
+  }
+
+  /**
+   * The pipeline for `app`, composed in TypeScript: call it once every chart is added, instead
+   * of `app.synth()`. The app's {@link MeshValidation} (its external namespaces and hosts, or its
+   * opt-out) decides how the output is checked; the report of each {@link SidecarScoping} goes
+   * to `reports/`. The app must write a file per chart (`YamlOutputType.FILE_PER_CHART` and the
+   * `.k8s.yaml` extension, cdk8s's defaults). Never throws: problems are reported by
+   * {@link complete}.
+   */
+  public static ofApp(app: App, props: AppSynthesisProps = {}): MeshSynthesis {
+    const stagingDir = props.stagingDir ?? (process.env.CDK8S_OUTDIR || undefined);
+    let output: AtomicOutput | undefined;
+    try {
+      if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART || app.outputFileExtension !== '.k8s.yaml') {
+        throw new Error('MeshSynthesis.ofApp needs an app that writes a file per chart: new App() with the defaults yamlOutputType: '
+          + `YamlOutputType.FILE_PER_CHART and outputFileExtension: '.k8s.yaml' (got ${YamlOutputType[app.yamlOutputType]} and '${app.outputFileExtension}')`);
+      }
+      output = new AtomicOutput({ outdir: props.outdir ?? (process.env.MESH_OUTDIR || undefined), stagingDir });
+      // cdk8s writes into `outdir`, read when the app synthesizes: the staging folder, whatever
+      // the app was given (under the CLI it is the same folder already).
+      (app as { outdir: string }).outdir = output.stagingDir;
+      const validation = MeshValidation.of(app);
+      const validationOptions = validation.isEnabled ? validation.validationOptions() : undefined;
+      // Checked once, by complete(), as the files were written.
+      MeshValidation.disable(app);
+      if (props.argoCdSyncWaves ?? true) {
+        addArgoCdSyncWaves(app.charts);
+      }
+      const scopings = app.node.findAll().filter((node): node is SidecarScoping => node instanceof SidecarScoping);
+      return new MeshSynthesis(output, {
+        apps: [app],
+        notForApply: [],
+        extraFiles: () => scopeReportFiles(app, scopings),
+        warnings: () => scopings.flatMap((scoping) => (scoping.defaultSidecar ? [meshDefaultSidecarWarning(scoping)] : [])),
+        validation: validationOptions && { ...validationOptions, externalNamespaces: [...validationOptions.externalNamespaces ?? []], externalHosts: [...validationOptions.externalHosts ?? []] },
+      }, Boolean(stagingDir));
+    } catch (error) {
+      return new MeshSynthesis(output, undefined, Boolean(stagingDir), error);
     }
   }
 
@@ -70,59 +155,119 @@ export class MeshSynthesis {
   public readonly apps: readonly App[];
 
   private constructor(
-    private readonly props: MeshSynthesisProps,
     private readonly output: AtomicOutput | undefined,
-    private readonly mesh: MeshBuild | undefined,
+    private readonly plan: SynthesisPlan | undefined,
+    /** Whether the cdk8s CLI runs the app: its output folder is the staging folder. */
+    private readonly underCdk8sCli: boolean,
     private readonly problem?: unknown,
   ) {
-    this.apps = mesh ? [mesh.app, ...(mesh.istioctlApp ? [mesh.istioctlApp] : [])] : [];
-    // complete() checks the output once, with the other files beside it: the apps' own check
-    // at synth would do the same work again.
-    this.apps.forEach((app) => MeshValidation.disable(app));
+    this.apps = plan?.apps ?? [];
   }
 
-  /** After the apps were synthesized: validates, finalizes and commits the output. */
-  public complete(): SynthResult {
-    if (!this.output || !this.mesh) {
-      return this.fail(this.problem);
-    }
+  /**
+   * Synthesizes the apps and completes the output, or reports what stopped it; never throws.
+   */
+  public synthesize(): SynthResult {
     try {
-      const { mesh, output } = this;
-      const meshConfigSha256 = fileSha256(this.props.configPath);
-      const finalized = finalizeOutput({
-        stagingDir: this.output.stagingDir,
-        notForApply: mesh.notForApply,
-        extraFiles: mesh.extraFiles,
-        validate: (manifests) => assertValid(manifests, { externalNamespaces: mesh.externalNamespaces }),
-        phases: ApplyPhasePlan.of(mesh.app),
-      });
-      this.output.commit();
-      if (this.props.stagingDir) {
-        // After the commit, so that it stays in the CLI's folder and never reaches outdir.
-        writeValidationRecord(output.stagingDir, {
-          manifests: Object.fromEntries(finalized.manifestFiles.map(({ file }) => [file, fileSha256(path.join(output.stagingDir, file))])),
-          objects: finalized.manifestFiles.reduce((total, { manifests }) => total + manifests.length, 0),
-          externalNamespaces: mesh.externalNamespaces,
-          externalHosts: [],
-          meshConfig: { path: path.resolve(this.props.configPath), sha256: meshConfigSha256 },
-        });
-      }
-      return { exitCode: 0, report: renderSynthSummary({ ...finalized, warnings: mesh.warnings, otherFiles: [...finalized.otherFiles, OUTPUT_MARKER_FILE], outdir: path.relative(process.cwd(), this.output.outdir) || '.' }) };
+      this.apps.forEach((app) => app.synth());
+      return this.complete();
     } catch (error) {
       return this.fail(error);
     }
   }
 
   /**
-   * Drops what was staged and reports `error`; `outdir` is untouched. Under `cdk8s synth` the
-   * CLI's output folder goes too (see {@link AtomicOutput.discard}): the CLI answers an app's
-   * non-zero exit code with a stack trace of its own, but a missing output folder with one line
-   * and exit code 1, so main.ts reports the problems itself and exits 0.
+   * {@link synthesize}, then prints the result and sets the exit code, as `main.ts` does: the
+   * summary on stdout, problems on stderr and exit code 1. Under `cdk8s synth`, which keeps the
+   * app's stdout to itself and answers an exit code other than 0 with a stack trace, everything
+   * goes to stderr, and a failed synth exits 0 once it removed the CLI's output folder: the CLI
+   * then says in one line that the app created no output, and exits 1.
+   */
+  public run(): SynthResult {
+    const result = this.synthesize();
+    if (result.exitCode === 0 && !this.underCdk8sCli) {
+      console.log(result.report);
+    } else {
+      console.error(result.report);
+    }
+    const stagingRemoved = this.output !== undefined;
+    process.exitCode = result.exitCode !== 0 && this.underCdk8sCli && stagingRemoved ? 0 : result.exitCode;
+    return result;
+  }
+
+  /** After the apps were synthesized: validates, finalizes and commits the output. */
+  public complete(): SynthResult {
+    if (!this.output || !this.plan) {
+      return this.fail(this.problem);
+    }
+    try {
+      const { plan, output } = this;
+      const configSha256 = plan.configPath ? fileSha256(plan.configPath) : undefined;
+      const validation = plan.validation;
+      const finalized = finalizeOutput({
+        stagingDir: output.stagingDir,
+        notForApply: plan.notForApply,
+        extraFiles: plan.extraFiles(),
+        validate: validation && ((manifests) => assertValid(manifests, validation)),
+        phases: ApplyPhasePlan.of(plan.apps[0]),
+      });
+      const warnings = plan.warnings();
+      output.commit();
+      if (this.underCdk8sCli && validation) {
+        // After the commit, so that it stays in the CLI's folder and never reaches outdir.
+        writeValidationRecord(output.stagingDir, {
+          manifests: Object.fromEntries(finalized.manifestFiles.map(({ file }) => [file, fileSha256(path.join(output.stagingDir, file))])),
+          objects: finalized.manifestFiles.reduce((total, { manifests }) => total + manifests.length, 0),
+          externalNamespaces: validation.externalNamespaces,
+          externalHosts: validation.externalHosts,
+          ...plan.configPath && configSha256 ? { meshConfig: { path: path.resolve(plan.configPath), sha256: configSha256 } } : {},
+        });
+      }
+      return { exitCode: 0, report: renderSynthSummary({ ...finalized, warnings, otherFiles: [...finalized.otherFiles, OUTPUT_MARKER_FILE], outdir: displayPath(output.outdir) }) };
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  /**
+   * Drops what was staged and reports `error`, saying what became of the folders: `outdir` is
+   * untouched; under `cdk8s synth` the CLI's output folder, which the CLI emptied before the app
+   * ran, is removed too (see {@link AtomicOutput.discard}).
    */
   public fail(error: unknown): SynthResult {
     this.output?.discard();
-    return { exitCode: 1, report: `synth failed: ${error instanceof Error ? error.message : String(error)}` };
+    const problems = error instanceof MeshValidationError
+      ? [`the output has ${error.findings.length} problem${error.findings.length === 1 ? '' : 's'}:`, ...error.findings.map(formatFinding)].join('\n')
+      : error instanceof Error ? error.message : String(error);
+    const outcome = !this.output
+      ? 'Nothing was written.'
+      : `${displayPath(this.output.outdir)} was left as it was`
+        + (this.underCdk8sCli ? `; the cdk8s CLI's output folder ${displayPath(this.output.stagingDir)}, which the CLI empties before the app runs, was removed.` : '.');
+    return { exitCode: 1, report: `synth failed: ${problems}\n${outcome}` };
   }
+}
+
+function displayPath(dir: string): string {
+  return path.relative(process.cwd(), dir) || '.';
+}
+
+/** The scope reports of the app's Sidecar scopings: in `reports/`, in a folder per scoping when there are several. */
+function scopeReportFiles(app: App, scopings: readonly SidecarScoping[]): Record<string, string> {
+  // Services the app renders (Kiali, Jaeger, gateways): proxies see them too unless scoped.
+  const otherServices: ServiceReference[] = app.node.findAll()
+    .filter((node): node is ApiObject => ApiObject.isApiObject(node) && node.kind === 'Service')
+    .map((service) => ({ namespace: service.metadata.namespace ?? 'default', name: service.name }));
+  return Object.fromEntries(scopings.flatMap((scoping) => {
+    const folder = scopings.length === 1 ? 'reports' : `reports/${Chart.of(scoping).node.id}-${scoping.node.id}`;
+    return Object.entries(ScopeReport.of(scoping, { otherServices }).files()).map(([file, content]) => [`${folder}/${file}`, content]);
+  }));
+}
+
+function meshDefaultSidecarWarning(scoping: SidecarScoping): string {
+  const sidecar = scoping.defaultSidecar!;
+  return `SidecarScoping ${scoping.node.path} has meshDefaultSidecar on: Sidecar ${sidecar.namespace}/${sidecar.name} applies to every injected namespace `
+    + 'without a Sidecar of its own, also those this app does not define, and lets their proxies reach only their own namespace '
+    + `and ${sidecar.namespace}; on an existing mesh whose other namespaces call each other, pass meshDefaultSidecar: false`;
 }
 
 function buildFromConfig(configPath: string, stagingDir: string): MeshBuild {

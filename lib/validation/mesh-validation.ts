@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { formatFinding, validateMesh } from './assert-valid';
+import { MeshValidationOptions, formatFinding, validateMesh } from './assert-valid';
 import { Manifest } from './crd-schema-validator';
 
 /**
@@ -69,6 +69,17 @@ export class MeshValidation {
   public addExternalHosts(...hosts: string[]): MeshValidation {
     hosts.forEach((host) => this.externalHosts.add(host));
     return this;
+  }
+
+  /**
+   * What the check counts as existing outside the output: the namespaces and hosts added so far
+   * (and those of parts that learn theirs after construction, read now).
+   */
+  public validationOptions(): MeshValidationOptions {
+    return {
+      externalNamespaces: [...new Set([...this.externalNamespaces, ...this.externalNamespaceSources.flatMap((source) => source())])].sort(),
+      externalHosts: [...this.externalHosts].sort(),
+    };
   }
 
   /**

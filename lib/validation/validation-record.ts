@@ -20,8 +20,8 @@ export interface ValidationRecord {
   readonly externalNamespaces: readonly string[];
   /** The hosts that counted as outside the cluster. */
   readonly externalHosts: readonly string[];
-  /** The mesh config the manifests were built from: absolute path and SHA-256. */
-  readonly meshConfig: { readonly path: string; readonly sha256: string };
+  /** The mesh config the manifests were built from: absolute path and SHA-256. @default - an app composed in TypeScript */
+  readonly meshConfig?: { readonly path: string; readonly sha256: string };
 }
 
 /** Hex SHA-256 of a file's bytes. */

@@ -1,4 +1,5 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
+import { tree } from '../helpers/files';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -45,14 +46,44 @@ if (problems.length > 0) {
 app.synth();
 `;
 
-const CDK8S_YAML = (app: string) => `language: typescript
+// The output pipeline from TypeScript: BREAK_OUTPUT adds an object in a namespace nothing
+// creates, PAYMENTS_ONLY drops a namespace (so a chart file's content changes).
+const PIPELINE_APP = `
+import { App, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { IstioControlPlane, MeshSynthesis, SidecarScoping } from 'cdk8s-istio-mesh';
+
+const app = new App();
+const istio = new Chart(app, 'istio');
+const controlPlane = new IstioControlPlane(istio, 'control-plane');
+const workloads = new Chart(app, 'workloads');
+workloads.addDependency(istio);
+const scoping = new SidecarScoping(workloads, 'scoping', { extensionProviders: controlPlane });
+const payments = scoping.addNamespace('payments', { name: 'payments' });
+if (!process.env.PAYMENTS_ONLY) {
+  scoping.addNamespace('shop', { name: 'shop' }).calls(payments);
+}
+if (process.env.BREAK_OUTPUT) {
+  new k8s.KubeConfigMap(workloads, 'orphan', { metadata: { name: 'orphan', namespace: 'nowhere' } });
+}
+MeshSynthesis.ofApp(app).run();
+`;
+const ORPHAN_FINDING = "ConfigMap/nowhere/orphan metadata.namespace: namespace 'nowhere' is neither in the output nor declared external";
+
+const CDK8S_YAML = (app: string, output = 'out') => `language: typescript
 app: ${app}
-output: out
+output: ${output}
 validations:
   - package: ./node_modules/cdk8s-istio-mesh/build/lib/cdk8s-plugin.js
     version: 0.1.0
     class: MeshValidationPlugin
 `;
+
+/** Runs a command that may fail: its exit code and everything it printed. */
+function attempt(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
+  const result = spawnSync(command, args, { cwd, env: { ...env, NO_COLOR: '1' }, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}${result.stderr}` };
+}
 
 /** Runs a command; on failure, the error carries what the command printed. */
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -86,6 +117,12 @@ describe('the published package', () => {
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     fs.writeFileSync(path.join(project, 'main.ts'), CONSUMER_APP);
+    fs.writeFileSync(path.join(project, 'pipeline.ts'), PIPELINE_APP);
+    // What ts-node type-checks with: `cdk8s init typescript-app` writes module commonjs too.
+    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: ['node'] },
+      include: ['main.ts', 'pipeline.ts'],
+    }));
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts',
       path.join(workdir, packed.filename),
       `cdk8s@${devVersion('cdk8s')}`, `cdk8s-plus-28@${devVersion('cdk8s-plus-28')}`, `constructs@${devVersion('constructs')}`,
@@ -123,10 +160,6 @@ describe('the published package', () => {
 
   test.each([['ts-node', 'npx ts-node main.ts'], ['tsx', 'npx tsx main.ts']])('cdk8s synth runs the app with %s and validates it with the packaged plugin', (_runner, app) => {
     // GIVEN the cdk8s.yaml of a consumer, with the plugin at the path the README gives
-    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: ['node'] },
-      include: ['main.ts'],
-    }));
     fs.writeFileSync(path.join(project, 'cdk8s.yaml'), CDK8S_YAML(app));
     // WHEN
     const stdout = run(process.execPath, [cdk8sCli, 'synth', '--no-check-upgrade'], project);
@@ -136,5 +169,59 @@ describe('the published package', () => {
     expect(stdout).toContain(`Validation Report (${path.join(project, 'node_modules', 'cdk8s-istio-mesh', 'build', 'lib', 'cdk8s-plugin.js')}@0.1.0)`);
     expect(stdout).toMatch(/Status\s+│ success/);
     expect(stdout).toMatch(new RegExp(`objects\\s+│ ${objects.length}\\s`));
+  }, 120_000);
+  test('a TypeScript app through MeshSynthesis.ofApp: phase files, Kustomization, MESH.md, reports, summary; dist/ replaced whole or not at all', () => {
+    // GIVEN the app's first output
+    const dist = path.join(project, 'dist');
+    fs.rmSync(dist, { recursive: true, force: true });
+    const first = attempt('npx', ['tsx', 'pipeline.ts'], project);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^synth: 7 objects in 3 manifest files written to dist$/m);
+    expect(first.stdout).toMatch(/warnings \(1\):\n  - SidecarScoping workloads\/scoping has meshDefaultSidecar on/);
+    const written = tree(dist);
+    expect(Object.keys(written)).toEqual([
+      '.cdk8s-istio-mesh-output', '10-namespaces.k8s.yaml', '30-control-plane.k8s.yaml', '40-workloads.k8s.yaml',
+      'Kustomization', 'MESH.md', 'reports/scope-report.json', 'reports/scope-report.md',
+    ]);
+    expect((yaml.load(written.Kustomization) as any).resources).toEqual(['10-namespaces.k8s.yaml', '30-control-plane.k8s.yaml', '40-workloads.k8s.yaml']);
+    expect(written['40-workloads.k8s.yaml']).toMatch(/argocd\.argoproj\.io\/sync-wave: "40"/);
+    expect(JSON.parse(written['reports/scope-report.json']).namespaces.map((n: { namespace: string }) => n.namespace)).toEqual(['payments', 'shop']);
+
+    // WHEN the output would not apply
+    const broken = attempt('npx', ['tsx', 'pipeline.ts'], project, { ...process.env, BREAK_OUTPUT: '1' });
+    // THEN every problem once, exit code 1, and dist/ byte-identical
+    expect(broken.status).toBe(1);
+    expect(broken.output.split(ORPHAN_FINDING)).toHaveLength(2);
+    expect(broken.stderr).toMatch(/^dist was left as it was\.$/m);
+    expect(tree(dist)).toEqual(written);
+
+    // WHEN a namespace goes away THEN the new output replaces the old whole, leaving nothing stale
+    expect(attempt('npx', ['tsx', 'pipeline.ts'], project, { ...process.env, PAYMENTS_ONLY: '1' }).status).toBe(0);
+    const replaced = tree(dist);
+    expect(replaced['10-namespaces.k8s.yaml']).not.toMatch(/name: shop/);
+    expect(JSON.parse(replaced['reports/scope-report.json']).namespaces.map((n: { namespace: string }) => n.namespace)).toEqual(['payments']);
+    expect(fs.readdirSync(project).filter((f) => f.startsWith('.dist'))).toEqual([]);
+  }, 120_000);
+
+  test('the same app under cdk8s synth: validated once, and a failing validation reported once, without a stack trace, dist/ kept', () => {
+    // GIVEN a cdk8s.yaml whose output is a scratch folder, and the app's output in dist/
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), CDK8S_YAML('npx ts-node pipeline.ts', '.cdk8s-staging'));
+    const dist = path.join(project, 'dist');
+    fs.rmSync(dist, { recursive: true, force: true });
+    const good = attempt(process.execPath, [cdk8sCli, 'synth', '--no-check-upgrade'], project);
+    expect(good.status).toBe(0);
+    expect(good.stderr).toMatch(/^synth: 7 objects in 3 manifest files written to dist$/m);
+    expect(good.stdout).toMatch(/validated\s+│ by the app in this synth, unchanged since/);
+    const written = tree(dist);
+    expect(Object.keys(written)).toContain('Kustomization');
+    // WHEN
+    const broken = attempt(process.execPath, [cdk8sCli, 'synth', '--no-check-upgrade'], project, { ...process.env, BREAK_OUTPUT: '1' });
+    // THEN
+    expect(broken.status).toBe(1);
+    expect(broken.output.split(ORPHAN_FINDING)).toHaveLength(2);
+    expect(broken.output).toContain("dist was left as it was; the cdk8s CLI's output folder .cdk8s-staging, which the CLI empties before the app runs, was removed.");
+    expect(broken.output).not.toMatch(/^\s+at /m);
+    expect(fs.existsSync(path.join(project, '.cdk8s-staging'))).toBe(false);
+    expect(tree(dist)).toEqual(written);
   }, 120_000);
 });
