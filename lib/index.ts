@@ -58,6 +58,7 @@ export * from './scoping/scope-report';
 export * from './scoping/sidecar-scope';
 export * from './scoping/sidecar-scoping';
 export * from './scoping/workload-namespace';
+export * from './testing/mesh-testing';
 export * from './tracing/external-tracing';
 export * from './tracing/jaeger';
 export * from './tracing/jaeger-v2';

@@ -31,7 +31,9 @@ const FIXTURE: Record<string, string> = {
 
 function readmeExamples(): { name: string; code: string }[] {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match, i) => ({ name: `readme-example-${i + 1}.ts`, code: match[1] }));
+  // Jest test files (first line `// test/...`) need jest's globals: the consumer test runs them.
+  return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match, i) => ({ name: `readme-example-${i + 1}.ts`, code: match[1] }))
+    .filter(({ code }) => !code.startsWith('// test/'));
 }
 
 function withPrelude(code: string): string {

@@ -127,6 +127,8 @@ describe('the published package', () => {
       path.join(workdir, packed.filename),
       `cdk8s@${devVersion('cdk8s')}`, `cdk8s-plus-28@${devVersion('cdk8s-plus-28')}`, `constructs@${devVersion('constructs')}`,
       `@types/node@${devVersion('@types/node')}`, `typescript@${devVersion('typescript')}`, TS_NODE, TSX,
+      // For the README's jest example: jest, transpiled as this repository's tests are.
+      `jest@${devVersion('jest')}`, `@types/jest@${devVersion('@types/jest')}`, `@sucrase/jest-plugin@${devVersion('@sucrase/jest-plugin')}`, `sucrase@${devVersion('sucrase')}`,
     ], project);
   }, 300_000);
   afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
@@ -223,5 +225,23 @@ describe('the published package', () => {
     expect(broken.output).not.toMatch(/^\s+at /m);
     expect(fs.existsSync(path.join(project, '.cdk8s-staging'))).toBe(false);
     expect(tree(dist)).toEqual(written);
+  }, 120_000);
+  test('the README\'s jest example of MeshTesting runs: it writes its snapshot, then matches it', () => {
+    // GIVEN the example test file from the README, in the consumer's test/ folder
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const example = /```ts\n(\/\/ test\/shop\.test\.ts\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    fs.mkdirSync(path.join(project, 'test'), { recursive: true });
+    fs.writeFileSync(path.join(project, 'test', 'shop.test.ts'), example!);
+    fs.writeFileSync(path.join(project, 'jest.config.js'), "module.exports = { testEnvironment: 'node', roots: ['<rootDir>/test'], transform: { '\\\\.ts$': '@sucrase/jest-plugin' } };\n");
+    const jest = [path.join(project, 'node_modules', 'jest', 'bin', 'jest.js'), '--colors=false'];
+    // WHEN it runs the first time, and again in CI mode (no snapshot may be written)
+    const first = attempt(process.execPath, jest, project);
+    const again = attempt(process.execPath, [...jest, '--ci'], project);
+    // THEN both tests pass, the snapshot holds the shop Namespace, and the second run matched it
+    expect({ status: first.status, output: first.output }).toEqual({ status: 0, output: expect.stringMatching(/Tests:\s+2 passed, 2 total/) });
+    expect(first.output).toMatch(/1 snapshot written/);
+    expect({ status: again.status, output: again.output }).toEqual({ status: 0, output: expect.stringMatching(/Snapshots:\s+1 passed, 1 total/) });
+    expect(fs.readFileSync(path.join(project, 'test', '__snapshots__', 'shop.test.ts.snap'), 'utf8')).toMatch(/"istio-injection": "enabled"/);
   }, 120_000);
 });
