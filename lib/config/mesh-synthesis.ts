@@ -9,6 +9,7 @@ import { ScopeReport, ServiceReference } from '../scoping/scope-report';
 import { SidecarScoping } from '../scoping/sidecar-scoping';
 import { MeshValidationError, MeshValidationOptions, assertValid, formatFinding } from '../validation/assert-valid';
 import { MeshValidation } from '../validation/mesh-validation';
+import { MeshWarnings, formatMeshWarning } from '../validation/mesh-warnings';
 import { fileSha256, writeValidationRecord } from '../validation/validation-record';
 import { MeshBuild, buildMesh } from './build-mesh';
 import { MeshConfigError } from './config-problem';
@@ -143,7 +144,8 @@ export class MeshSynthesis {
         apps: [app],
         notForApply: [],
         extraFiles: () => scopeReportFiles(app, scopings),
-        warnings: () => scopings.flatMap((scoping) => (scoping.defaultSidecar ? [meshDefaultSidecarWarning(scoping)] : [])),
+        // In the words of the TypeScript API, as the parts added them.
+        warnings: () => MeshWarnings.of(app).all.map(formatMeshWarning),
         validation: validationOptions && { ...validationOptions, externalNamespaces: [...validationOptions.externalNamespaces ?? []], externalHosts: [...validationOptions.externalHosts ?? []] },
       }, Boolean(stagingDir));
     } catch (error) {
@@ -261,13 +263,6 @@ function scopeReportFiles(app: App, scopings: readonly SidecarScoping[]): Record
     const folder = scopings.length === 1 ? 'reports' : `reports/${Chart.of(scoping).node.id}-${scoping.node.id}`;
     return Object.entries(ScopeReport.of(scoping, { otherServices }).files()).map(([file, content]) => [`${folder}/${file}`, content]);
   }));
-}
-
-function meshDefaultSidecarWarning(scoping: SidecarScoping): string {
-  const sidecar = scoping.defaultSidecar!;
-  return `SidecarScoping ${scoping.node.path} has meshDefaultSidecar on: Sidecar ${sidecar.namespace}/${sidecar.name} applies to every injected namespace `
-    + 'without a Sidecar of its own, also those this app does not define, and lets their proxies reach only their own namespace '
-    + `and ${sidecar.namespace}; on an existing mesh whose other namespaces call each other, pass meshDefaultSidecar: false`;
 }
 
 function buildFromConfig(configPath: string, stagingDir: string): MeshBuild {

@@ -179,7 +179,7 @@ describe('the published package', () => {
     const first = attempt('npx', ['tsx', 'pipeline.ts'], project);
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^synth: 7 objects in 3 manifest files written to dist$/m);
-    expect(first.stdout).toMatch(/warnings \(1\):\n  - SidecarScoping workloads\/scoping has meshDefaultSidecar on/);
+    expect(first.stdout).toMatch(/warnings \(1\):\n  - the mesh-wide default Sidecar istio-system\/default applies to every injected namespace .*: .*set meshDefaultSidecar: false/);
     const written = tree(dist);
     expect(Object.keys(written)).toEqual([
       '.cdk8s-istio-mesh-output', '10-namespaces.k8s.yaml', '30-control-plane.k8s.yaml', '40-workloads.k8s.yaml',
