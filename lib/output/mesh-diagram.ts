@@ -107,19 +107,19 @@ export function renderMeshDiagram(manifests: readonly Manifest[]): string {
 
   const namespaces = [...components.keys()].sort();
   const drawn = new Set(namespaces.slice(0, MAX_DRAWN_NAMESPACES));
-  const nodeOf = (namespace: string) => (drawn.has(namespace) ? `ns_${namespace.replace(/[^a-zA-Z0-9]/g, '_')}` : 'ns_more');
+  const nodeOf = (namespace: string) => (drawn.has(namespace) ? nodeId(namespace) : FOLDED_NODE);
   const lines = ['flowchart LR'];
   for (const namespace of drawn) {
-    const labels = [...components.get(namespace)!].sort();
+    const labels = [...components.get(namespace)!].sort().map(mermaidText);
     const body = labels.length > 0 ? `<br/>${labels.join('<br/>')}` : '';
-    lines.push(`  ${nodeOf(namespace)}["<b>${namespace}</b>${body}"]`);
+    lines.push(`  ${nodeOf(namespace)}["<b>${mermaidText(namespace)}</b>${body}"]`);
   }
   if (namespaces.length > drawn.size) {
-    lines.push(`  ns_more["${namespaces.length - drawn.size} more namespaces"]`);
+    lines.push(`  ${FOLDED_NODE}["${namespaces.length - drawn.size} more namespaces"]`);
   }
   const seen = new Set<string>();
   for (const edge of edges) {
-    const line = `  ${nodeOf(edge.from)} -->|${edge.label}| ${nodeOf(edge.to)}`;
+    const line = `  ${nodeOf(edge.from)} -->|"${mermaidText(edge.label)}"| ${nodeOf(edge.to)}`;
     if (nodeOf(edge.from) !== nodeOf(edge.to) && !seen.has(line)) {
       seen.add(line);
       lines.push(line);
@@ -136,6 +136,35 @@ export function renderMeshDiagram(manifests: readonly Manifest[]): string {
     '```',
     '',
   ].join('\n');
+}
+
+/** Id of the node of the namespaces beyond {@link MAX_DRAWN_NAMESPACES}: no namespace's id has this form. */
+const FOLDED_NODE = 'more_namespaces';
+
+/**
+ * A node id per namespace, distinct for distinct names: `ns_istio_system` for a DNS label (which
+ * has no `_`), `nx_<hex of the UTF-8 bytes>` for any other name a manifest may carry. Ids stay
+ * letters, digits and `_`, which Mermaid never reads as syntax or as a keyword such as `end`.
+ */
+function nodeId(namespace: string): string {
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)
+    ? `ns_${namespace.replace(/-/g, '_')}`
+    : `nx_${Buffer.from(namespace, 'utf8').toString('hex')}`;
+}
+
+/**
+ * Text for inside a quoted Mermaid label (`["..."]`, `|"..."|`), shown as written: Mermaid's
+ * entity codes (`#<decimal>;`) stand for the characters that would end the quote or the edge
+ * label (`"`, `|`), start an entity (`#`, `&`), open HTML (`<`, `>`; Mermaid renders labels as
+ * HTML), a Markdown string (a backtick) or a directive (`%`: Mermaid strips `%%{...}%%` from the
+ * whole text before parsing); `:` too, because before parsing Mermaid also drops the last `;` of
+ * any line matching `style.*:\S*#.*;` (meant for `style x fill:#f9f;`), which would break the
+ * entity codes of a name containing `style`. Line breaks become spaces.
+ */
+function mermaidText(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[#&"<>|`%:]/g, (character) => `#${character.charCodeAt(0)};`);
 }
 
 function addKialiEdges(namespace: string, services: Record<string, any>, addEdge: (from: string, url: string | undefined, label: string) => void): void {

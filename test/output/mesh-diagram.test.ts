@@ -1,5 +1,17 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { Manifest, renderMeshDiagram } from '../../lib';
+import { MESH_DIAGRAM_FILE, Manifest, renderMeshDiagram } from '../../lib';
+import { mermaidBlock, parseFlowcharts } from '../helpers/mermaid';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** A Mermaid-parsed diagram; fails the test when Mermaid refuses it. */
+function parsed(markdown: string) {
+  const [result] = parseFlowcharts([mermaidBlock(markdown)]);
+  expect(result.error).toBeUndefined();
+  return result;
+}
 
 describe('renderMeshDiagram', () => {
   // GIVEN the objects of a small mesh, as they would be synthesized
@@ -30,11 +42,14 @@ describe('renderMeshDiagram', () => {
     const diagram = renderMeshDiagram(manifests);
     // THEN
     expect(diagram).toMatchSnapshot();
-    expect(diagram).toContain('ns_istio_system -->|spans (jaeger)| ns_observability');
-    expect(diagram).toContain('ns_istio_system -->|metrics| ns_monitoring');
-    expect(diagram).toContain('ns_shop -->|egress| ns_payments');
-    expect(diagram).toContain('ns_shop -->|egress| ns_istio_system');
-    expect(diagram).toMatch(/ns_istio_ingress\["<b>istio-ingress<\/b><br\/>gateway istio-ingressgateway"\]/);
+    const { vertices, edges } = parsed(diagram);
+    expect(edges).toEqual(expect.arrayContaining([
+      { from: 'ns_istio_system', to: 'ns_observability', text: 'spans (jaeger)' },
+      { from: 'ns_istio_system', to: 'ns_monitoring', text: 'metrics' },
+      { from: 'ns_shop', to: 'ns_payments', text: 'egress' },
+      { from: 'ns_shop', to: 'ns_istio_system', text: 'egress' },
+    ]));
+    expect(vertices).toContainEqual({ id: 'ns_istio_ingress', lines: ['istio-ingress', 'gateway istio-ingressgateway'] });
   });
 
   test('is the same for the same manifests', () => {
@@ -47,8 +62,118 @@ describe('renderMeshDiagram', () => {
     // WHEN
     const diagram = renderMeshDiagram(many);
     // THEN
-    expect(diagram).toContain('ns_more["10 more namespaces"]');
-    expect(diagram).toContain('ns_ns_39');
-    expect(diagram).not.toContain('ns_ns_40');
+    const ids = parsed(diagram).vertices!.map((vertex) => vertex.id);
+    expect(parsed(diagram).vertices).toContainEqual({ id: 'more_namespaces', lines: ['10 more namespaces'] });
+    expect(ids).toContain('ns_ns_39');
+    expect(ids).not.toContain('ns_ns_40');
+  });
+
+  test('a namespace named like the folded node keeps a node of its own', () => {
+    const diagram = renderMeshDiagram([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'more' } }]);
+    expect(parsed(diagram).vertices).toEqual([{ id: 'ns_more', lines: ['more'] }]);
+  });
+});
+
+describe('MESH.md renders in Mermaid', () => {
+  const files = [
+    path.join(root, 'dist', MESH_DIAGRAM_FILE),
+    ...fs.readdirSync(path.join(root, 'examples')).sort().map((example) => path.join(root, 'examples', example, 'dist', MESH_DIAGRAM_FILE)),
+  ];
+
+  test('dist/ and every example: Mermaid parses each diagram and reads every namespace of the output', () => {
+    // GIVEN the committed diagrams and the namespaces their folder creates
+    expect(files.length).toBeGreaterThan(1);
+    const results = parseFlowcharts(files.map((file) => mermaidBlock(fs.readFileSync(file, 'utf8'))));
+    files.forEach((file, index) => {
+      const folder = path.dirname(file);
+      const namespaces = fs.readdirSync(folder).filter((name) => name.endsWith('.k8s.yaml'))
+        .flatMap((name) => yaml.loadAll(fs.readFileSync(path.join(folder, name), 'utf8')) as Manifest[])
+        .filter((manifest) => manifest?.kind === 'Namespace').map((manifest) => manifest.metadata!.name!);
+      // THEN
+      const result = results[index];
+      expect({ file: path.relative(root, file), error: result.error }).toEqual({ file: path.relative(root, file), error: undefined });
+      expect(namespaces.length).toBeGreaterThan(0);
+      expect(result.vertices!.map((vertex) => vertex.lines[0])).toEqual(expect.arrayContaining(namespaces));
+      expect(result.edges!.length).toBeGreaterThan(0);
+    });
+    // The edge labels with parentheses that Mermaid used to refuse (`got 'PS'`).
+    expect(results[0].edges).toContainEqual({ from: 'ns_istio_system', to: 'ns_observability', text: 'spans (zipkin)' });
+  });
+});
+
+/** A small seeded generator (mulberry32): the same hostile names in every run. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Pieces that are syntax somewhere in Mermaid, HTML or Markdown, and text from other scripts. */
+const HOSTILE = [
+  '(', ')', '[', ']', '{', '}', '((', '))', '[[', '>]', '|', '||', '"', '\'', '`', '#', '#quot;', '#35;', '&', '&amp;', ';', ':', ':::',
+  '<', '>', '<b>', '</b>', '<br/>', '<script>x</script>', '-->', '---', '==>', '-.->', '%%', '%%{init: {}}%%', 'end', 'subgraph', 'click', 'style',
+  'classDef', 'graph TD', '\\', '*', '_', '~', '^', '$', '@', '!', '?', '=', '+', ',', '.', ' ', 'é', 'ß', '日本語', 'Ж', '🚀', '\u0301', '\u202e',
+  'a', 'kiali', 'istio-system', '0', '42',
+];
+
+function hostileName(next: () => number, allowSlash: boolean): string {
+  const pieces = Array.from({ length: 1 + Math.floor(next() * 6) }, () => HOSTILE[Math.floor(next() * HOSTILE.length)]);
+  const name = pieces.join('');
+  return allowSlash ? name : name.replace(/\//g, '');
+}
+
+describe('hostile names (property-style: seeded random names from syntax pieces)', () => {
+  test('every diagram parses, and Mermaid reads back each name, component and edge label as written', () => {
+    // GIVEN 150 meshes whose namespace, workload and provider names are built from syntax pieces
+    const next = random(20261202);
+    const cases = Array.from({ length: 150 }, () => {
+      // Not a namespace the control plane or the tracing edge use, which would hold their components too.
+      let namespace = hostileName(next, false);
+      while (['istio-system', 'observability'].includes(namespace.replace(/[ \t\n\f\r]+/g, ' ').trim())) {
+        namespace = hostileName(next, false);
+      }
+      const peer = `${hostileName(next, false)}-peer`;
+      const workload = hostileName(next, true);
+      const provider = hostileName(next, true);
+      const manifests: Manifest[] = [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: peer } },
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: workload, namespace }, spec: {} },
+        {
+          apiVersion: 'sailoperator.io/v1', kind: 'Istio', metadata: { name: 'default' },
+          spec: { namespace: 'istio-system', values: { meshConfig: { extensionProviders: [{ name: provider, zipkin: { service: 'jaeger-collector.observability.svc.cluster.local', port: 9411 } }] } } },
+        },
+        { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace }, spec: { egress: [{ hosts: [`${peer}/*`] }] } },
+      ];
+      return { namespace, peer, workload, provider, diagram: mermaidBlock(renderMeshDiagram(manifests)) };
+    });
+    // WHEN
+    const results = parseFlowcharts(cases.map((c) => c.diagram));
+    // THEN
+    // A viewer collapses runs of HTML whitespace and Mermaid trims labels: compare what is seen.
+    const shownAs = (text: string) => text.replace(/[ \t\n\f\r]+/g, ' ').trim();
+    cases.forEach((c, index) => {
+      const parsedResult = results[index];
+      const result = {
+        ...parsedResult,
+        vertices: parsedResult.vertices?.map((vertex) => ({ ...vertex, lines: vertex.lines.map(shownAs) })),
+        edges: parsedResult.edges?.map((edge) => ({ ...edge, text: shownAs(edge.text) })),
+      };
+      const subject = { namespace: c.namespace, workload: c.workload, provider: c.provider };
+      expect({ ...subject, error: result.error }).toEqual({ ...subject, error: undefined });
+      const vertexOf = (name: string) => result.vertices!.find((vertex) => vertex.lines[0] === shownAs(name));
+      expect({ ...subject, lines: vertexOf(c.namespace)?.lines }).toEqual({ ...subject, lines: [shownAs(c.namespace), shownAs(`Deployment ${c.workload}`)] });
+      expect({ peer: c.peer, lines: vertexOf(c.peer)?.lines }).toEqual({ peer: c.peer, lines: [shownAs(c.peer)] });
+      const ids = new Set(result.vertices!.map((vertex) => vertex.id));
+      expect(ids.size).toBe(result.vertices!.length);
+      expect(result.edges).toEqual(expect.arrayContaining([
+        { from: vertexOf('istio-system')!.id, to: vertexOf('observability')!.id, text: shownAs(`spans (${c.provider})`) },
+        { from: vertexOf(c.namespace)!.id, to: vertexOf(c.peer)!.id, text: 'egress' },
+      ]));
+    });
   });
 });
