@@ -73,3 +73,4 @@ export * from './validation/mesh-validation';
 export * from './validation/mesh-warnings';
 export * from './validation/mesh-validation-plugin';
 export * from './validation/validate-manifests';
+export * from './validation/user-crds';

@@ -43,6 +43,7 @@ import { JaegerV2, JaegerV2Storage } from '../tracing/jaeger-v2';
 import { MeshTracing } from '../tracing/mesh-tracing';
 import { ITracingBackend } from '../tracing/tracing-backend';
 import { MeshValidation } from '../validation/mesh-validation';
+import { crdFilesOfCdk8sYaml, readCrdSchemas } from '../validation/user-crds';
 import { MeshWarningCode, MeshWarnings, formatMeshWarning } from '../validation/mesh-warnings';
 import { ConfigProblem, MeshConfigError } from './config-problem';
 import { didYouMean, joinPath } from './key-paths';
@@ -93,6 +94,11 @@ export interface MeshBuild {
   readonly externalNamespaces: readonly string[];
   /** What the synth summary should warn about: choices that are valid but may surprise. */
   readonly warnings: readonly string[];
+  /**
+   * The CRD files (absolute paths) and unchecked kinds of the spec's `validation`: pass them to
+   * `assertValid` as `crds` and `uncheckedKinds`.
+   */
+  readonly validation: { readonly crds: readonly string[]; readonly uncheckedKinds: readonly string[] };
 }
 
 /** Charts in the order `kubectl apply -f` and Argo CD's sync waves take them; file names follow. */
@@ -200,6 +206,7 @@ class MeshBuilder {
       });
     }
     const istioctlApp = controlPlane ? this.buildIstioctlFile(controlPlaneSpec, controlPlane) : undefined;
+    const validation = this.skipped('validation') ? { crds: [], uncheckedKinds: [] } : this.validationOptions();
 
     if (this.problems.length > 0 || !controlPlane) {
       throw new MeshConfigError(this.file, this.problems);
@@ -208,7 +215,7 @@ class MeshBuilder {
       addArgoCdSyncWaves(this.charts);
     }
     const externalNamespaces = this.externalNamespaces(prometheus, grafana, scoping);
-    MeshValidation.of(this.app).addExternalNamespaces(...externalNamespaces);
+    MeshValidation.of(this.app).addExternalNamespaces(...externalNamespaces).addCrds(...validation.crds).addUncheckedKinds(...validation.uncheckedKinds);
     return {
       app: this.app,
       charts: [...this.charts],
@@ -222,7 +229,27 @@ class MeshBuilder {
         : {},
       externalNamespaces,
       warnings: MeshWarnings.of(this.app).all.map((warning) => formatMeshWarning({ ...warning, fix: MESH_YAML_FIXES[warning.code]?.() ?? warning.fix })),
+      validation,
     };
+  }
+
+  /** The spec's CRD sources, relative to the config file, each read once here so that a bad one is named by its key. */
+  private validationOptions(): { crds: string[]; uncheckedKinds: string[] } {
+    const spec = this.spec.validation ?? {};
+    const baseDir = path.dirname(path.resolve(this.file));
+    const crds: string[] = [];
+    const add = (keyPath: string, sources: readonly string[]) => {
+      for (const source of sources) {
+        if (this.attempt(keyPath, undefined, () => readCrdSchemas([source], baseDir)) && !crds.includes(path.resolve(baseDir, source))) {
+          crds.push(path.resolve(baseDir, source));
+        }
+      }
+    };
+    (spec.crds ?? []).forEach((source, index) => add(`validation.crds[${index}]`, [source]));
+    if (spec.cdk8sImports !== undefined) {
+      add('validation.cdk8sImports', this.attempt('validation.cdk8sImports', undefined, () => crdFilesOfCdk8sYaml(spec.cdk8sImports!, baseDir)) ?? []);
+    }
+    return { crds, uncheckedKinds: [...spec.uncheckedKinds ?? []] };
   }
 
   /** The Services the app renders (Kiali, Jaeger, gateways): proxies see them too unless scoped. */

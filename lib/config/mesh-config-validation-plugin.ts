@@ -3,6 +3,7 @@ import * as path from 'path';
 import { MeshValidationOptions } from '../validation/assert-valid';
 import { MeshValidationPlugin, MeshValidationPluginProps } from '../validation/mesh-validation-plugin';
 import { ValidationRecord, fileSha256 } from '../validation/validation-record';
+import { crdFilesOfCdk8sYaml } from '../validation/user-crds';
 import { loadMeshConfig } from './load-mesh-config';
 import { MeshSpec } from './mesh-spec';
 
@@ -45,7 +46,16 @@ export class MeshConfigValidationPlugin extends MeshValidationPlugin {
   protected async validationOptions(record: ValidationRecord | undefined): Promise<MeshValidationOptions> {
     const options = await super.validationOptions(record);
     const sameConfig = record?.meshConfig?.path === path.resolve(this.configPath) && record.meshConfig.sha256 === fileSha256(this.configPath);
-    return { ...options, externalNamespaces: [...options.externalNamespaces ?? [], ...sameConfig ? record.externalNamespaces : await this.derivedExternalNamespaces()] };
+    const validation = this.spec.validation ?? {};
+    const baseDir = path.dirname(path.resolve(this.configPath));
+    return {
+      ...options,
+      externalNamespaces: [...options.externalNamespaces ?? [], ...sameConfig ? record.externalNamespaces : await this.derivedExternalNamespaces()],
+      // The config's CRDs and unchecked kinds, found as the app finds them: relative to the config file.
+      crds: [...options.crds ?? [], ...(validation.crds ?? []).map((source) => path.resolve(baseDir, source)),
+        ...validation.cdk8sImports ? crdFilesOfCdk8sYaml(validation.cdk8sImports, baseDir) : []],
+      uncheckedKinds: [...options.uncheckedKinds ?? [], ...validation.uncheckedKinds ?? []],
+    };
   }
 
   private async derivedExternalNamespaces(): Promise<readonly string[]> {

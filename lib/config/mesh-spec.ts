@@ -439,6 +439,36 @@ export interface WorkloadsSpec {
 }
 
 /**
+ * A kind left out of the schema checks: `group/Kind` (`cert-manager.io/Certificate`), `group/*`
+ * for a whole API group, `core/Kind` for the core group.
+ * @pattern ^([a-z0-9]([a-z0-9.-]*[a-z0-9])?|core)/([A-Z][A-Za-z0-9]*|\*)$
+ */
+export type UncheckedKind = string;
+
+/** What the output checks know besides the CRDs this library ships. */
+export interface ValidationSpec {
+  /**
+   * CRD files, or folders of them, relative to this file: custom resources of these kinds are
+   * checked against them (the CRDs of other operators, or the versions your cluster runs, which
+   * win over the ones this library ships).
+   * @default - none
+   */
+  readonly crds?: string[];
+  /**
+   * A cdk8s.yaml, relative to this file, whose `imports` name local CRD files: they are added to
+   * `crds`, so the CRDs a cdk8s project already imports need no second list.
+   * @default - none
+   */
+  readonly cdk8sImports?: string;
+  /**
+   * Kinds that are not checked against a schema, for kinds whose CRD is not at hand; the mesh
+   * checks (namespaces, references) still see them.
+   * @default - none
+   */
+  readonly uncheckedKinds?: UncheckedKind[];
+}
+
+/**
  * mesh.yaml: a whole Istio mesh and its observability stack. Each top-level part is rendered only
  * when present, except the control plane.
  */
@@ -471,4 +501,6 @@ export interface MeshSpec {
    * @default - none
    */
   readonly externalNamespaces?: NamespaceName[];
+  /** What the output checks know besides the CRDs this library ships. @default - the shipped CRDs only */
+  readonly validation?: ValidationSpec;
 }

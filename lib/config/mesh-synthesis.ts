@@ -104,7 +104,7 @@ export class MeshSynthesis {
         notForApply: mesh.notForApply,
         extraFiles: () => mesh.extraFiles,
         warnings: () => mesh.warnings,
-        validation: { externalNamespaces: [...mesh.externalNamespaces], externalHosts: [] },
+        validation: { externalNamespaces: [...mesh.externalNamespaces], externalHosts: [], ...mesh.validation },
         configPath: props.configPath,
       }, Boolean(props.stagingDir));
     } catch (error) {

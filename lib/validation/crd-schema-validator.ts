@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { CompiledValidatorCache } from './compiled-validator-cache';
+import { CrdVersionSchema } from './user-crds';
 
 /** One way in which a manifest breaks the schema of its kind. */
 export interface SchemaViolation {
@@ -39,7 +40,9 @@ const SCHEMA_DIR = path.join(__dirname, '..', '..', 'imports', 'crd-schemas');
 /**
  * Validates custom resources against the openAPIV3Schema of their upstream CRD, the way the API
  * server does for what can be checked offline: types, enums, required fields, patterns, ranges,
- * int-or-string, nullable, and unknown fields rejected unless the schema preserves them.
+ * int-or-string, nullable, and unknown fields rejected unless the schema preserves them. The CRDs
+ * are those this library ships (`npm run import` writes their schemas) and any a user adds
+ * ({@link withCrds}).
  * CEL rules (`x-kubernetes-validations`) and formats are not evaluated.
  *
  * Schemas are loaded on first use of each kind. Only the part of a schema that an object uses is
@@ -65,6 +68,8 @@ export class CrdSchemaValidator {
   private readonly compiled = new Map<string, ValidateFunction>();
   /** Compiled validators by kind and the shape of the objects they were pruned for. */
   private readonly byShape = new Map<string, ValidateFunction>();
+  /** Schemas of CRDs a user brought ({@link withCrds}), by `group/version/Kind`: they win over the shipped ones. */
+  private readonly userSchemas = new Map<string, StoredSchema>();
 
   /**
    * @param schemaDir folder of the schemas `npm run import` wrote
@@ -77,9 +82,23 @@ export class CrdSchemaValidator {
     this.index = JSON.parse(fs.readFileSync(path.join(schemaDir, 'index.json'), 'utf8'));
   }
 
+  /**
+   * A validator that also knows the CRDs a user brings (their cluster's CRDs, or kinds this library
+   * does not ship); a kind both define is checked against the user's CRD, the one the cluster has.
+   */
+  public withCrds(schemas: readonly CrdVersionSchema[]): CrdSchemaValidator {
+    const validator = new CrdSchemaValidator(this.schemaDir, this.validatorCache);
+    this.userSchemas.forEach((stored, key) => validator.userSchemas.set(key, stored));
+    for (const { key, scope, schema } of schemas) {
+      validator.userSchemas.set(key, { scope, schema });
+    }
+    return validator;
+  }
+
   /** Whether an upstream CRD schema is known for this apiVersion and kind. */
   public hasSchema(apiVersion: string, kind: string): boolean {
-    return `${apiVersion}/${kind}` in this.index;
+    const key = `${apiVersion}/${kind}`;
+    return this.userSchemas.has(key) || key in this.index;
   }
 
   /** The raw openAPIV3Schema of a CRD version, for callers that validate a sub-tree. */
@@ -144,9 +163,13 @@ export class CrdSchemaValidator {
 
   private stored(apiVersion: string, kind: string): StoredSchema {
     const key = `${apiVersion}/${kind}`;
+    const userSchema = this.userSchemas.get(key);
+    if (userSchema) {
+      return userSchema;
+    }
     const file = this.index[key];
     if (!file) {
-      throw new Error(`no CRD schema for ${key}: add its CRD to cdk8s.yaml imports and run 'npm run import'`);
+      throw new Error(`no CRD schema for ${key}: add its CRD to the validation (the crds option, or validation.crds in mesh.yaml)`);
     }
     let schemas = this.files.get(file);
     if (!schemas) {

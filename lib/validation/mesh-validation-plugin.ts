@@ -29,6 +29,12 @@ export interface MeshValidationPluginProps {
   readonly externalNamespaces?: readonly string[];
   /** Hosts shaped like `<service>.<namespace>` that are outside the cluster. @default - none */
   readonly externalHosts?: readonly string[];
+  /** CRD files or folders (relative to the folder of cdk8s.yaml) to check custom resources against besides the shipped CRDs. @default - none */
+  readonly crds?: readonly string[];
+  /** A cdk8s.yaml whose `imports` name local CRD files, added to `crds`. @default - none */
+  readonly cdk8sImports?: string;
+  /** Kinds not checked against a schema: `group/Kind`, `group/*`, `core/Kind`. @default - none */
+  readonly uncheckedKinds?: readonly string[];
 }
 
 /** Manifest files cdk8s writes; other `.yaml` in the output (a kustomization) are not objects to apply. */
@@ -37,7 +43,7 @@ const MANIFEST_FILE = /\.k8s\.yaml$/;
 const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: string }> = {
   [MeshRule.SCHEMA]: {
     recommendation: 'Every object must match the schema of its kind (Kubernetes API or upstream CRD), without unknown fields',
-    fix: 'Fix the field named in each location; an unknown kind needs its CRD in cdk8s.yaml imports',
+    fix: 'Fix the field named in each location; for a kind without a schema, add its CRD with the plugin property crds (or cdk8sImports: cdk8s.yaml), or list it in uncheckedKinds',
   },
   [MeshRule.NAMESPACE_EXISTS]: {
     recommendation: 'Every namespaced object needs a namespace that the output creates or that is declared external',
@@ -104,6 +110,9 @@ export class MeshValidationPlugin {
     this.options = {
       externalNamespaces: stringList(props.externalNamespaces, 'externalNamespaces'),
       externalHosts: stringList(props.externalHosts, 'externalHosts'),
+      crds: stringList(props.crds, 'crds'),
+      cdk8sImports: props.cdk8sImports,
+      uncheckedKinds: stringList(props.uncheckedKinds, 'uncheckedKinds'),
     };
   }
 
@@ -113,7 +122,9 @@ export class MeshValidationPlugin {
     const options = await this.validationOptions(record);
     // More external namespaces and hosts only ever remove findings: what passed with the app's
     // lists passes with any that include them.
-    if (record && includesAll(options.externalNamespaces, record.externalNamespaces) && includesAll(options.externalHosts, record.externalHosts)) {
+    // CRDs of the plugin's own may be stricter than what the app checked with: then check again.
+    const ownCrds = (this.options.crds ?? []).length > 0 || this.options.cdk8sImports !== undefined;
+    if (record && !ownCrds && includesAll(options.externalNamespaces, record.externalNamespaces) && includesAll(options.externalHosts, record.externalHosts)) {
       context.report.submit('success', { objects: String(record.objects), problems: '0', validated: 'by the app in this synth, unchanged since' });
       return;
     }

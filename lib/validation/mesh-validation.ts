@@ -13,6 +13,7 @@ import { Manifest } from './crd-schema-validator';
  *
  * ```ts
  * MeshValidation.of(app).addExternalNamespaces('monitoring');   // created by another repository
+ * MeshValidation.of(app).addCrds('crds/cert-manager.crds.yaml'); // kinds of other operators
  * MeshValidation.disable(app);                                  // opt out: no check at synth
  * ```
  */
@@ -41,6 +42,8 @@ export class MeshValidation {
   private readonly externalNamespaces = new Set<string>();
   private readonly externalNamespaceSources: (() => readonly string[])[] = [];
   private readonly externalHosts = new Set<string>();
+  private readonly crds: string[] = [];
+  private readonly uncheckedKinds = new Set<string>();
   /** What was checked last and what was found: cdk8s validates once per chart rendered, too. */
   private lastChecked?: { readonly output: string; readonly errors: string[] };
 
@@ -72,6 +75,30 @@ export class MeshValidation {
   }
 
   /**
+   * CRD files, or folders of them (relative to the working folder), that custom resources of the
+   * app are checked against besides the CRDs this library ships: the kinds of other operators, or
+   * the CRD versions the cluster has (they win over the shipped ones). The cdk8s imports of a
+   * project: `addCrds(...crdFilesOfCdk8sYaml('cdk8s.yaml'))`.
+   */
+  public addCrds(...sources: string[]): MeshValidation {
+    sources.forEach((source) => {
+      if (!this.crds.includes(source)) {
+        this.crds.push(source);
+      }
+    });
+    return this;
+  }
+
+  /**
+   * Kinds that are not checked against a schema, as `group/Kind` (`example.com/Widget`),
+   * `group/*` or `core/Kind`: for kinds whose CRD is not at hand.
+   */
+  public addUncheckedKinds(...kinds: string[]): MeshValidation {
+    kinds.forEach((kind) => this.uncheckedKinds.add(kind));
+    return this;
+  }
+
+  /**
    * What the check counts as existing outside the output: the namespaces and hosts added so far
    * (and those of parts that learn theirs after construction, read now).
    */
@@ -79,6 +106,8 @@ export class MeshValidation {
     return {
       externalNamespaces: [...new Set([...this.externalNamespaces, ...this.externalNamespaceSources.flatMap((source) => source())])].sort(),
       externalHosts: [...this.externalHosts].sort(),
+      crds: [...this.crds],
+      uncheckedKinds: [...this.uncheckedKinds].sort(),
     };
   }
 
@@ -98,9 +127,10 @@ export class MeshValidation {
     // Each ApiObject rendered once: Chart.toJson() would run this validation again, per chart.
     const manifests = this.root.node.findAll().filter(ApiObject.isApiObject).map((apiObject) => apiObject.toJson() as Manifest);
     const externalNamespaces = [...this.externalNamespaces, ...this.externalNamespaceSources.flatMap((source) => source())];
-    const output = JSON.stringify([manifests, [...new Set(externalNamespaces)].sort(), [...this.externalHosts].sort()]);
+    const uncheckedKinds = [...this.uncheckedKinds].sort();
+    const output = JSON.stringify([manifests, [...new Set(externalNamespaces)].sort(), [...this.externalHosts].sort(), this.crds, uncheckedKinds]);
     if (this.lastChecked?.output !== output) {
-      const findings = validateMesh(manifests, { externalNamespaces, externalHosts: [...this.externalHosts] });
+      const findings = validateMesh(manifests, { externalNamespaces, externalHosts: [...this.externalHosts], crds: this.crds, uncheckedKinds });
       // One error: cdk8s prefixes each with the construct path, which is empty for the app.
       const errors = findings.length === 0 ? [] : [[
         `the output has ${findings.length} problem${findings.length === 1 ? '' : 's'} and would not apply to a cluster `

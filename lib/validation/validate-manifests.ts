@@ -1,5 +1,6 @@
 import { CoreSchemaValidator } from './core-schema-validator';
 import { CrdSchemaValidator, Manifest, SchemaViolation, describeObject } from './crd-schema-validator';
+import { crdFilesOfCdk8sYaml, readCrdSchemas } from './user-crds';
 
 const ISTIO_OPERATOR = 'install.istio.io/v1alpha1/IstioOperator';
 const SAIL_ISTIO = { apiVersion: 'sailoperator.io/v1', kind: 'Istio' };
@@ -11,7 +12,29 @@ export interface ValidateManifestsOptions {
   readonly crdValidator?: CrdSchemaValidator;
   /** Checks core Kubernetes objects. @default CoreSchemaValidator.shared() */
   readonly coreValidator?: CoreSchemaValidator;
+  /**
+   * CRD files, or folders of them, to check custom resources against besides the CRDs this
+   * library ships (relative paths from the working folder): the kinds of operators the library
+   * does not know, or the CRD versions installed in the cluster, which win over the shipped ones.
+   * @default - none
+   */
+  readonly crds?: readonly string[];
+  /**
+   * A cdk8s.yaml whose `imports` name local CRD files: those are added as {@link crds}, so the
+   * CRDs a cdk8s project generated its imports from are checked without a second list.
+   * @default - none
+   */
+  readonly cdk8sImports?: string;
+  /**
+   * Kinds not checked against any schema, as `group/Kind` (`example.com/Widget`), `group/*` for
+   * a whole API group, `core/Kind` for the core group. The mesh analysis still sees them.
+   * @default - none
+   */
+  readonly uncheckedKinds?: readonly string[];
 }
+
+/** `example.com/Widget`, `example.com/*` or `core/ConfigMap`. */
+const UNCHECKED_KIND = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?|core)\/([A-Z][A-Za-z0-9]*|\*)$/;
 
 /**
  * Checks manifests against their upstream schemas:
@@ -19,13 +42,18 @@ export interface ValidateManifestsOptions {
  * - IstioOperator, whose CRD is untyped, by its typed parts: `meshConfig` and `values` against the
  *   Sail operator's typed `values` schema (`values.cni` against Sail's IstioCNI);
  * - core Kubernetes objects against the Kubernetes OpenAPI schema, unknown fields rejected;
- * - any other kind is a violation: what cannot be checked does not pass.
+ * - any other kind is a violation: what cannot be checked does not pass, unless it is one of
+ *   `uncheckedKinds` or its CRD is among `crds`.
  *
  * @returns every violation found, empty when all manifests are valid
  */
 export function validateManifests(manifests: readonly Manifest[], options: ValidateManifestsOptions = {}): SchemaViolation[] {
-  const crdValidator = options.crdValidator ?? CrdSchemaValidator.shared();
+  const userCrds = [...options.crds ?? [], ...options.cdk8sImports ? crdFilesOfCdk8sYaml(options.cdk8sImports) : []];
+  const crdValidator = userCrds.length > 0
+    ? (options.crdValidator ?? CrdSchemaValidator.shared()).withCrds(readCrdSchemas(userCrds))
+    : options.crdValidator ?? CrdSchemaValidator.shared();
   const coreValidator = options.coreValidator ?? CoreSchemaValidator.shared();
+  const unchecked = uncheckedKindsOf(options.uncheckedKinds ?? []);
   const violations: SchemaViolation[] = [];
   for (const manifest of manifests) {
     if (typeof manifest?.apiVersion !== 'string' || typeof manifest.kind !== 'string') {
@@ -34,6 +62,8 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
         path: '(root)',
         message: 'not a Kubernetes object: apiVersion and kind must be strings',
       });
+    } else if (unchecked(manifest.apiVersion, manifest.kind)) {
+      continue;
     } else if (`${manifest.apiVersion}/${manifest.kind}` === ISTIO_OPERATOR) {
       violations.push(...validateIstioOperator(manifest, crdValidator));
     } else if (crdValidator.hasSchema(manifest.apiVersion, manifest.kind)) {
@@ -44,12 +74,28 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       violations.push({
         object: describeObject(manifest),
         path: '(root)',
-        message: `no schema known for ${manifest.apiVersion}/${manifest.kind}: it is neither a Kubernetes kind nor one of the `
-          + "CRDs in cdk8s.yaml imports (check apiVersion and kind, or add the CRD and run 'npm run import')",
+        message: `no schema known for ${manifest.apiVersion}/${manifest.kind}: it is neither a Kubernetes kind nor a kind of the CRDs `
+          + 'this library ships or was given. Check apiVersion and kind; if it is right, add its CRD file or folder to the validation '
+          + '(crds of validateApp/validateMesh, MeshValidation.of(app).addCrds(...), validation.crds in mesh.yaml; cdk8sImports for the CRDs '
+          + `of a cdk8s.yaml), or leave the kind unchecked (uncheckedKinds: ['${groupOf(manifest.apiVersion)}/${manifest.kind}'])`,
       });
     }
   }
   return violations;
+}
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : 'core';
+}
+
+function uncheckedKindsOf(kinds: readonly string[]): (apiVersion: string, kind: string) => boolean {
+  for (const entry of kinds) {
+    if (!UNCHECKED_KIND.test(entry)) {
+      throw new Error(`uncheckedKinds: '${entry}' must be group/Kind (example.com/Widget), group/* for a whole API group, or core/Kind for the core group`);
+    }
+  }
+  const set = new Set(kinds);
+  return (apiVersion, kind) => set.has(`${groupOf(apiVersion)}/${kind}`) || set.has(`${groupOf(apiVersion)}/*`);
 }
 
 function validateIstioOperator(manifest: Manifest, validator: CrdSchemaValidator): SchemaViolation[] {

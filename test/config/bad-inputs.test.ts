@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
+import * as yaml from 'js-yaml';
 import { runSynth } from './run-synth';
 import { tree } from '../helpers/files';
 import { BAD_INPUTS, badInputText } from './bad-inputs';
@@ -94,6 +95,31 @@ describe('a bad mesh config fails with its file, key path and value, and leaves 
     const result = runSynth({ configPath, outdir });
     // THEN
     expect(result.report.match(/Istio-System/g)).toHaveLength(1);
+  });
+
+  test("validation.crds: the cluster's CRD version judges the output, relative to the config file", () => {
+    // GIVEN a cluster whose ServiceMonitor CRD (an older one, say) knows only spec.selector
+    const outdir = copyOfDist(workdir);
+    fs.mkdirSync(path.join(workdir, 'cluster-crds'));
+    fs.writeFileSync(path.join(workdir, 'cluster-crds', 'servicemonitors.yaml'), yaml.dump({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'servicemonitors.monitoring.coreos.com' },
+      spec: {
+        group: 'monitoring.coreos.com',
+        names: { kind: 'ServiceMonitor', plural: 'servicemonitors' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { selector: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } } } } }],
+      },
+    }));
+    const configPath = path.join(workdir, 'bad.yaml');
+    fs.writeFileSync(configPath, badInputText((mesh) => ({ ...mesh, validation: { crds: ['cluster-crds'] } })));
+    // WHEN
+    const result = runSynth({ configPath, outdir });
+    // THEN the guide's istiod ServiceMonitor is refused at its field, and nothing is written
+    expect(result.exitCode).toBe(1);
+    expect(result.report).toMatch(/ServiceMonitor\/monitoring\/istiod spec: unknown field 'endpoints'/);
+    expect(tree(outdir)).toEqual(before);
   });
 });
 

@@ -28,8 +28,9 @@ describe('npm run import', () => {
     const result = runImport({ CRD_DIR: crdDir, IMPORT_OUTDIR: outdir });
     // THEN
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^import: nothing was written; 17 of 18 inputs are missing or wrong/);
+    expect(result.stderr).toMatch(/^import: nothing was written; 25 of 26 inputs are missing or wrong/);
     expect(result.stderr).toContain(`${path.join(crdDir, 'istio', 'crd-all.gen.yaml')} not found`);
+    expect(result.stderr).toContain(`${path.join(crdDir, 'gateway-api', 'gateway.networking.k8s.io_httproutes.yaml')} not found`);
     expect(result.stderr).not.toContain('kiali.io_kialis.yaml not found');
     expect(tree(outdir)).toEqual({ 'kept.ts': 'export {};\n' });
     expect(fs.readdirSync(workdir).sort()).toEqual(['crds', 'imports']);

@@ -140,6 +140,26 @@ describe('MeshValidationPlugin', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test('properties crds and uncheckedKinds: a kind of another operator is checked against its CRD, or left out', async () => {
+    // GIVEN a manifest with a kind no shipped CRD defines, and its CRD
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-validation-crds-'));
+    fs.writeFileSync(path.join(dir, 'widget.yaml'), yaml.dump({
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+      spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Cluster', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }] },
+    }));
+    const files = { 'out/widgets.k8s.yaml': [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 'big' } }] };
+    const locations = async (props: ConstructorParameters<typeof MeshValidationPlugin>[0]) => {
+      const { ctx, violations } = context(files);
+      await new MeshValidationPlugin(props).validate(ctx);
+      return violations.flatMap((v) => v.violatingResources.flatMap((r: any) => r.locations));
+    };
+    // WHEN / THEN
+    expect(await locations({})).toEqual([expect.stringMatching(/^Widget\/w \(root\): no schema known for example\.com\/v1\/Widget: .*uncheckedKinds: \['example\.com\/Widget'\]/)]);
+    expect(await locations({ crds: [path.join(dir, 'widget.yaml')] })).toEqual(['Widget/w spec.size: must be integer']);
+    expect(await locations({ uncheckedKinds: ['example.com/Widget'] })).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('refuses properties of the wrong shape, naming them', () => {
     expect(() => new MeshValidationPlugin({ externalNamespaces: 'billing' as unknown as string[] }))
       .toThrow(/property externalNamespaces must be a list of strings, got "billing"/);
