@@ -1,19 +1,43 @@
 import { IstioCniSpecValuesCni } from '../../imports/sail-istiocni-sailoperator.io';
 import { assertDnsLabel } from '../core/names';
+import { IstioVersion } from './istio-version';
+
+/**
+ * How Istio's charts know a distribution (`global.platform`, the charts' `platform-<name>`
+ * profile), and the Istio minor release whose charts first ship that profile: an older chart
+ * fails on a platform it has no profile for.
+ */
+interface ChartPlatform {
+  readonly name: string;
+  readonly sinceIstioMinor?: number;
+  /** The values to write where the profile applies, when they differ from the platform's. */
+  readonly valuesUnderProfile?: IstioCniSpecValuesCni;
+}
 
 /** Where a Kubernetes distribution keeps CNI binaries and configuration, and how it chains plugins. */
 export class CniPlatform {
   /** Upstream defaults (`/opt/cni/bin`, `/etc/cni/net.d`): kubeadm, EKS, AKS, kind and most others. */
   public static readonly DEFAULT = new CniPlatform('default', {});
 
-  /** Google Kubernetes Engine: binaries in `/home/kubernetes/bin` (Istio's `global.platform=gke`). */
-  public static readonly GKE = new CniPlatform('gke', { cniBinDir: '/home/kubernetes/bin' });
+  /**
+   * Google Kubernetes Engine. From Istio 1.25 `global.platform=gke` selects the charts' GKE
+   * profile, which leaves the binary directory to the chart's detection (`/home/kubernetes/bin`
+   * on a `-gke` server version); before, the directory is set. GKE admits `system-node-critical`
+   * pods, as the node agent is, only in `kube-system` or in a namespace with a ResourceQuota for
+   * that priority class, so the agent's namespace gets one (see {@link needsNodeCriticalQuota}).
+   */
+  public static readonly GKE = new CniPlatform('gke', { cniBinDir: '/home/kubernetes/bin' },
+    { name: 'gke', sinceIstioMinor: 25, valuesUnderProfile: {} }, true);
 
-  /** k3s (and k3d): the paths of k3s' bundled flannel. */
+  /**
+   * k3s: the configuration directory of k3s' bundled flannel, and `/var/lib/rancher/k3s/data/cni`,
+   * the binary directory k3s has kept stable across upgrades since its October 2024 releases (the
+   * one Istio's k3s profile uses from 1.25; the older `data/current/bin` moves on every upgrade).
+   */
   public static readonly K3S = new CniPlatform('k3s', {
-    cniBinDir: '/var/lib/rancher/k3s/data/current/bin',
+    cniBinDir: '/var/lib/rancher/k3s/data/cni',
     cniConfDir: '/var/lib/rancher/k3s/agent/etc/cni/net.d',
-  });
+  }, { name: 'k3s', sinceIstioMinor: 24 });
 
   /**
    * OpenShift: Multus runs the plugin as a standalone (not chained) network attached to each pod,
@@ -25,7 +49,7 @@ export class CniPlatform {
     cniConfFileName: 'istio-cni.conf',
     chained: false,
     provider: 'multus',
-  });
+  }, { name: 'openshift' });
 
   /**
    * Another distribution's directories.
@@ -38,15 +62,37 @@ export class CniPlatform {
   }
 
   private constructor(
-    /** Name for messages and the `global.platform` value where Istio knows the platform. */
+    /** Name for messages. */
     public readonly name: string,
-    /** The chart values this platform needs. */
+    /** The chart values this platform needs (where the charts have no profile for it). */
     public readonly values: IstioCniSpecValuesCni,
+    private readonly chartPlatform?: ChartPlatform,
+    /**
+     * Whether the node agent's namespace needs a ResourceQuota for `system-node-critical` pods
+     * (GKE) unless it is `kube-system`.
+     */
+    public readonly needsNodeCriticalQuota: boolean = false,
   ) {}
 
   /** Whether Multus runs the plugin (`provider: multus`): istiod must then know it too. */
   public get usesMultus(): boolean {
     return this.values.provider === 'multus';
+  }
+
+  /** The `global.platform` value for the charts of `istioVersion`, if they have a profile for it. */
+  public globalPlatform(istioVersion: IstioVersion): string | undefined {
+    const since = this.chartPlatform?.sinceIstioMinor;
+    return since === undefined || istioVersion.isAtLeast(1, since) ? this.chartPlatform?.name : undefined;
+  }
+
+  /**
+   * The chart values for `istioVersion`: the GKE profile of Istio 1.25 and later leaves the
+   * binary directory unset on purpose (the chart detects it), so it is left out where that
+   * profile applies.
+   */
+  public valuesFor(istioVersion: IstioVersion): IstioCniSpecValuesCni {
+    const underProfile = this.globalPlatform(istioVersion) !== undefined ? this.chartPlatform?.valuesUnderProfile : undefined;
+    return underProfile ?? this.values;
   }
 }
 
@@ -60,9 +106,10 @@ export interface IstioCniOptions {
   /** The distribution, which decides where CNI binaries and configuration live. @default CniPlatform.DEFAULT */
   readonly platform?: CniPlatform;
   /**
-   * Namespace of the node agent. On GKE, node-critical pods need a ResourceQuota in their
-   * namespace; `kube-system` has one.
-   * @default - the control plane's namespace (`kube-system` on OpenShift)
+   * Namespace of the node agent. On GKE a namespace other than `kube-system` gets a ResourceQuota
+   * for the agent's `system-node-critical` pods.
+   * @default - with Sail, `istio-cni` (Sail's default); with an IstioOperator, the control plane's
+   * namespace (`kube-system` on OpenShift)
    */
   readonly namespace?: string;
   /** Namespaces whose pods the plugin leaves alone. @default - the chart's default (`kube-system`) */
@@ -79,21 +126,23 @@ export interface IstioCniOptions {
   readonly confDir?: string;
 }
 
-/** The Istio CNI chart values (`values.cni` of IstioOperator, `spec.values.cni` of Sail's IstioCNI). */
-export function istioCniValues(options: IstioCniOptions): IstioCniSpecValuesCni {
+/** The Istio CNI chart values (`values.cni` of IstioOperator, `spec.values.cni` of Sail's IstioCNI) for a release. */
+export function istioCniValues(options: IstioCniOptions, istioVersion: IstioVersion): IstioCniSpecValuesCni {
   const platform = options.platform ?? CniPlatform.DEFAULT;
+  const platformValues = platform.valuesFor(istioVersion);
   assertAbsolutePath('cni.binDir', options.binDir);
   assertAbsolutePath('cni.confDir', options.confDir);
   for (const namespace of options.excludeNamespaces ?? []) {
     assertDnsLabel('cni.excludeNamespaces entry', namespace);
   }
-  return {
-    ...platform.values,
-    chained: options.chained ?? platform.values.chained,
-    cniBinDir: options.binDir ?? platform.values.cniBinDir,
-    cniConfDir: options.confDir ?? platform.values.cniConfDir,
+  const values: Record<string, unknown> = {
+    ...platformValues,
+    chained: options.chained ?? platformValues.chained,
+    cniBinDir: options.binDir ?? platformValues.cniBinDir,
+    cniConfDir: options.confDir ?? platformValues.cniConfDir,
     excludeNamespaces: options.excludeNamespaces,
   };
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as IstioCniSpecValuesCni;
 }
 
 function assertAbsolutePath(field: string, path: string | undefined): void {

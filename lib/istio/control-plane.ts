@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IstioSpecValues, IstioSpecValuesMeshConfig } from '../../imports/sail-istio-sailoperator.io';
 import { ExtensionProviderService, IExtensionProviderSource, extensionProviderServices } from '../core/extension-providers';
@@ -41,9 +42,18 @@ export interface IstioControlPlaneProps {
   readonly installPath?: InstallPath;
   /** Istio installation profile the settings apply on top of. @default IstioProfile.DEFAULT */
   readonly profile?: IstioProfile;
-  /** Image registry, e.g. a mirror `example.com/istio` (istioctl's `--hub`). @default 'docker.io/istio' */
+  /**
+   * Image registry, e.g. a mirror `example.com/istio` (istioctl's `--hub`). Written into the
+   * install only when set: Sail then stops using the image digests it pins for each release.
+   * @default - the installer's own: Sail's digest-pinned images, istioctl's and the in-cluster
+   * operator's `docker.io/istio`
+   */
   readonly hub?: string;
-  /** Image tag. @default - the Istio version, e.g. `1.30.3` */
+  /**
+   * Image tag. Written into the install only when set: Sail then stops using the image digests
+   * it pins for each release.
+   * @default - the installer's own, which is the Istio version (e.g. `1.30.3`)
+   */
   readonly tag?: string;
   /** Namespace of istiod. @default 'istio-system' */
   readonly namespace?: string;
@@ -110,7 +120,9 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
   public readonly istioVersion: IstioVersion;
   public readonly installPath: InstallPath;
   public readonly profile: IstioProfile;
+  /** Registry the images come from (the installers' default `docker.io/istio` unless `hub` was given). */
   public readonly hub: string;
+  /** Tag of the images (the Istio version unless `tag` was given). */
   public readonly tag: string;
   /** Namespace of istiod. */
   public readonly namespace: string;
@@ -124,6 +136,8 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
   /** The object that installs the control plane (Sail `Istio` or `IstioOperator`); none for ISTIOCTL. */
   public readonly resource?: ApiObject;
 
+  /** The hub and tag the user chose; only these are written into the install. */
+  private readonly imageOverrides: { readonly hub?: string; readonly tag?: string };
   private readonly meshConfig = new ConfigMerger<IstioSpecValuesMeshConfig>('meshConfig', meshConfigOneOfs());
   private readonly values: IstioSpecValues;
   private readonly pilot?: ComponentKubernetesSettings;
@@ -153,6 +167,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     assertImageRepository('hub', this.hub);
     this.tag = props.tag ?? this.istioVersion.toString();
     assertImageTag('tag', this.tag);
+    this.imageOverrides = { hub: props.hub, tag: props.tag };
     this.namespace = props.namespace ?? 'istio-system';
     assertDnsLabel('namespace', this.namespace);
     if (SYSTEM_NAMESPACES.has(this.namespace)) {
@@ -177,6 +192,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     this.cni = this.cniInstall(props);
     if (this.cni) {
       this.emitNamespace('CniNamespace', this.cni.namespace, SidecarInjection.none());
+      this.emitNodeCriticalQuota(this.cni);
     }
     if (props.egressGateway) {
       this.egressGateway = this.egressGatewayConfig(props.egressGateway);
@@ -237,8 +253,8 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
   public installModel(): IstioInstallModel {
     return {
       istioVersion: this.istioVersion,
-      hub: this.hub,
-      tag: this.tag,
+      hub: this.imageOverrides.hub,
+      tag: this.imageOverrides.tag,
       profile: this.profile,
       namespace: this.namespace,
       revision: this.revision,
@@ -303,13 +319,45 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     const openshift = OPENSHIFT_PROFILES.has(this.profile);
     const options: IstioCniOptions = { platform: openshift ? CniPlatform.OPENSHIFT : undefined, ...props.cni };
     const platform = options.platform ?? CniPlatform.DEFAULT;
-    const namespace = options.namespace ?? (platform === CniPlatform.OPENSHIFT ? 'kube-system' : this.namespace);
+    const namespace = options.namespace ?? this.defaultCniNamespace(platform);
     assertDnsLabel('cni.namespace', namespace);
     return {
       namespace,
-      values: istioCniValues(options),
-      platform: platform === CniPlatform.OPENSHIFT ? 'openshift' : undefined,
+      values: istioCniValues(options, this.istioVersion),
+      platform: platform.globalPlatform(this.istioVersion),
+      nodeCriticalQuota: platform.needsNodeCriticalQuota && namespace !== 'kube-system',
     };
+  }
+
+  /**
+   * Sail's own default for `IstioCNI` (`istio-cni`), a namespace for the node agent alone; the
+   * IstioOperator's charts default to istiod's namespace, and on OpenShift to `kube-system`.
+   */
+  private defaultCniNamespace(platform: CniPlatform): string {
+    if (this.installPath === InstallPath.SAIL) {
+      return 'istio-cni';
+    }
+    return platform === CniPlatform.OPENSHIFT ? 'kube-system' : this.namespace;
+  }
+
+  /**
+   * The ResourceQuota GKE needs before it admits the node agent's `system-node-critical` pods, for
+   * the one install that cannot get it from Istio's chart: Sail with a release before 1.26 (Sail's
+   * CRD spells the chart's `resourceQuotas` value `resource_quotas`, which the chart does not
+   * read, and only the GKE profile of 1.26 and later turns it on). The same scope and limit as
+   * the chart's own quota.
+   */
+  private emitNodeCriticalQuota(cni: IstioCniInstall): void {
+    if (!cni.nodeCriticalQuota || this.installPath !== InstallPath.SAIL || this.istioVersion.isAtLeast(1, 26)) {
+      return;
+    }
+    new k8s.KubeResourceQuota(this, 'CniResourceQuota', {
+      metadata: { name: 'istio-cni-node-critical-pods', namespace: cni.namespace },
+      spec: {
+        hard: { pods: k8s.Quantity.fromString('5000') },
+        scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['system-node-critical'] }] },
+      },
+    });
   }
 
   private egressGatewayConfig(options: GatewayOptions): GatewayConfig {

@@ -98,6 +98,27 @@ function uncheckedKindsOf(kinds: readonly string[]): (apiVersion: string, kind: 
   return (apiVersion, kind) => set.has(`${groupOf(apiVersion)}/${kind}`) || set.has(`${groupOf(apiVersion)}/*`);
 }
 
+/**
+ * `values.cni` of an IstioOperator against Sail's IstioCNI schema. istioctl hands the values to
+ * the chart as written, and the chart reads `resourceQuotas`; Sail's CRD spells that field
+ * `resource_quotas` (the JSON name of its Go field), so the one spelling is checked as the other,
+ * and Sail's spelling, which the chart would silently ignore, is refused.
+ */
+function validateIstioOperatorCni(cni: unknown, validator: CrdSchemaValidator, name: string): SchemaViolation[] {
+  if (cni === null || typeof cni !== 'object' || Array.isArray(cni)) {
+    return validator.validateFragment(SAIL_ISTIO_CNI.apiVersion, SAIL_ISTIO_CNI.kind, ['spec', 'values', 'cni'], cni, name);
+  }
+  const { resourceQuotas, resource_quotas: sailSpelling, ...rest } = cni as Record<string, unknown>;
+  const violations: SchemaViolation[] = sailSpelling === undefined ? [] : [{
+    object: name,
+    path: 'resource_quotas',
+    message: "unknown field 'resource_quotas': the istio-cni chart reads resourceQuotas",
+  }];
+  const checked = resourceQuotas === undefined ? rest : { ...rest, resource_quotas: resourceQuotas };
+  return [...violations, ...validator.validateFragment(SAIL_ISTIO_CNI.apiVersion, SAIL_ISTIO_CNI.kind, ['spec', 'values', 'cni'], checked, name)
+    .map((v) => ({ ...v, path: v.path.replace(/^resource_quotas/, 'resourceQuotas') }))];
+}
+
 function validateIstioOperator(manifest: Manifest, validator: CrdSchemaValidator): SchemaViolation[] {
   const name = describeObject(manifest);
   const spec = (manifest.spec ?? {}) as Record<string, any>;
@@ -114,8 +135,7 @@ function validateIstioOperator(manifest: Manifest, validator: CrdSchemaValidator
     violations.push(...prefixed('spec.values',
       validator.validateFragment(SAIL_ISTIO.apiVersion, SAIL_ISTIO.kind, ['spec', 'values'], istioValues, name)));
     if (cni !== undefined) {
-      violations.push(...prefixed('spec.values.cni',
-        validator.validateFragment(SAIL_ISTIO_CNI.apiVersion, SAIL_ISTIO_CNI.kind, ['spec', 'values', 'cni'], cni, name)));
+      violations.push(...validateIstioOperatorCni(cni, validator, name).map((v) => ({ ...v, path: v.path === '(root)' ? 'spec.values.cni' : `spec.values.cni.${v.path}` })));
     }
   }
   return violations;

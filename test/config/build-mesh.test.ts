@@ -147,12 +147,12 @@ describe('buildMesh', () => {
     expect(findOne(byChart.workloads, 'Namespace', 'shop').metadata.labels).toEqual({ 'istio.io/rev': 'canary' });
   });
 
-  test('CNI on OpenShift runs in kube-system with Multus; directories can be overridden', () => {
+  test('CNI on OpenShift runs in istio-cni (Sail\'s default) with Multus; directories can be overridden', () => {
     // WHEN
     const { byChart } = build({ controlPlane: { cni: { platform: 'openshift' as any, binDir: '/opt/custom/bin', excludeNamespaces: ['kube-system', 'batch'] } } });
     // THEN
     const cni = findOne(byChart.istio, 'IstioCNI');
-    expect(cni.spec.namespace).toBe('kube-system');
+    expect(cni.spec.namespace).toBe('istio-cni');
     expect(cni.spec.values.cni).toMatchObject({ provider: 'multus', chained: false, cniBinDir: '/opt/custom/bin', excludeNamespaces: ['kube-system', 'batch'] });
   });
 

@@ -47,7 +47,8 @@ describe('IstioControlPlane, default (Sail, Istio 1.30.3)', () => {
     expect(istio.apiVersion).toBe('sailoperator.io/v1');
     expect(istio.metadata).toEqual({ name: 'default' });
     expect(istio.spec).toMatchObject({ namespace: 'istio-system', version: 'v1.30.3', profile: 'default' });
-    expect(istio.spec.values.global).toEqual({ hub: 'docker.io/istio', tag: '1.30.3', istioNamespace: 'istio-system' });
+    // Sail pins its images by digest unless global.hub or global.tag is set
+    expect(istio.spec.values.global).toEqual({ istioNamespace: 'istio-system' });
     expect(istio.spec.values.cni).toBeUndefined();
     expect(istio.spec.values.gateways).toBeUndefined();
     expect(manifests.filter((m) => m.kind === 'IstioCNI')).toHaveLength(0);
@@ -138,6 +139,24 @@ describe('revision and hub', () => {
     const manifests = synthValid(chart);
     expect(manifests).toMatchSnapshot();
     expect(findOne(manifests, 'Istio').spec.values.global).toEqual({ hub: 'example.com/istio', tag: '1.30.3-distroless', istioNamespace: 'istio-system' });
+  });
+
+  test.each<[string, { hub?: string; tag?: string }, { hub?: string; tag?: string } | undefined]>([
+    ['neither', {}, undefined],
+    ['the default hub, written because chosen', { hub: 'docker.io/istio' }, { hub: 'docker.io/istio' }],
+    ['only a tag', { tag: '1.30.3-distroless' }, { tag: '1.30.3-distroless' }],
+  ])('Sail and its IstioCNI get global.hub/tag only as chosen (%s), so Sail keeps its image digests otherwise', (_name, images, expected) => {
+    // GIVEN
+    const chart = fragmentChart();
+    // WHEN
+    const controlPlane = new IstioControlPlane(chart, 'istio', { ...images, cni: {} });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(findOne(manifests, 'Istio').spec.values.global).toEqual({ ...expected, istioNamespace: 'istio-system' });
+    expect(findOne(manifests, 'IstioCNI').spec.values?.global).toEqual(expected);
+    // the effective images stay known to the library
+    expect(controlPlane.hub).toBe(images.hub ?? 'docker.io/istio');
+    expect(controlPlane.tag).toBe(images.tag ?? '1.30.3');
   });
 
   test.each([

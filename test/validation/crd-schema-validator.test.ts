@@ -110,4 +110,18 @@ describe('validateManifests', () => {
       'spec.values.cni.chained: must be boolean',
     ]);
   });
+
+  test('IstioOperator values.cni.resourceQuotas is checked in the chart\'s spelling; Sail\'s resource_quotas, which the chart ignores, is refused', () => {
+    // GIVEN
+    const iop = (cni: Record<string, unknown>) => ({
+      apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'control-plane', namespace: 'istio-system' },
+      spec: { values: { cni } },
+    });
+    // WHEN / THEN
+    expect(validateManifests([iop({ resourceQuotas: { enabled: true, pods: 5000 } })])).toEqual([]);
+    expect(validateManifests([iop({ resourceQuotas: { enabled: 'yes' } })]).map((v) => `${v.path}: ${v.message}`))
+      .toEqual(['spec.values.cni.resourceQuotas.enabled: must be boolean']);
+    expect(validateManifests([iop({ resource_quotas: { enabled: true } })]).map((v) => `${v.path}: ${v.message}`))
+      .toEqual(["spec.values.cni.resource_quotas: unknown field 'resource_quotas': the istio-cni chart reads resourceQuotas"]);
+  });
 });

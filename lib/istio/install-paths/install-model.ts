@@ -11,8 +11,14 @@ export interface IstioCniInstall {
   readonly namespace: string;
   /** Chart values (`values.cni`). */
   readonly values: IstioCniSpecValuesCni;
-  /** The `global.platform` value the platform needs, if any. */
+  /** The `global.platform` value the platform needs, if the release's charts know it. */
   readonly platform?: string;
+  /**
+   * Whether the agent's namespace needs a ResourceQuota for `system-node-critical` pods (GKE,
+   * outside `kube-system`): the IstioOperator asks the chart for it, Sail's charts render it
+   * through `global.platform=gke` from Istio 1.26, and for earlier releases the library does.
+   */
+  readonly nodeCriticalQuota: boolean;
 }
 
 /**
@@ -22,8 +28,14 @@ export interface IstioCniInstall {
  */
 export interface IstioInstallModel {
   readonly istioVersion: IstioVersion;
-  readonly hub: string;
-  readonly tag: string;
+  /**
+   * The image registry, only when the user chose one: Sail pins each release's images by digest
+   * unless `global.hub` or `global.tag` is set, and istioctl and the in-cluster operator default
+   * to their own release's images.
+   */
+  readonly hub?: string;
+  /** The image tag, only when the user chose one (see `hub`). */
+  readonly tag?: string;
   readonly profile: IstioProfile;
   /** Namespace of istiod. */
   readonly namespace: string;
@@ -35,4 +47,12 @@ export interface IstioInstallModel {
   readonly pilot?: ComponentKubernetesSettings;
   readonly cni?: IstioCniInstall;
   readonly egressGateway?: GatewayConfig;
+}
+
+/** `global.hub` and `global.tag` as the user chose them, or nothing when both are the installer's. */
+export function chosenImageValues(model: IstioInstallModel): { readonly hub?: string; readonly tag?: string } | undefined {
+  if (model.hub === undefined && model.tag === undefined) {
+    return undefined;
+  }
+  return { ...(model.hub !== undefined && { hub: model.hub }), ...(model.tag !== undefined && { tag: model.tag }) };
 }

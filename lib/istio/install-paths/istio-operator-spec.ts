@@ -37,7 +37,15 @@ export function istioOperatorSpec(model: IstioInstallModel): Record<string, unkn
   // CNI): written from spec.namespace's model field, so that no chart falls back to istio-system.
   values.global = { ...values.global, istioNamespace: model.namespace };
   if (model.cni) {
-    values.cni = toJson_IstioCniSpecValuesCni(model.cni.values);
+    const cni: Record<string, unknown> = { ...toJson_IstioCniSpecValuesCni(model.cni.values) };
+    if (model.cni.nodeCriticalQuota) {
+      // Spelled as the chart reads it (the Sail CRD's `resource_quotas` is not); the chart
+      // renders the quota in the agent's namespace.
+      cni.resourceQuotas = { enabled: true };
+    }
+    if (Object.keys(cni).length > 0) {
+      values.cni = cni;
+    }
     if (model.cni.platform) {
       values.global = { ...values.global, platform: model.cni.platform };
     }

@@ -14,7 +14,7 @@ import { ComponentKubernetesSettings, ComputeResources } from '../component-sett
 import { ConfigMerger } from '../config-merger';
 import { IstioProfile } from '../istio-profile';
 import { IstioVersion } from '../istio-version';
-import { IstioInstallModel } from './install-model';
+import { chosenImageValues, IstioInstallModel } from './install-model';
 
 /** Sail's `IstioCNI` must be named `default` (a CEL rule of its CRD): one per cluster. */
 const SAIL_CNI_NAME = 'default';
@@ -86,7 +86,12 @@ function sailIstioSpec(model: IstioInstallModel): IstioSpec {
   // gateways), so only the typed Helm values of istiod are merged here.
   const values = new ConfigMerger<Record<string, any>>('values');
   values.add(model.values, 'props.values');
-  values.add({ global: { hub: model.hub, tag: model.tag } }, 'hub and tag');
+  // Sail uses the image digests it pins for the release only while neither global.hub nor
+  // global.tag is set, so they are written only when the user chose them.
+  const images = chosenImageValues(model);
+  if (images) {
+    values.add({ global: images }, 'hub and tag');
+  }
   // Sail refuses an Istio whose values name another namespace than spec.namespace; written from
   // the same model field, the two cannot drift apart.
   values.add({ global: { istioNamespace: model.namespace } }, 'namespace');
@@ -105,19 +110,20 @@ function sailIstioSpec(model: IstioInstallModel): IstioSpec {
     namespace: model.namespace,
     version: sailVersion(model.istioVersion) as IstioSpecVersion,
     profile: sailProfile(model.profile),
-    values: values.value,
+    values: Object.keys(values.value).length > 0 ? values.value : undefined,
   };
 }
 
 function sailIstioCniSpec(model: IstioInstallModel): IstioCniSpec {
   const cni = model.cni!;
+  const images = chosenImageValues(model);
   return {
     namespace: cni.namespace,
     version: sailVersion(model.istioVersion) as IstioCniSpecVersion,
     profile: sailProfile(model.profile) as string as IstioCniSpecProfile,
     values: {
-      cni: cni.values,
-      global: { hub: model.hub, tag: model.tag, platform: cni.platform },
+      cni: Object.keys(cni.values).length > 0 ? cni.values : undefined,
+      global: cni.platform || images ? { ...images, platform: cni.platform } : undefined,
     },
   };
 }

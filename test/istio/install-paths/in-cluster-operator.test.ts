@@ -17,7 +17,9 @@ describe('in-cluster operator (Istio 1.23)', () => {
     const iop = findOne(manifests, 'IstioOperator');
     expect(iop.apiVersion).toBe('install.istio.io/v1alpha1');
     expect(iop.metadata).toEqual({ name: 'control-plane', namespace: 'istio-system' });
-    expect(iop.spec).toMatchObject({ profile: 'default', hub: 'example.com/istio', tag: '1.23.6', namespace: 'istio-system' });
+    expect(iop.spec).toMatchObject({ profile: 'default', hub: 'example.com/istio', namespace: 'istio-system' });
+    // no tag chosen: the operator's own, its release's
+    expect(iop.spec.tag).toBeUndefined();
     // The ingress gateway is an IngressGateway on every path: the operator installs none.
     expect(iop.spec.components.ingressGateways).toEqual([{ name: 'istio-ingressgateway', enabled: false }]);
     expect(iop.spec.values).toEqual({ global: { istioNamespace: 'istio-system' } });

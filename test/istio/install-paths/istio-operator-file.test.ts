@@ -83,7 +83,7 @@ function installSettings(props: IstioControlPlaneProps): Record<string, unknown>
   };
   if (controlPlane.installPath === InstallPath.SAIL) {
     const istio = findOne(manifests, 'Istio');
-    settings.sail = { hub: istio.spec.values.global.hub, tag: istio.spec.values.global.tag, profile: istio.spec.profile, revision: istio.metadata.name };
+    settings.sail = { hub: istio.spec.values?.global?.hub, tag: istio.spec.values?.global?.tag, profile: istio.spec.profile, revision: istio.metadata.name };
   } else {
     const iop = findOne(manifests, 'IstioOperator');
     const image = findOne(manifests, 'Deployment').spec.template.spec.containers[0].image;
@@ -107,10 +107,15 @@ describe('one model, three paths', () => {
     });
   });
 
-  test('the defaults are the same on every path', () => {
+  test('the defaults are the same on every path: the installer\'s own images (Sail\'s digest-pinned ones), no hub or tag written', () => {
     expect(installSettings({})).toEqual({
-      istioctl: { hub: 'docker.io/istio', tag: '1.30.3', profile: 'default', revision: undefined },
-      sail: { hub: 'docker.io/istio', tag: '1.30.3', profile: 'default', revision: 'default' },
+      istioctl: { hub: undefined, tag: undefined, profile: 'default', revision: undefined },
+      sail: { hub: undefined, tag: undefined, profile: 'default', revision: 'default' },
+    });
+    expect(installSettings({ version: IstioVersion.of('1.23.6') })).toEqual({
+      istioctl: { hub: undefined, tag: undefined, profile: 'default', revision: undefined },
+      // the operator image is the release's, so its own default images are too
+      inCluster: { hub: undefined, tag: undefined, profile: 'default', revision: undefined, image: 'docker.io/istio/operator:1.23.6' },
     });
   });
 });
@@ -132,11 +137,11 @@ describe("the guide's control plane", () => {
     new IstioOperatorFile(new Chart(app, 'istioctl-install'), 'install', { controlPlane });
     // THEN
     const manifests = app.charts.map((chart) => synthValid(chart));
-    expect(manifests[0].filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system', 'istio-ingress']);
+    expect(manifests[0].filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system', 'istio-cni', 'istio-ingress']);
     expect(manifests[0].map((m) => m.kind)).toEqual(expect.arrayContaining(['Istio', 'IstioCNI', 'Deployment']));
     expect(manifests[1].map((m) => m.kind)).toEqual(['IstioOperator']);
     expect(findOne(manifests[1], 'IstioOperator').spec.components.ingressGateways).toEqual([{ name: 'istio-ingressgateway', enabled: false }]);
-    expect(findOne(manifests[1], 'IstioOperator').spec.values.gateways).toBeUndefined();
+    expect(findOne(manifests[1], 'IstioOperator').spec.values?.gateways).toBeUndefined();
     expect(analyzeMesh(manifests.flat()).filter((finding) => finding.rule === MeshRule.INSTALLED_OBJECT)).toEqual([]);
   });
 });
