@@ -6,9 +6,12 @@ import { assertDnsLabel, isDnsLabel } from '../core/names';
 import { NamespaceLabelConflict } from '../core/namespace-registry';
 import { ExistingGrafana } from '../dashboards/existing-grafana';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
+import { DashboardJson } from '../dashboards/dashboard-json';
 import { GrafanaInstance } from '../dashboards/grafana-instance';
+import { GrafanaJsonDashboards } from '../dashboards/grafana-json-dashboards';
 import { IstioDashboard, IstioDashboards } from '../dashboards/istio-dashboards';
 import { PrometheusDatasource } from '../dashboards/prometheus-datasource';
+import { GrafanaSidecarDashboards } from '../dashboards/sidecar-dashboards';
 import { GatewayDisruptionBudget, IngressGateway } from '../gateway/ingress-gateway';
 import { CniPlatform, IstioCniOptions } from '../istio/cni';
 import { IstioControlPlane, IstioControlPlaneProps } from '../istio/control-plane';
@@ -50,7 +53,7 @@ import { didYouMean, joinPath } from './key-paths';
 import { parseDurationString } from './duration-string';
 import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
-  CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, GatewaySpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
+  CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DashboardsSpec, GatewaySpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
   JaegerV2StorageSpec, MeshSpec, MetricsSpec, WorkloadsSpec,
 } from './mesh-spec';
 
@@ -529,6 +532,15 @@ class MeshBuilder {
       return undefined;
     }
     const dashboards = this.chart(CHART_IDS.dashboards);
+    const files = (spec.files ?? []).map((entry, index) => ({
+      path: `dashboards.files[${index}]`,
+      entry,
+      json: () => DashboardJson.fromFile(path.resolve(path.dirname(this.file), entry.file)),
+    }));
+    if (spec.grafana.sidecar) {
+      this.buildSidecarDashboards(dashboards, spec, files);
+      return undefined;
+    }
     let grafana: IGrafanaBackend | undefined;
     if (spec.grafana.existing) {
       grafana = this.attempt('dashboards.grafana.existing', spec.grafana.existing, () => ExistingGrafana.inCluster(spec.grafana.existing));
@@ -570,8 +582,36 @@ class MeshBuilder {
           this.attempt(`dashboards.extraDashboards[${index}]`, extra, () => added.addDashboard(extra));
         }
       });
+      if (files.length > 0) {
+        const fromFiles = this.attempt('dashboards', spec, () => new GrafanaJsonDashboards(dashboards, 'json-dashboards', defined({ datasource, folder: spec.folder })));
+        files.forEach(({ path: keyPath, entry, json }) => {
+          this.attempt(keyPath, entry, () => fromFiles?.addDashboard({ name: entry.name, json: json() }));
+        });
+      }
     }
     return grafana;
+  }
+
+  /** Dashboards as ConfigMaps for a Grafana's sidecar: only from files, nothing for grafana-operator. */
+  private buildSidecarDashboards(chart: Chart, spec: DashboardsSpec, files: readonly { path: string; entry: DashboardFileSpec; json: () => DashboardJson }[]): void {
+    const operatorOnly: ReadonlyArray<readonly [keyof DashboardsSpec, string]> = [
+      ['istioDashboards', 'the sidecar imports nothing from grafana.com: download the dashboards (or take Istio\'s from its samples/addons/grafana.yaml) and list the JSON files under dashboards.files'],
+      ['extraDashboards', 'the sidecar imports nothing from grafana.com: list the downloaded JSON files under dashboards.files'],
+      ['datasource', 'the sidecar\'s Grafana provisions its own data sources: set dashboards.grafana.sidecar.datasourceUid to the uid of its Prometheus'],
+      ['resyncPeriod', 'the sidecar applies ConfigMap changes as they happen: leave it out'],
+    ];
+    for (const [key, reason] of operatorOnly) {
+      if (spec[key] !== undefined) {
+        this.problems.push({ path: `dashboards.${key}`, message: `is for grafana-operator, not dashboards.grafana.sidecar: ${reason}` });
+      }
+    }
+    if (files.length === 0) {
+      this.problems.push({ path: 'dashboards.files', message: 'dashboards.grafana.sidecar needs dashboard JSON files: list them as dashboards.files: [{ name: istio-mesh, file: dashboards/istio-mesh.json }]' });
+    }
+    const sidecar = this.attempt('dashboards.grafana.sidecar', spec.grafana.sidecar, () => new GrafanaSidecarDashboards(chart, 'sidecar-dashboards', defined({ ...spec.grafana.sidecar, folder: spec.folder })));
+    files.forEach(({ path: keyPath, entry, json }) => {
+      this.attempt(keyPath, entry, () => sidecar?.addDashboard({ name: entry.name, json: json() }));
+    });
   }
 
   private buildKiali(controlPlane: ControlPlaneFacts, prometheus: IPrometheusBackend | undefined, grafana: IGrafanaBackend | undefined, tracing: ITracingBackend | undefined): void {

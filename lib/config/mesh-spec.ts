@@ -2,6 +2,7 @@ import { ExistingGrafanaProps } from '../dashboards/existing-grafana';
 import { GrafanaInstanceProps } from '../dashboards/grafana-instance';
 import { GrafanaComDashboardOptions } from '../dashboards/istio-dashboards';
 import { PrometheusDatasourceProps } from '../dashboards/prometheus-datasource';
+import { GrafanaSidecarDashboardsProps } from '../dashboards/sidecar-dashboards';
 import { IngressGatewayProps } from '../gateway/ingress-gateway';
 import { IstioCniOptions } from '../istio/cni';
 import { IstioControlPlaneProps } from '../istio/control-plane';
@@ -327,6 +328,24 @@ export interface GrafanaSpec {
    * that namespace (as every namespace of mesh.yaml's parts), so `createNamespace` is not a key.
    */
   readonly instance?: Omit<GrafanaInstanceProps, 'createNamespace'>;
+  /**
+   * A Grafana that provisions dashboards from labelled ConfigMaps through its sidecar, such as
+   * kube-prometheus-stack's: each of `dashboards.files` becomes a ConfigMap in its namespace. It
+   * imports nothing from grafana.com and gets no data source from this file (kube-prometheus-stack
+   * provisions its Prometheus as uid `prometheus`).
+   */
+  readonly sidecar?: Omit<GrafanaSidecarDashboardsProps, 'dashboards' | 'folder'>;
+}
+
+/** A dashboard's JSON model from a file. */
+export interface DashboardFileSpec {
+  /** Name of the object (DNS-1123 label). */
+  readonly name: string;
+  /**
+   * The JSON file, relative to the folder of this config file: an export from Grafana, a
+   * grafana.com download, or one of Istio's own dashboards (from its samples/addons/grafana.yaml).
+   */
+  readonly file: string;
 }
 
 /** The Prometheus data source in Grafana. */
@@ -365,6 +384,12 @@ export interface DashboardsSpec {
   readonly istioDashboards?: IstioDashboardsSpec;
   /** More grafana.com dashboards whose Prometheus input is `DS_PROMETHEUS`. @default - none */
   readonly extraDashboards?: GrafanaComDashboardOptions[];
+  /**
+   * Dashboards from JSON files, in the output itself (air-gapped clusters): ConfigMaps for
+   * `grafana.sidecar`, inline `GrafanaDashboard`s for grafana-operator.
+   * @default - none
+   */
+  readonly files?: DashboardFileSpec[];
   /** Grafana folder of the dashboards. @default 'Istio' */
   readonly folder?: string;
   /** How often the operator re-applies the dashboards (no days: grafana-operator takes Go durations). @default - the operator's (10m) */
