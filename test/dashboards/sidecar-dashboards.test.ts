@@ -114,7 +114,7 @@ describe('mesh.yaml dashboards.grafana.sidecar and dashboards.files', () => {
   test('the kube-prometheus-stack example: its dashboard ConfigMaps hold the JSON files, labelled for the sidecar', () => {
     // GIVEN the committed output of examples/kube-prometheus-stack (current: test/examples.test.ts)
     const objects = readManifestFiles(path.join(example, 'dist')).flatMap(({ manifests }) => manifests) as any[];
-    const configMaps = objects.filter((o) => o.kind === 'ConfigMap');
+    const configMaps = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard !== undefined);
     // THEN one ConfigMap per listed file, in kube-prometheus-stack's namespace, which the output does not create
     expect(configMaps.map((c) => c.metadata.name)).toEqual(['istio-mesh-requests']);
     const [configMap] = configMaps;
