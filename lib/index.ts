@@ -68,6 +68,7 @@ export * from './tracing/jaeger-v2';
 export * from './tracing/mesh-tracing';
 export * from './tracing/tracing-backend';
 export * from './validation/assert-valid';
+export * from './validation/cel/cel-rule-validator';
 export * from './validation/compiled-validator-cache';
 export * from './validation/core-schema-validator';
 export * from './validation/crd-schema-validator';

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, Options, ValidateFunction } from 'ajv';
+import { CelRuleValidator } from './cel/cel-rule-validator';
+import { withDefaults } from './cel/schema-defaults';
 import { CompiledValidatorCache } from './compiled-validator-cache';
 import { CrdVersionSchema } from './user-crds';
 
@@ -10,8 +12,12 @@ export interface SchemaViolation {
   readonly object: string;
   /** Dotted path of the offending field inside the object, e.g. `spec.egress[0].hosts`. */
   readonly path: string;
-  /** What is wrong, in the words of the schema check. */
+  /** What is wrong, in the words of the schema check (a CEL rule's own message for a rule). */
   readonly message: string;
+  /** The CEL rule (`x-kubernetes-validations`) broken, when the violation comes from one. */
+  readonly celRule?: string;
+  /** The rule's reason, e.g. `FieldValueInvalid`, when the violation comes from a rule. */
+  readonly reason?: string;
 }
 
 /** A Kubernetes manifest as synthesized: plain JSON. */
@@ -39,11 +45,12 @@ const SCHEMA_DIR = path.join(__dirname, '..', '..', 'imports', 'crd-schemas');
 
 /**
  * Validates custom resources against the openAPIV3Schema of their upstream CRD, the way the API
- * server does for what can be checked offline: types, enums, required fields, patterns, ranges,
- * int-or-string, nullable, and unknown fields rejected unless the schema preserves them. The CRDs
- * are those this library ships (`npm run import` writes their schemas) and any a user adds
- * ({@link withCrds}).
- * CEL rules (`x-kubernetes-validations`) and formats are not evaluated.
+ * server does on create: the schema's defaults applied first (what is checked is what would be
+ * stored), then types, enums, required fields, patterns, ranges, int-or-string, nullable, and
+ * unknown fields rejected unless the schema preserves them (the API server would prune them
+ * silently; a typo should not vanish), then the enforced formats and the CEL rules
+ * (`x-kubernetes-validations`) by a {@link CelRuleValidator}. The CRDs are those this library
+ * ships (`npm run import` writes their schemas) and any a user adds ({@link withCrds}).
  *
  * Schemas are loaded on first use of each kind. Only the part of a schema that an object uses is
  * compiled (the full Jaeger or Prometheus schema takes seconds to compile, the few fields an
@@ -74,10 +81,12 @@ export class CrdSchemaValidator {
   /**
    * @param schemaDir folder of the schemas `npm run import` wrote
    * @param validatorCache keeps compiled validators between processes
+   * @param ruleValidator evaluates formats and CEL rules; its cache shares the validators' folder
    */
   constructor(
     private readonly schemaDir: string = SCHEMA_DIR,
     private readonly validatorCache: CompiledValidatorCache = CompiledValidatorCache.shared(),
+    private readonly ruleValidator: CelRuleValidator = new CelRuleValidator(validatorCache.cacheDir),
   ) {
     this.index = JSON.parse(fs.readFileSync(path.join(schemaDir, 'index.json'), 'utf8'));
   }
@@ -87,7 +96,7 @@ export class CrdSchemaValidator {
    * does not ship); a kind both define is checked against the user's CRD, the one the cluster has.
    */
   public withCrds(schemas: readonly CrdVersionSchema[]): CrdSchemaValidator {
-    const validator = new CrdSchemaValidator(this.schemaDir, this.validatorCache);
+    const validator = new CrdSchemaValidator(this.schemaDir, this.validatorCache, this.ruleValidator);
     this.userSchemas.forEach((stored, key) => validator.userSchemas.set(key, stored));
     for (const { key, scope, schema } of schemas) {
       validator.userSchemas.set(key, { scope, schema });
@@ -116,13 +125,22 @@ export class CrdSchemaValidator {
    * library cannot check must not pass silently.
    */
   public validate(manifest: Manifest): SchemaViolation[] {
-    const shapeKey = `${manifest.apiVersion}/${manifest.kind}#${shapeOf(manifest)}`;
+    const schema = this.stored(manifest.apiVersion, manifest.kind).schema;
+    const defaulted = withDefaults(schema, manifest) as Manifest;
+    const shapeKey = `${manifest.apiVersion}/${manifest.kind}#${shapeOf(defaulted)}`;
     let validateFn = this.byShape.get(shapeKey);
     if (!validateFn) {
-      validateFn = this.compile(toJsonSchema(pruneToValues(this.stored(manifest.apiVersion, manifest.kind).schema, [manifest]), Position.ROOT));
+      validateFn = this.compile(toJsonSchema(pruneToValues(schema, [defaulted]), Position.ROOT));
       this.byShape.set(shapeKey, validateFn);
     }
-    return validateFn(manifest) ? [] : toViolations(manifest, validateFn.errors ?? []);
+    const object = describeObject(manifest);
+    const structural = validateFn(defaulted) ? [] : toViolations(manifest, validateFn.errors ?? []);
+    return [...structural, ...this.ruleValidator.validate(schema, defaulted, true).map((finding) => ({ object, ...finding }))];
+  }
+
+  /** Keeps what this process learned about rules for the next one (see {@link CelRuleValidator}). */
+  public flush(): void {
+    this.ruleValidator.flush();
   }
 
   /**
@@ -140,15 +158,14 @@ export class CrdSchemaValidator {
         throw new Error(`${apiVersion} ${kind} has no schema at ${schemaPath.join('.')}`);
       }
     }
-    const validateFn = this.compile(toJsonSchema(pruneToValues(schema, [value]), Position.NESTED));
-    if (validateFn(value)) {
-      return [];
-    }
-    return (validateFn.errors ?? []).map((error) => ({
+    const defaulted = withDefaults(schema, value);
+    const validateFn = this.compile(toJsonSchema(pruneToValues(schema, [defaulted]), Position.NESTED));
+    const structural = validateFn(defaulted) ? [] : (validateFn.errors ?? []).map((error) => ({
       object: objectName,
       path: errorPath(error),
       message: errorMessage(error),
     }));
+    return [...structural, ...this.ruleValidator.validate(schema, defaulted, false).map((finding) => ({ object: objectName, ...finding }))];
   }
 
   private compile(schema: Record<string, any>): ValidateFunction {

@@ -38,7 +38,8 @@ const UNCHECKED_KIND = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?|core)\/([A-Z][A-Za-z0-9
 
 /**
  * Checks manifests against their upstream schemas:
- * - custom resources against the openAPIV3Schema of their CRD, unknown fields rejected;
+ * - custom resources against the openAPIV3Schema of their CRD after its defaults, unknown fields
+ *   rejected, formats and CEL rules (`x-kubernetes-validations`) evaluated;
  * - IstioOperator, whose CRD is untyped, by its typed parts: `meshConfig` and `values` against the
  *   Sail operator's typed `values` schema (`values.cni` against Sail's IstioCNI);
  * - core Kubernetes objects against the Kubernetes OpenAPI schema, unknown fields rejected;
@@ -81,6 +82,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       });
     }
   }
+  crdValidator.flush();
   return violations;
 }
 

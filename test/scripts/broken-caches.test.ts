@@ -43,6 +43,7 @@ const CACHES: Array<[string, { folder: string; entries: RegExp }]> = [
   ['transpiled code', { folder: 'transpile', entries: /^[0-9a-f]{64}\.js$/ }],
   ['V8 code cache', { folder: 'transpile', entries: /^[0-9a-f]{64}\..*\.v8$/ }],
   ['compiled validators', { folder: 'validators', entries: /^[0-9a-f]{64}\.js$/ }],
+  ['parsed CEL rules and their verdicts', { folder: 'validators', entries: /^cel-(rule|verdicts)-[0-9a-f]+\.json$/ }],
 ];
 
 /** Runs `npm run synth`'s command with both caches below `caches`, writing into `outdir`. */
@@ -94,6 +95,13 @@ describe('a synth with broken cache entries', () => {
       expect(entries.length).toBeGreaterThan(0);
       for (const entry of entries) {
         fs.writeFileSync(entry, corrupt(fs.readFileSync(entry)));
+      }
+      // With the verdicts of the CEL rules at hand a synth does not load the rule evaluator's
+      // modules; without them it loads every module the warm synth loaded, so every entry is read.
+      if (cache.folder === 'transpile') {
+        for (const verdicts of fs.readdirSync(path.join(caches, 'validators')).filter((file) => file.startsWith('cel-verdicts-'))) {
+          fs.rmSync(path.join(caches, 'validators', verdicts));
+        }
       }
       const outdir = path.join(caches, 'dist');
       // WHEN
