@@ -225,7 +225,12 @@ function passThroughProblems(spec: MeshSpec, earlier: readonly ConfigProblem[]):
       continue;
     }
     const schemaPath = PASS_THROUGH_SCHEMA_PATHS[key];
-    for (const violation of validator.validateFragment(SAIL_ISTIO.apiVersion, SAIL_ISTIO.kind, [...schemaPath], value, prefix)) {
+    // The CRD's CEL rules are left to the check of the rendered objects: they judge meshConfig
+    // once merged with what the constructs set, and the merger words one-of conflicts in mesh.yaml
+    // keys, naming where each value came from.
+    const structural = validator.validateFragment(SAIL_ISTIO.apiVersion, SAIL_ISTIO.kind, [...schemaPath], value, prefix)
+      .filter((violation) => violation.celRule === undefined);
+    for (const violation of structural) {
       const fieldPath = violation.path === '(root)' ? '' : violation.path;
       const unknown = /^unknown field '(.+)'$/.exec(violation.message);
       if (unknown) {

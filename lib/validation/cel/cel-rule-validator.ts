@@ -64,7 +64,7 @@ export class CelRuleValidator {
    * @param schema the openAPIV3Schema of its kind, or the sub-schema of a fragment
    * @param isResource whether `value` is a whole object (root metadata, `status` dropped)
    */
-  public validate(schema: SchemaNode, value: unknown, isResource: boolean): StoredObjectFinding[] {
+  public validate(schema: Readonly<Record<string, any>>, value: unknown, isResource: boolean): StoredObjectFinding[] {
     const findings: StoredObjectFinding[] = [];
     const sites: RuleSite[] = [];
     collect(schema, value, '', isResource, sites, findings);
