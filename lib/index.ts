@@ -13,6 +13,7 @@ export * from './core/service-endpoint';
 export * from './dashboards/dashboard-json';
 export * from './dashboards/existing-grafana';
 export * from './dashboards/grafana-backend';
+export * from './dashboards/grafana-credentials';
 export * from './dashboards/grafana-instance';
 export * from './dashboards/grafana-json-dashboards';
 export * from './dashboards/istio-dashboards';

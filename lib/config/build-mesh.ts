@@ -7,6 +7,7 @@ import { NamespaceLabelConflict } from '../core/namespace-registry';
 import { ExistingGrafana } from '../dashboards/existing-grafana';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
 import { DashboardJson } from '../dashboards/dashboard-json';
+import { GrafanaCredentials } from '../dashboards/grafana-credentials';
 import { GrafanaInstance } from '../dashboards/grafana-instance';
 import { GrafanaJsonDashboards } from '../dashboards/grafana-json-dashboards';
 import { IstioDashboard, IstioDashboards } from '../dashboards/istio-dashboards';
@@ -53,7 +54,7 @@ import { didYouMean, joinPath } from './key-paths';
 import { parseDurationString } from './duration-string';
 import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
-  CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DashboardsSpec, GatewaySpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
+  CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DashboardsSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
   JaegerV2StorageSpec, MeshSpec, MetricsSpec, WorkloadsSpec,
 } from './mesh-spec';
 
@@ -543,12 +544,17 @@ class MeshBuilder {
     }
     let grafana: IGrafanaBackend | undefined;
     if (spec.grafana.existing) {
-      grafana = this.attempt('dashboards.grafana.existing', spec.grafana.existing, () => ExistingGrafana.inCluster(spec.grafana.existing));
+      const props = spec.grafana.existing;
+      const at = 'dashboards.grafana.existing';
+      const apiCredentials = props.apiCredentials && this.grafanaCredentials(`${at}.apiCredentials`, props.apiCredentials);
+      grafana = this.attempt(at, props, () => ExistingGrafana.inCluster(defined({ ...props, apiCredentials })));
     } else {
       const props = spec.grafana.instance!;
-      grafana = this.attempt('dashboards.grafana.instance', props, () => {
+      const at = 'dashboards.grafana.instance';
+      const apiCredentials = props.apiCredentials && this.grafanaCredentials(`${at}.apiCredentials`, props.apiCredentials);
+      grafana = this.attempt(at, props, () => {
         const namespace = new MeshNamespace(dashboards, 'namespace', { name: props.namespace ?? DEFAULT_NAMESPACES.grafana });
-        return new GrafanaInstance(dashboards, 'grafana', { ...props, namespace: namespace.name });
+        return new GrafanaInstance(dashboards, 'grafana', defined({ ...props, apiCredentials, namespace: namespace.name }));
       });
     }
     if (!grafana) {
@@ -614,6 +620,40 @@ class MeshBuilder {
     });
   }
 
+  private grafanaCredentials(at: string, spec: GrafanaCredentialsSpec): GrafanaCredentials | undefined {
+    // The schema admits exactly one key; its problems are problems of that key's fields.
+    const [key, props] = Object.entries(spec)[0] as [keyof GrafanaCredentialsSpec, object];
+    return this.attempt(`${at}.${key}`, props, () => grafanaCredentials(spec));
+  }
+
+  /**
+   * The Grafana Kiali links to, when it has what Kiali needs; otherwise each missing key is a
+   * problem of the Grafana's own keys, where mesh.yaml sets them.
+   */
+  private grafanaForKiali(grafana: IGrafanaBackend, grafanaExternalUrl: string | undefined): IGrafanaBackend | undefined {
+    const at = this.spec.dashboards?.grafana.existing ? 'dashboards.grafana.existing' : 'dashboards.grafana.instance';
+    const missing: ConfigProblem[] = [];
+    if (grafana.externalUrl === undefined && grafanaExternalUrl === undefined) {
+      missing.push({
+        path: `${at}.externalUrl`,
+        message: 'is needed by Kiali, which links dashboards at the URL users open Grafana at (Kiali 2 answers \'grafana URL is not set\' with only the in-cluster URL): '
+          + `set it (e.g. https://grafana.example.com), or kiali.grafanaExternalUrl, or kiali.grafanaLinks: false`,
+      });
+    }
+    if (grafana.apiCredentials === undefined) {
+      missing.push({
+        path: `${at}.apiCredentials`,
+        message: 'is needed by Kiali, which searches Grafana\'s dashboards through its API, refused without credentials unless anonymous access is on: '
+          + 'set bearerToken: { secretName: <Secret in Kiali\'s namespace>, key: token } (a Grafana service account token with the Viewer role), '
+          + `basicAuth: { secretName }${at.endsWith('existing') ? ', anonymous: {} for a Grafana open to anonymous viewers' : ''}, or kiali.grafanaLinks: false`,
+      });
+    }
+    // A key that is wrong (reported already) is not reported as missing too.
+    const reported = (keyPath: string) => this.skipped(keyPath) || this.problems.some((problem) => problem.path === keyPath || problem.path.startsWith(`${keyPath}.`));
+    this.problems.push(...missing.filter((problem) => !reported(problem.path)));
+    return missing.length === 0 ? grafana : undefined;
+  }
+
   private buildKiali(controlPlane: ControlPlaneFacts, prometheus: IPrometheusBackend | undefined, grafana: IGrafanaBackend | undefined, tracing: ITracingBackend | undefined): void {
     if (!prometheus) {
       if (!this.spec.metrics) {
@@ -621,12 +661,13 @@ class MeshBuilder {
       }
       return;
     }
-    const spec = this.spec.kiali!;
+    const { grafanaLinks, ...spec } = this.spec.kiali!;
+    const linkedGrafana = grafanaLinks === false ? undefined : grafana && this.grafanaForKiali(grafana, spec.grafanaExternalUrl);
     const chart = this.chart(CHART_IDS.kiali);
     this.attempt('kiali', spec, () => new Kiali(chart, 'kiali', defined({
       ...spec,
       prometheus,
-      grafana,
+      grafana: linkedGrafana,
       tracing,
       istioNamespace: controlPlane.namespace,
       istioVersion: controlPlane.istioVersion,
@@ -915,6 +956,13 @@ function sidecarInjection(injection: InjectionSpec, revision: string | undefined
 
 function optionalDuration(field: string, text: string | undefined): Duration | undefined {
   return text === undefined ? undefined : parseDurationString(field, text);
+}
+
+function grafanaCredentials(spec: GrafanaCredentialsSpec): GrafanaCredentials {
+  if (spec.bearerToken) {
+    return GrafanaCredentials.bearerToken(spec.bearerToken);
+  }
+  return spec.basicAuth ? GrafanaCredentials.basicAuth(spec.basicAuth) : GrafanaCredentials.anonymous();
 }
 
 function jaegerV2Storage(spec: JaegerV2StorageSpec): JaegerV2Storage {

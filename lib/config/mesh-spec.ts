@@ -1,4 +1,5 @@
 import { ExistingGrafanaProps } from '../dashboards/existing-grafana';
+import { GrafanaBasicAuthProps, GrafanaBearerTokenProps } from '../dashboards/grafana-credentials';
 import { GrafanaInstanceProps } from '../dashboards/grafana-instance';
 import { GrafanaComDashboardOptions } from '../dashboards/istio-dashboards';
 import { PrometheusDatasourceProps } from '../dashboards/prometheus-datasource';
@@ -322,12 +323,12 @@ export interface MetricsSpec {
  */
 export interface GrafanaSpec {
   /** A grafana-operator Grafana already running in the cluster. */
-  readonly existing?: ExistingGrafanaProps;
+  readonly existing?: ExistingGrafanaSpec;
   /**
    * A grafana-operator Grafana rendered by the app, in a namespace of its own. The app renders
    * that namespace (as every namespace of mesh.yaml's parts), so `createNamespace` is not a key.
    */
-  readonly instance?: Omit<GrafanaInstanceProps, 'createNamespace'>;
+  readonly instance?: GrafanaInstanceSpec;
   /**
    * A Grafana that provisions dashboards from labelled ConfigMaps through its sidecar, such as
    * kube-prometheus-stack's: each of `dashboards.files` becomes a ConfigMap in its namespace. It
@@ -335,6 +336,42 @@ export interface GrafanaSpec {
    * provisions its Prometheus as uid `prometheus`).
    */
   readonly sidecar?: Omit<GrafanaSidecarDashboardsProps, 'dashboards' | 'folder'>;
+}
+
+/**
+ * How Kiali authenticates to Grafana's API: exactly one of the keys. Secrets live in Kiali's
+ * namespace and are created outside this file.
+ * @minProperties 1
+ * @maxProperties 1
+ */
+export interface GrafanaCredentialsSpec {
+  /** A bearer token (a Grafana service account token with the Viewer role). */
+  readonly bearerToken?: GrafanaBearerTokenProps;
+  /** A Grafana user's name and password. */
+  readonly basicAuth?: GrafanaBasicAuthProps;
+  /** No credentials: an existing Grafana whose anonymous viewers may read dashboards. */
+  readonly anonymous?: GrafanaAnonymousSpec;
+}
+
+/** No settings: `anonymous: {}`. */
+export interface GrafanaAnonymousSpec {}
+
+/** A grafana-operator Grafana already running in the cluster. */
+export interface ExistingGrafanaSpec extends Omit<ExistingGrafanaProps, 'apiCredentials'> {
+  /**
+   * How Kiali authenticates to this Grafana's API; Kiali links to Grafana only with it (and
+   * `externalUrl`). @default - none
+   */
+  readonly apiCredentials?: GrafanaCredentialsSpec;
+}
+
+/** A grafana-operator Grafana rendered by the app. */
+export interface GrafanaInstanceSpec extends Omit<GrafanaInstanceProps, 'createNamespace' | 'apiCredentials'> {
+  /**
+   * How Kiali authenticates to this Grafana's API (anonymous access is off here); Kiali links to
+   * Grafana only with it (and `externalUrl`). @default - none
+   */
+  readonly apiCredentials?: GrafanaCredentialsSpec;
 }
 
 /** A dashboard's JSON model from a file. */
@@ -399,7 +436,14 @@ export interface DashboardsSpec {
 /** Kiali, wired to the mesh's Prometheus, Grafana and tracing backend. Needs `metrics`. */
 export interface KialiSpec extends Pick<KialiProps,
 'namespace' | 'name' | 'deployment' | 'authStrategy' | 'openId' | 'signingKeySecretName' | 'viewOnlyMode' | 'image' | 'replicas'
-| 'resources' | 'webRoot' | 'grafanaExternalUrl' | 'tracingExternalUrl' | 'labels'> {}
+| 'resources' | 'webRoot' | 'grafanaExternalUrl' | 'tracingExternalUrl' | 'labels'> {
+  /**
+   * Link Kiali to the Grafana of `dashboards`, which then needs `externalUrl` and `apiCredentials`.
+   * Set false for Kiali without Grafana links.
+   * @default true
+   */
+  readonly grafanaLinks?: boolean;
+}
 
 /** A Service the app runs in the mesh (its manifests come with the workload). */
 export interface ServiceSpec extends Pick<MeshServiceProps, 'ports'> {

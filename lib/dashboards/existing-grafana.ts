@@ -2,6 +2,7 @@ import { ExternalEndpoint } from '../core/endpoint';
 import { assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
 import { IGrafanaBackend } from './grafana-backend';
+import { GrafanaCredentials } from './grafana-credentials';
 
 /** Props of {@link ExistingGrafana.inCluster}. */
 export interface ExistingGrafanaProps {
@@ -19,8 +20,16 @@ export interface ExistingGrafanaProps {
    * @default { dashboards: 'grafana' } (grafana-operator's examples)
    */
   readonly instanceSelectorLabels?: Record<string, string>;
-  /** URL users open in a browser. @default - none */
+  /** URL users open in a browser, what Kiali links to. @default - none: Kiali cannot link to this Grafana */
   readonly externalUrl?: string;
+  /**
+   * How API clients such as Kiali authenticate to this Grafana's HTTP API (Kiali searches its
+   * dashboards there): a key of a Secret in the client's namespace, created outside the app,
+   * or `GrafanaCredentials.anonymous()` for a Grafana whose anonymous viewers may read dashboards.
+   * Kiali needs it to link to this Grafana.
+   * @default - none known: Kiali refuses to link to this Grafana
+   */
+  readonly apiCredentials?: GrafanaCredentials;
 }
 
 /**
@@ -39,7 +48,7 @@ export class ExistingGrafana implements IGrafanaBackend {
       ExternalEndpoint.fromUrl('externalUrl', props.externalUrl);
     }
     assertLabels('instanceSelectorLabels', props.instanceSelectorLabels);
-    return new ExistingGrafana(endpoint, namespace, props.instanceSelectorLabels ?? { dashboards: 'grafana' }, props.externalUrl);
+    return new ExistingGrafana(endpoint, namespace, props.instanceSelectorLabels ?? { dashboards: 'grafana' }, props.externalUrl, props.apiCredentials);
   }
 
   private constructor(
@@ -47,5 +56,6 @@ export class ExistingGrafana implements IGrafanaBackend {
     public readonly namespace: string,
     public readonly instanceSelectorLabels: Readonly<Record<string, string>>,
     public readonly externalUrl: string | undefined,
+    public readonly apiCredentials: GrafanaCredentials | undefined,
   ) {}
 }

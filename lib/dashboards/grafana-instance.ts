@@ -7,6 +7,7 @@ import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
 import { IGrafanaBackend } from './grafana-backend';
+import { GrafanaAuthType, GrafanaCredentials } from './grafana-credentials';
 
 /** Props of a {@link GrafanaInstance}. */
 export interface GrafanaInstanceProps {
@@ -24,8 +25,19 @@ export interface GrafanaInstanceProps {
   readonly createNamespace?: boolean;
   /** Labels that data sources and dashboards select this Grafana by. @default { dashboards: <name> } */
   readonly instanceSelectorLabels?: Record<string, string>;
-  /** URL users open in a browser; becomes Grafana's `server.root_url`. @default - none */
+  /**
+   * URL users open in a browser; becomes Grafana's `server.root_url`, and what Kiali links to.
+   * @default - none: Kiali cannot link to this Grafana
+   */
   readonly externalUrl?: string;
+  /**
+   * How API clients such as Kiali authenticate to this Grafana's HTTP API (Kiali searches its
+   * dashboards there): a key of a Secret in the client's namespace, created outside the app.
+   * Kiali needs it to link to this Grafana; anonymous access is off here, so not
+   * `GrafanaCredentials.anonymous()`.
+   * @default - none known: Kiali refuses to link to this Grafana
+   */
+  readonly apiCredentials?: GrafanaCredentials;
   /** Grafana release the operator runs, such as '12.0.1'. @default - the operator's default */
   readonly version?: string;
 }
@@ -41,6 +53,7 @@ export class GrafanaInstance extends Construct implements IGrafanaBackend {
   public readonly internalEndpoint: ServiceEndpoint;
   public readonly instanceSelectorLabels: Readonly<Record<string, string>>;
   public readonly externalUrl?: string;
+  public readonly apiCredentials?: GrafanaCredentials;
   /** The generated `Grafana` object. */
   public readonly resource: ApiObject;
   /** The namespace it renders, unless told it exists (`createNamespace: false`). */
@@ -57,6 +70,10 @@ export class GrafanaInstance extends Construct implements IGrafanaBackend {
       ExternalEndpoint.fromUrl('externalUrl', props.externalUrl);
     }
     this.externalUrl = props.externalUrl;
+    if (props.apiCredentials?.type === GrafanaAuthType.NONE) {
+      throw new Error('apiCredentials must not be anonymous: this Grafana turns anonymous access off, so Kiali\'s dashboard search needs a bearer token or a user name and password from a Secret (bearerToken or basicAuth)');
+    }
+    this.apiCredentials = props.apiCredentials;
     assertLabels('instanceSelectorLabels', props.instanceSelectorLabels);
     this.instanceSelectorLabels = props.instanceSelectorLabels ?? { dashboards: this.name };
     this.internalEndpoint = new ServiceEndpoint({ serviceName: `${this.name}-service`, namespace: this.namespace, port: 3000 });

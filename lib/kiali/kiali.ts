@@ -10,6 +10,7 @@ import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageReference, assertLabels } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
+import { GrafanaCredentials, GrafanaSecretKey } from '../dashboards/grafana-credentials';
 import { IstioVersion } from '../istio/istio-version';
 import { IstioVersionSupport } from '../istio/version-support';
 import { IPrometheusBackend } from '../metrics/prometheus-backend';
@@ -88,7 +89,12 @@ export type KialiIstioNamespace = string | { readonly namespace: string; readonl
 export interface KialiProps {
   /** The Prometheus Kiali queries for the mesh's metrics (`external_services.prometheus.url`). */
   readonly prometheus: IPrometheusBackend;
-  /** Grafana whose Istio dashboards Kiali links to. @default - Grafana integration disabled */
+  /**
+   * Grafana whose Istio dashboards Kiali links to. Needs the URL users open (`externalUrl`, or
+   * {@link grafanaExternalUrl}) and API credentials (`apiCredentials`, or {@link grafanaCredentials}):
+   * Kiali 2 links at the external URL and searches dashboards through the API.
+   * @default - Grafana integration disabled
+   */
   readonly grafana?: IGrafanaBackend;
   /** Tracing backend Kiali reads traces from. @default - tracing integration disabled */
   readonly tracing?: ITracingBackend;
@@ -165,6 +171,13 @@ export interface KialiProps {
   readonly webRoot?: string;
   /** Browser URL of Grafana, overriding `grafana.externalUrl`. @default - `grafana.externalUrl` */
   readonly grafanaExternalUrl?: string;
+  /**
+   * How Kiali authenticates to Grafana's API, overriding `grafana.apiCredentials`. The Secret lives
+   * in Kiali's namespace; the addon mounts it where Kiali reads `secret:<name>:<key>` values, the
+   * operator does the same for the Kiali CR.
+   * @default - `grafana.apiCredentials`
+   */
+  readonly grafanaCredentials?: GrafanaCredentials;
   /** Browser URL of the tracing UI, overriding `tracing.externalUrl`. @default - `tracing.externalUrl` */
   readonly tracingExternalUrl?: string;
   /** Extra labels for every object. @default - none */
@@ -186,6 +199,12 @@ const CONFIG_DIR = '/kiali-configuration';
 const OVERRIDE_SECRETS_DIR = '/kiali-override-secrets';
 /** Kiali's file name of the login token signing key (`login_token.signing_key`). */
 const SIGNING_KEY_FILE = 'login-token-signing-key';
+/** Kiali's file names of the Grafana credentials (`external_services.grafana.auth.<field>`). */
+const GRAFANA_SECRET_FILES: Record<GrafanaSecretKey['field'], string> = {
+  token: 'grafana-token',
+  username: 'grafana-username',
+  password: 'grafana-password',
+};
 /** The Secret the Kiali operator creates for the signing key, whatever the instance name, and its key. */
 const OPERATOR_SIGNING_KEY = { secretName: 'kiali-signing-key', key: 'key' };
 /**
@@ -287,6 +306,19 @@ export class Kiali extends Construct {
       assertDnsSubdomain('signingKeySecretName', props.signingKeySecretName);
     }
     const resources = resolveResources(props.resources);
+    if (!props.grafana && props.grafanaCredentials) {
+      throw new Error('grafanaCredentials needs grafana: pass the Grafana backend Kiali links to');
+    }
+    const grafanaCredentials = props.grafana && (props.grafanaCredentials ?? props.grafana.apiCredentials);
+    const grafanaSecretKeys = grafanaCredentials?.secretKeys ?? [];
+    if (grafanaSecretKeys.length > 0) {
+      const secrets = [...new Set(grafanaSecretKeys.map(({ secretName }) => secretName))];
+      MeshWarnings.of(this).add(this, {
+        code: MeshWarningCode.KIALI_GRAFANA_CREDENTIALS,
+        message: `Kiali ${this.namespace}/${this.name} does not start until Secret ${secrets.map((name) => `${this.namespace}/${name}`).join(', ')} exists with key${grafanaSecretKeys.length > 1 ? 's' : ''} ${grafanaSecretKeys.map(({ key }) => `'${key}'`).join(', ')} (its Grafana API credentials), which the output does not contain`,
+        fix: `create it before applying Kiali (Sealed Secrets, External Secrets, or kubectl -n ${this.namespace} create secret generic ${secrets[0]} ${grafanaSecretKeys.map(({ key }) => `--from-literal=${key}=...`).join(' ')}), e.g. with the token of a Grafana service account with the Viewer role`,
+      });
+    }
     const istioVersion = props.istioVersion ?? (typeof props.istioNamespace === 'object' ? props.istioNamespace.istioVersion : undefined);
     if (istioVersion) {
       this.warnIfUntested(istioVersion, deployment === KialiDeployment.ADDON ? props.image ?? Kiali.DEFAULT_IMAGE : props.image);
@@ -307,7 +339,7 @@ export class Kiali extends Construct {
       },
       externalServices: {
         prometheus: { url: props.prometheus.queryEndpoint.url() },
-        grafana: grafanaSpec(props.grafana, props.grafanaExternalUrl),
+        grafana: grafanaSpec(props.grafana, props.grafanaExternalUrl, grafanaCredentials),
         tracing: tracingSpec(props.tracing, props.tracingExternalUrl),
       },
       server: {
@@ -354,6 +386,7 @@ export class Kiali extends Construct {
       replicas,
       resources,
       signingKeySecretName,
+      grafanaSecretKeys,
     });
   }
 
@@ -424,6 +457,12 @@ export class Kiali extends Construct {
       volumes.push({ name: SIGNING_KEY_FILE, secret: { secretName: options.signingKeySecretName, items: [{ key: OPERATOR_SIGNING_KEY.key, path: 'value.txt' }] } });
       volumeMounts.push({ name: SIGNING_KEY_FILE, mountPath: `${OVERRIDE_SECRETS_DIR}/${SIGNING_KEY_FILE}`, readOnly: true });
     }
+    // As the operator mounts `secret:<name>:<key>` credentials: that key alone, as value.txt.
+    for (const { field, secretName, key } of options.grafanaSecretKeys) {
+      const file = GRAFANA_SECRET_FILES[field];
+      volumes.push({ name: file, secret: { secretName, items: [{ key, path: 'value.txt' }] } });
+      volumeMounts.push({ name: file, mountPath: `${OVERRIDE_SECRETS_DIR}/${file}`, readOnly: true });
+    }
     if (this.authStrategy === KialiAuthStrategy.OPENID) {
       volumes.push({ name: 'kiali-secret', secret: { secretName: this.name, optional: true } });
       volumeMounts.push({ name: 'kiali-secret', mountPath: OIDC_SECRET_DIR, readOnly: true });
@@ -490,6 +529,7 @@ interface AddonOptions {
   readonly replicas: number;
   readonly resources: ResolvedResources;
   readonly signingKeySecretName: string;
+  readonly grafanaSecretKeys: readonly GrafanaSecretKey[];
 }
 
 interface ResolvedResources {
@@ -545,7 +585,7 @@ function openIdSpec(openId: KialiOpenIdOptions): crd.KialiSpecAuthOpenid {
   };
 }
 
-function grafanaSpec(grafana: IGrafanaBackend | undefined, externalUrlOverride: string | undefined): crd.KialiSpecExternalServicesGrafana {
+function grafanaSpec(grafana: IGrafanaBackend | undefined, externalUrlOverride: string | undefined, credentials: GrafanaCredentials | undefined): crd.KialiSpecExternalServicesGrafana {
   if (!grafana) {
     if (externalUrlOverride !== undefined) {
       throw new Error('grafanaExternalUrl needs grafana: pass the Grafana backend Kiali links to');
@@ -556,7 +596,25 @@ function grafanaSpec(grafana: IGrafanaBackend | undefined, externalUrlOverride: 
   const externalUrl = externalUrlOverride !== undefined
     ? validateUrl('grafanaExternalUrl', externalUrlOverride)
     : grafana.externalUrl !== undefined ? validateUrl('grafana.externalUrl', grafana.externalUrl) : undefined;
-  return { enabled: true, internalUrl: grafana.internalEndpoint.url(), externalUrl };
+  // Kiali 2 builds every dashboard link on external_url and, without it, answers "grafana URL is
+  // not set" (grafana/grafana.go); internal_url only carries the API calls.
+  if (externalUrl === undefined) {
+    throw new Error(`grafana needs externalUrl, the URL users open Grafana at (Kiali links dashboards there and answers 'grafana URL is not set' without it), got only the in-cluster ${grafana.internalEndpoint.url()}: set externalUrl on the Grafana backend or grafanaExternalUrl`);
+  }
+  if (!credentials) {
+    throw new Error('grafana needs apiCredentials: Kiali searches Grafana\'s dashboards through its API, which refuses requests without credentials unless anonymous access is on; '
+      + 'set apiCredentials on the Grafana backend or grafanaCredentials to GrafanaCredentials.bearerToken({ secretName }) (a Secret in Kiali\'s namespace), basicAuth({ secretName }), or anonymous() for a Grafana open to anonymous viewers');
+  }
+  const secretValue = (field: GrafanaSecretKey['field']) => {
+    const reference = credentials.secretKeys.find((secretKey) => secretKey.field === field);
+    return reference && `secret:${reference.secretName}:${reference.key}`;
+  };
+  return {
+    enabled: true,
+    internalUrl: grafana.internalEndpoint.url(),
+    externalUrl,
+    auth: { type: credentials.type, token: secretValue('token'), username: secretValue('username'), password: secretValue('password') },
+  };
 }
 
 function tracingSpec(tracing: ITracingBackend | undefined, externalUrlOverride: string | undefined): crd.KialiSpecExternalServicesTracing {

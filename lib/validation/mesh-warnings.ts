@@ -13,8 +13,10 @@ export enum MeshWarningCode {
   KIALI_ISTIO_UNSUPPORTED = 'kiali-istio-unsupported',
   /** The Kiali image is older than the Istio release it shows. */
   KIALI_OLDER_THAN_ISTIO = 'kiali-older-than-istio',
-  /** Kiali waits for a Secret the output does not contain. */
+  /** Kiali waits for its signing key Secret, which the output does not contain. */
   KIALI_SIGNING_KEY = 'kiali-signing-key',
+  /** Kiali waits for the Secret of its Grafana API credentials, which the output does not contain. */
+  KIALI_GRAFANA_CREDENTIALS = 'kiali-grafana-credentials',
   /** Prometheus keeps samples for a retention period in storage that a restart empties. */
   PROMETHEUS_RETENTION_WITHOUT_STORAGE = 'prometheus-retention-without-storage',
   /** A mesh-wide default Sidecar scopes namespaces outside the app. */

@@ -394,3 +394,40 @@ describe("istiod's namespace has one place: controlPlane.namespace", () => {
     expect(JSON.stringify([...manifests, ...istioctl])).not.toContain('istio-system');
   });
 });
+
+describe('Kiali and the Grafana of dashboards (mesh.yaml)', () => {
+  const withGrafana = (grafana: object, kiali: object = {}): MeshSpec => ({ ...guideMesh(), dashboards: { grafana: grafana as any }, kiali });
+
+  test('without externalUrl and apiCredentials: each missing key named where mesh.yaml sets it, with the ways out', () => {
+    expect(problemsOf(withGrafana({ existing: { namespace: 'grafana' } }))).toEqual([
+      { path: 'dashboards.grafana.existing.externalUrl', message: expect.stringMatching(/^is needed by Kiali, .*'grafana URL is not set'.* or kiali\.grafanaLinks: false$/) },
+      { path: 'dashboards.grafana.existing.apiCredentials', message: expect.stringMatching(/^is needed by Kiali, .*bearerToken: \{ secretName: .*anonymous: \{\} for a Grafana open to anonymous viewers, or kiali\.grafanaLinks: false$/) },
+    ]);
+    expect(problemsOf(withGrafana({ instance: { externalUrl: 'https://grafana.example.com' } }))).toEqual([
+      { path: 'dashboards.grafana.instance.apiCredentials', message: expect.not.stringContaining('anonymous: {}') },
+    ]);
+    expect(problemsOf(withGrafana({ instance: { externalUrl: 'https://grafana.example.com', apiCredentials: { anonymous: {} } } }))).toEqual([
+      { path: 'dashboards.grafana.instance.apiCredentials', message: expect.stringMatching(/^must not be anonymous: .*\(bearerToken or basicAuth\)$/) },
+    ]);
+    expect(problemsOf(withGrafana({ existing: { externalUrl: 'https://grafana.example.com', apiCredentials: { bearerToken: { secretName: 'Bad_Name' } } } })))
+      .toEqual([{ path: 'dashboards.grafana.existing.apiCredentials.bearerToken.secretName', message: expect.stringContaining("'Bad_Name'") }]);
+  });
+
+  test('a rendered Grafana with basic auth: Kiali gets its external_url and the Secret references', () => {
+    const { byChart } = build(withGrafana({
+      instance: { externalUrl: 'https://grafana.example.com', apiCredentials: { basicAuth: { secretName: 'grafana-viewer' } } },
+    }));
+    const config = yaml.load(findOne(byChart.kiali, 'ConfigMap').data['config.yaml']) as any;
+    expect(config.external_services.grafana).toEqual({
+      enabled: true, internal_url: 'http://grafana-service.grafana:3000', external_url: 'https://grafana.example.com',
+      auth: { type: 'basic', username: 'secret:grafana-viewer:username', password: 'secret:grafana-viewer:password' },
+    });
+  });
+
+  test('kiali.grafanaLinks: false keeps the dashboards and turns Kiali\'s Grafana integration off', () => {
+    const { byChart } = build(withGrafana({ existing: { namespace: 'grafana' } }, { grafanaLinks: false }));
+    const config = yaml.load(findOne(byChart.kiali, 'ConfigMap').data['config.yaml']) as any;
+    expect(config.external_services.grafana).toEqual({ enabled: false });
+    expect(byChart.dashboards.map((m) => m.kind)).toContain('GrafanaDatasource');
+  });
+});

@@ -106,7 +106,7 @@ const validSpec: fc.Arbitrary<MeshSpec> = fc.record({
       // One scrape form per target: the Secret for the rendered server, monitors for the existing one.
       ...(draw.metrics.monitors ? { ...draw.metrics.server ? { scrapeConfig: {} } : { envoyStatsMonitor: {}, istiodMonitor: {} }, recordingRules: {} } : {}),
     },
-    ...(draw.dashboards ? { dashboards: { grafana: { existing: {} } } } : {}),
+    ...(draw.dashboards ? { dashboards: { grafana: { existing: { externalUrl: 'https://grafana.example.com', apiCredentials: { bearerToken: { secretName: 'kiali-grafana' } } } } } } : {}),
     ...(draw.kiali ? { kiali: {} } : {}),
   } : {}),
   ...(draw.workloads ? { workloads: workloadsSpec(draw.workloads) } : {}),

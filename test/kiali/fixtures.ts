@@ -1,4 +1,4 @@
-import { IGrafanaBackend, IPrometheusBackend, ITracingBackend, Scheme, ServiceEndpoint, TracingProvider } from '../../lib';
+import { GrafanaCredentials, IGrafanaBackend, IPrometheusBackend, ITracingBackend, Scheme, ServiceEndpoint, TracingProvider } from '../../lib';
 
 /** Small stand-ins for the Prometheus, Grafana and Jaeger constructs, built from ServiceEndpoint. */
 export function backends() {
@@ -9,6 +9,7 @@ export function backends() {
   const grafana: IGrafanaBackend = {
     internalEndpoint: new ServiceEndpoint({ serviceName: 'grafana-service', namespace: 'monitoring', port: 3000 }),
     externalUrl: 'https://grafana.example.com',
+    apiCredentials: GrafanaCredentials.bearerToken({ secretName: 'kiali-grafana' }),
     instanceSelectorLabels: { dashboards: 'grafana' },
     namespace: 'monitoring',
   };

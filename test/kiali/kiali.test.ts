@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
-  ExternalEndpoint, ITracingBackend, JaegerV2, Kiali, KialiAuthStrategy, KialiDeployment, Scheme, ServiceEndpoint, TracingProvider,
+  ExistingGrafana, ExternalEndpoint, GrafanaCredentials, GrafanaInstance, ITracingBackend, JaegerV2, Kiali, MeshWarningCode, MeshWarnings, KialiAuthStrategy, KialiDeployment, Scheme, ServiceEndpoint, TracingProvider,
 } from '../../lib';
 import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
 import { backends } from './fixtures';
@@ -34,6 +34,7 @@ describe('Kiali addon', () => {
       enabled: true,
       internal_url: grafana.internalEndpoint.url(),
       external_url: grafana.externalUrl,
+      auth: { type: 'bearer', token: 'secret:kiali-grafana:token' },
     });
     // Jaeger offers gRPC: Kiali dials the gRPC query port, over plain HTTP/2.
     expect(config.external_services.tracing).toEqual({
@@ -339,5 +340,87 @@ describe('Kiali input errors', () => {
 
   test('external URL props without their backend', () => {
     expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, grafanaExternalUrl: 'https://grafana.example.com' })).toThrow(/grafanaExternalUrl needs grafana/);
+  });
+});
+
+describe('Kiali and Grafana', () => {
+  const grafanaOf = (props: { externalUrl?: string; apiCredentials?: GrafanaCredentials }) => ExistingGrafana.inCluster({ namespace: 'grafana', ...props });
+
+  test('basic auth: external_url and both credentials as Secret references, each key mounted where Kiali reads it', () => {
+    // GIVEN
+    const chart = fragmentChart();
+    const grafana = grafanaOf({ externalUrl: 'https://grafana.example.com/?orgId=1', apiCredentials: GrafanaCredentials.basicAuth({ secretName: 'grafana-viewer', usernameKey: 'user' }) });
+    // WHEN
+    new Kiali(chart, 'kiali', { prometheus: backends().prometheus, grafana });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(kialiConfig(manifests).external_services.grafana).toEqual({
+      enabled: true,
+      internal_url: 'http://grafana-service.grafana:3000',
+      external_url: 'https://grafana.example.com/?orgId=1',
+      auth: { type: 'basic', username: 'secret:grafana-viewer:user', password: 'secret:grafana-viewer:password' },
+    });
+    // Kiali reads /kiali-override-secrets/grafana-<field>/value.txt (config.go), where the operator
+    // mounts the one key of a `secret:<name>:<key>` value.
+    const pod = findOne(manifests, 'Deployment', 'kiali').spec.template.spec;
+    expect(pod.volumes).toEqual(expect.arrayContaining([
+      { name: 'grafana-username', secret: { secretName: 'grafana-viewer', items: [{ key: 'user', path: 'value.txt' }] } },
+      { name: 'grafana-password', secret: { secretName: 'grafana-viewer', items: [{ key: 'password', path: 'value.txt' }] } },
+    ]));
+    expect(kialiContainer(manifests).volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'grafana-username', mountPath: '/kiali-override-secrets/grafana-username', readOnly: true },
+      { name: 'grafana-password', mountPath: '/kiali-override-secrets/grafana-password', readOnly: true },
+    ]));
+    expect(MeshWarnings.of(chart).all.find((w) => w.code === MeshWarningCode.KIALI_GRAFANA_CREDENTIALS)?.message)
+      .toMatch(/^Kiali istio-system\/kiali does not start until Secret istio-system\/grafana-viewer exists with keys 'user', 'password'/);
+  });
+
+  test('the Kiali CR carries the same references, which the operator mounts', () => {
+    const chart = fragmentChart();
+    const grafana = grafanaOf({ externalUrl: 'https://grafana.example.com', apiCredentials: GrafanaCredentials.bearerToken({ secretName: 'kiali-grafana', key: 'sa-token' }) });
+    new Kiali(chart, 'kiali', { prometheus: backends().prometheus, grafana, deployment: KialiDeployment.OPERATOR_CR });
+    const cr = findOne(synthValid(chart), 'Kiali', 'kiali');
+    expect(cr.spec.external_services.grafana.auth).toEqual({ type: 'bearer', token: 'secret:kiali-grafana:sa-token' });
+  });
+
+  test('an anonymous Grafana: auth type none, nothing mounted, no Secret to wait for; the Kiali side overrides the backend', () => {
+    // GIVEN a Grafana without known credentials, and Kiali told it is open to anonymous viewers
+    const chart = fragmentChart();
+    const grafana = grafanaOf({});
+    // WHEN
+    new Kiali(chart, 'kiali', {
+      prometheus: backends().prometheus, grafana, grafanaExternalUrl: 'https://dashboards.example.com', grafanaCredentials: GrafanaCredentials.anonymous(),
+    });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(kialiConfig(manifests).external_services.grafana).toEqual({
+      enabled: true, internal_url: 'http://grafana-service.grafana:3000', external_url: 'https://dashboards.example.com', auth: { type: 'none' },
+    });
+    expect(findOne(manifests, 'Deployment').spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('grafana-token');
+    expect(MeshWarnings.of(chart).all.map((w) => w.code)).not.toContain(MeshWarningCode.KIALI_GRAFANA_CREDENTIALS);
+  });
+
+  test('refused: Grafana without the URL users open, or without API credentials', () => {
+    const { prometheus } = backends();
+    const credentials = GrafanaCredentials.bearerToken({ secretName: 'kiali-grafana' });
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, grafana: grafanaOf({ apiCredentials: credentials }) }))
+      .toThrow(/grafana needs externalUrl.*'grafana URL is not set'.*got only the in-cluster http:\/\/grafana-service\.grafana:3000/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, grafana: grafanaOf({ externalUrl: 'https://grafana.example.com' }) }))
+      .toThrow(/grafana needs apiCredentials: .*GrafanaCredentials\.bearerToken/);
+    expect(() => new Kiali(fragmentChart(), 'kiali', { prometheus, grafanaCredentials: credentials })).toThrow(/grafanaCredentials needs grafana/);
+  });
+
+  test('refused: an anonymous reader of the rendered Grafana, whose anonymous access is off; bad Secret references', () => {
+    expect(() => new GrafanaInstance(fragmentChart(), 'grafana', { apiCredentials: GrafanaCredentials.anonymous() })).toThrow(/apiCredentials must not be anonymous/);
+    expect(() => GrafanaCredentials.bearerToken({ secretName: 'Kiali_Grafana' })).toThrow(/secretName must be a Kubernetes object name.*'Kiali_Grafana'/);
+    expect(() => GrafanaCredentials.bearerToken({ secretName: 'kiali-grafana', key: 'a:b' })).toThrow(/key must be a Secret key.*'a:b'/);
+    expect(() => GrafanaCredentials.basicAuth({ secretName: 'g', usernameKey: 'x', passwordKey: 'x' })).toThrow(/usernameKey and passwordKey must be different/);
+  });
+
+  test('the rendered Grafana hands out what Kiali needs', () => {
+    const chart = fragmentChart();
+    const grafana = new GrafanaInstance(chart, 'grafana', { externalUrl: 'https://grafana.example.com', apiCredentials: GrafanaCredentials.bearerToken({ secretName: 'kiali-grafana' }) });
+    new Kiali(chart, 'kiali', { prometheus: backends().prometheus, grafana });
+    expect(kialiConfig(synthValid(chart)).external_services.grafana).toMatchObject({ external_url: 'https://grafana.example.com', auth: { type: 'bearer', token: 'secret:kiali-grafana:token' } });
   });
 });
