@@ -31,7 +31,7 @@ describe('a namespace that parts of mesh.yaml share is one Namespace object of t
     ['Jaeger, Prometheus and Grafana in one namespace', meshWith((m) => {
       m.tracing.backend.jaegerV2.namespace = 'observability';
       m.metrics.prometheus = { server: { namespace: 'observability' } };
-      m.dashboards.grafana = { instance: { namespace: 'observability' } };
+      m.dashboards.grafana = { instance: { namespace: 'observability', externalUrl: 'https://grafana.example.com', apiCredentials: { bearerToken: { secretName: 'kiali-grafana' } } } };
     }), 'observability', 'observability', {}],
     ['Jaeger in istio-system (Istio\'s addon layout)', meshWith((m) => {
       m.tracing.backend.jaegerV2.namespace = 'istio-system';
