@@ -8,6 +8,7 @@ import { renderSynthSummary } from '../output/synth-summary';
 import { ScopeReport, ServiceReference } from '../scoping/scope-report';
 import { SidecarScoping } from '../scoping/sidecar-scoping';
 import { MeshValidationError, MeshValidationOptions, assertValid, formatFinding } from '../validation/assert-valid';
+import { MeshFinding } from '../validation/mesh-analysis';
 import { MeshValidation } from '../validation/mesh-validation';
 import { MeshWarnings, formatMeshWarning } from '../validation/mesh-warnings';
 import { fileSha256, writeValidationRecord } from '../validation/validation-record';
@@ -15,6 +16,7 @@ import { MeshBuild, buildMesh } from './build-mesh';
 import { MeshConfigError } from './config-problem';
 import { inDocumentOrder } from './key-paths';
 import { readMeshConfig } from './load-mesh-config';
+import { inMeshYamlWords } from './mesh-yaml-wording';
 
 /** Props of {@link MeshSynthesis.prepare}. */
 export interface MeshSynthesisProps {
@@ -66,7 +68,7 @@ interface SynthesisPlan {
   readonly warnings: () => readonly string[];
   /** What the output is checked with; none: not checked (the app opted out). */
   readonly validation?: Required<Pick<MeshValidationOptions, 'externalNamespaces' | 'externalHosts'>> & MeshValidationOptions;
-  /** The mesh config the apps were built from. */
+  /** The mesh config the apps were built from; its findings are then reported in mesh.yaml words. */
   readonly configPath?: string;
 }
 
@@ -238,8 +240,9 @@ export class MeshSynthesis {
    */
   public fail(error: unknown): SynthResult {
     this.output?.discard();
+    const words = this.plan?.configPath ? inMeshYamlWords : (finding: MeshFinding) => finding;
     const problems = error instanceof MeshValidationError
-      ? [`the output has ${error.findings.length} problem${error.findings.length === 1 ? '' : 's'}:`, ...error.findings.map(formatFinding)].join('\n')
+      ? [`the output has ${error.findings.length} problem${error.findings.length === 1 ? '' : 's'}:`, ...error.findings.map((finding) => formatFinding(words(finding)))].join('\n')
       : error instanceof Error ? error.message : String(error);
     const outcome = !this.output
       ? 'Nothing was written.'
