@@ -19,6 +19,7 @@ export * from './dashboards/grafana-json-dashboards';
 export * from './dashboards/istio-dashboards';
 export * from './dashboards/prometheus-datasource';
 export * from './dashboards/sidecar-dashboards';
+export * from './gateway/gateway-api-ingress';
 export * from './gateway/ingress-gateway';
 export * from './istio/cni';
 export * from './istio/component-settings';

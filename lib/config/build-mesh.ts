@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ApiObject, App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
+import { App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, isDnsLabel } from '../core/names';
@@ -13,6 +13,7 @@ import { GrafanaJsonDashboards } from '../dashboards/grafana-json-dashboards';
 import { IstioDashboard, IstioDashboards } from '../dashboards/istio-dashboards';
 import { PrometheusDatasource } from '../dashboards/prometheus-datasource';
 import { GrafanaSidecarDashboards } from '../dashboards/sidecar-dashboards';
+import { GatewayApiIngress, GatewayListener } from '../gateway/gateway-api-ingress';
 import { GatewayDisruptionBudget, IngressGateway } from '../gateway/ingress-gateway';
 import { CniPlatform, IstioCniOptions } from '../istio/cni';
 import { IstioControlPlane, IstioControlPlaneProps } from '../istio/control-plane';
@@ -37,7 +38,7 @@ import { ExternalNamespace, IEgressTarget } from '../scoping/egress-target';
 import { MeshMtls } from '../scoping/mesh-mtls';
 import { MeshService } from '../scoping/mesh-service';
 import { NamespaceMtls } from '../scoping/namespace-mtls';
-import { ScopeReport, ServiceReference } from '../scoping/scope-report';
+import { ScopeReport, renderedServices } from '../scoping/scope-report';
 import { SidecarScope } from '../scoping/sidecar-scope';
 import { SidecarScoping } from '../scoping/sidecar-scoping';
 import { WorkloadNamespace } from '../scoping/workload-namespace';
@@ -54,7 +55,8 @@ import { didYouMean, joinPath } from './key-paths';
 import { parseDurationString } from './duration-string';
 import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
-  CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DashboardsSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
+  CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DashboardsSpec, DisruptionBudgetSpec, GatewayListenerProtocolSpec,
+  GatewayListenerSpec, GatewayRouteSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
   JaegerV2StorageSpec, MeshSpec, MetricsSpec, WorkloadsSpec,
 } from './mesh-spec';
 
@@ -160,6 +162,11 @@ class MeshBuilder {
   private readonly problems: ConfigProblem[] = [];
   private readonly charts: Chart[] = [];
   private readonly file: string;
+  /** Services declared under workloads, by `namespace/service`, for the routes that expose them. */
+  private readonly declaredServices = new Map<string, MeshService>();
+  /** Namespaces and services (`namespace/service`) whose declaration failed and was reported. */
+  private readonly failedDeclarations = new Set<string>();
+  private gatewayApiIngress?: GatewayApiIngress;
 
   constructor(private readonly app: App, private readonly spec: MeshSpec, private readonly options: BuildMeshOptions) {
     this.file = options.file ?? 'mesh.yaml';
@@ -204,6 +211,9 @@ class MeshBuilder {
       this.buildKiali(facts, prometheus, grafana, tracingBackend);
     }
     const scoping = spec.workloads && !this.skipped('workloads') ? this.buildWorkloads(spec.workloads, facts, controlPlane) : undefined;
+    if (spec.ingressGateway?.gatewayApi && !this.skipped('ingressGateway') && !this.skipped('workloads')) {
+      this.exposeGatewayRoutes(spec.ingressGateway.gatewayApi.routes ?? []);
+    }
     if (!this.skipped('externalNamespaces')) {
       (spec.externalNamespaces ?? []).forEach((name, index) => {
         this.attempt(`externalNamespaces[${index}]`, undefined, () => assertDnsLabel('external namespace name', name));
@@ -228,7 +238,7 @@ class MeshBuilder {
       istioctlApp,
       notForApply: istioctlApp ? [ISTIOCTL_FOLDER] : [],
       extraFiles: scoping
-        ? Object.fromEntries(Object.entries(ScopeReport.of(scoping, { otherServices: this.renderedServices() }).files())
+        ? Object.fromEntries(Object.entries(ScopeReport.of(scoping, { otherServices: renderedServices(this.app) }).files())
           .map(([file, content]) => [`reports/${file}`, content]))
         : {},
       externalNamespaces,
@@ -256,12 +266,6 @@ class MeshBuilder {
     return { crds, uncheckedKinds: [...spec.uncheckedKinds ?? []] };
   }
 
-  /** The Services the app renders (Kiali, Jaeger, gateways): proxies see them too unless scoped. */
-  private renderedServices(): ServiceReference[] {
-    return this.app.node.findAll()
-      .filter((node): node is ApiObject => ApiObject.isApiObject(node) && node.kind === 'Service')
-      .map((service) => ({ namespace: service.metadata.namespace ?? 'default', name: service.name }));
-  }
 
   private buildTracingBackend(): ITracingBackend | undefined {
     const backend = this.spec.tracing!.backend;
@@ -369,6 +373,10 @@ class MeshBuilder {
 
   /** The ingress gateway in its own namespace, following the control plane's revision; the same on every install path. */
   private buildIngressGateway(istio: Chart, spec: IngressGatewaySpec, controlPlane: ControlPlaneFacts): void {
+    if (spec.gatewayApi) {
+      this.buildGatewayApiIngress(istio, spec, controlPlane);
+      return;
+    }
     const injection = spec.injection === undefined
       ? controlPlane.revision === undefined ? SidecarInjection.enabled() : SidecarInjection.revision(controlPlane.revision)
       : this.attempt('ingressGateway.injection', undefined, () => {
@@ -391,10 +399,93 @@ class MeshBuilder {
       maxReplicas: spec.maxReplicas,
       targetCpuUtilizationPercent: spec.targetCpuUtilizationPercent,
       resources: spec.resources,
-      disruptionBudget: spec.disruptionBudget && (spec.disruptionBudget.minAvailable !== undefined
-        ? GatewayDisruptionBudget.minAvailable(spec.disruptionBudget.minAvailable)
-        : GatewayDisruptionBudget.maxUnavailable(spec.disruptionBudget.maxUnavailable!)),
+      disruptionBudget: spec.disruptionBudget && disruptionBudget(spec.disruptionBudget),
     })));
+  }
+
+  /**
+   * The ingress gateway as a Gateway API Gateway that istiod deploys; the keys of the injected
+   * kind are refused, so that each gateway is of one kind.
+   */
+  private buildGatewayApiIngress(istio: Chart, spec: IngressGatewaySpec, controlPlane: ControlPlaneFacts): void {
+    const gatewayApi = spec.gatewayApi!;
+    const at = 'ingressGateway.gatewayApi';
+    if (spec.injection !== undefined) {
+      this.problems.push({
+        path: 'ingressGateway.injection',
+        message: `is for the injected gateway only, and ${at} makes this a Gateway API gateway, whose pods istiod creates without injection `
+          + '(the namespace label would be ignored): leave injection out, or remove gatewayApi for the injected gateway',
+      });
+    }
+    if (spec.labels !== undefined) {
+      this.problems.push({
+        path: 'ingressGateway.labels',
+        message: `is for the injected gateway only, and ${at} makes this a Gateway API gateway, whose pods istiod labels gateway.networking.k8s.io/gateway-name `
+          + `itself: put extra pod labels in ${at}.infrastructureLabels, or remove gatewayApi for the injected gateway`,
+      });
+    }
+    const listeners = (gatewayApi.listeners ?? [{ protocol: GatewayListenerProtocolSpec.HTTP }]).map((listener, index) => {
+      const listenerAt = `${at}.listeners[${index}]`;
+      if (listener.protocol === GatewayListenerProtocolSpec.HTTPS && listener.certificateSecretName === undefined) {
+        this.problems.push({
+          path: `${listenerAt}.certificateSecretName`,
+          message: 'is required for protocol HTTPS: name the kubernetes.io/tls Secret with the certificate and key (cert-manager\'s, or kubectl create secret tls)',
+        });
+        return undefined;
+      }
+      return this.attempt(listenerAt, listener, () => gatewayListener(listener));
+    });
+    if (listeners.some((listener) => listener === undefined)) {
+      return;
+    }
+    try {
+      this.gatewayApiIngress = new GatewayApiIngress(istio, 'ingress-gateway', defined({
+        namespace: new MeshNamespace(istio, 'ingress-gateway-namespace', { name: spec.namespace ?? DEFAULT_NAMESPACES.ingressGateway }),
+        revision: controlPlane.revision,
+        name: spec.name,
+        listeners: listeners as GatewayListener[],
+        serviceType: spec.serviceType,
+        serviceAnnotations: gatewayApi.serviceAnnotations,
+        externalTrafficPolicy: gatewayApi.externalTrafficPolicy,
+        loadBalancerSourceRanges: gatewayApi.loadBalancerSourceRanges,
+        infrastructureLabels: gatewayApi.infrastructureLabels,
+        infrastructureAnnotations: gatewayApi.infrastructureAnnotations,
+        minReplicas: spec.minReplicas,
+        maxReplicas: spec.maxReplicas,
+        targetCpuUtilizationPercent: spec.targetCpuUtilizationPercent,
+        resources: spec.resources,
+        disruptionBudget: spec.disruptionBudget && disruptionBudget(spec.disruptionBudget),
+      }));
+    } catch (error) {
+      // A key of gatewayApi the message names is the problem there; otherwise one of the shared keys.
+      const message = error instanceof Error ? error.message : String(error);
+      const inGatewayApi = attribute(at, gatewayApi, message);
+      this.problems.push(inGatewayApi.path !== at ? inGatewayApi : attribute('ingressGateway', spec, message));
+    }
+  }
+
+  /** One HTTPRoute per route of the Gateway API gateway, to a service declared under workloads. */
+  private exposeGatewayRoutes(routes: readonly GatewayRouteSpec[]): void {
+    routes.forEach((route, index) => {
+      this.attempt(`ingressGateway.gatewayApi.routes[${index}]`, route, () => {
+        const service = this.declaredServices.get(route.service);
+        if (!service) {
+          if (this.failedDeclarations.has(route.service) || this.failedDeclarations.has(route.service.split('/')[0])) {
+            return;
+          }
+          const suggestion = didYouMean(route.service, [...this.declaredServices.keys()]);
+          throw new Error(`service '${route.service}' is not a service declared under workloads.namespaces (<namespace>/<service>)`
+            + (suggestion ? `; did you mean '${suggestion}'?` : ': declare it under workloads.namespaces.<namespace>.services with its ports'));
+        }
+        this.gatewayApiIngress?.expose(service, defined({
+          hostname: route.hostname,
+          pathPrefix: route.pathPrefix,
+          port: route.port,
+          listeners: route.listeners,
+          routeName: route.routeName,
+        }));
+      });
+    });
   }
 
   private buildMetrics(controlPlane: ControlPlaneFacts): IPrometheusBackend | undefined {
@@ -694,9 +785,9 @@ class MeshBuilder {
       }
     });
     // Names whose declaration failed: calls to them are not reported again.
-    const failed = new Set<string>();
+    const failed = this.failedDeclarations;
     const namespaces = new Map<string, WorkloadNamespace>();
-    const services = new Map<string, MeshService>();
+    const services = this.declaredServices;
     for (const [name, serviceSpec] of Object.entries(spec.rootServices ?? {})) {
       const at = joinPath('workloads.rootServices', name);
       const service = this.attempt(at, serviceSpec, () => scoping.addRootService(name, { ports: serviceSpec.ports }));
@@ -937,6 +1028,24 @@ const MESH_YAML_FIXES: Partial<Record<MeshWarningCode, () => string>> = {
   [MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE]: () => 'keep metrics.prometheus.server.retention as short as losing it is acceptable, or give the Prometheus a persistent volume (spec.storage) from outside this file',
   [MeshWarningCode.MESH_DEFAULT_SIDECAR]: () => 'on an existing mesh whose other namespaces call each other, set workloads.meshDefaultSidecar: false (or declare those namespaces under workloads.namespaces with their calls)',
 };
+
+
+function disruptionBudget(spec: DisruptionBudgetSpec): GatewayDisruptionBudget {
+  return spec.minAvailable !== undefined ? GatewayDisruptionBudget.minAvailable(spec.minAvailable) : GatewayDisruptionBudget.maxUnavailable(spec.maxUnavailable!);
+}
+
+function gatewayListener(spec: GatewayListenerSpec): GatewayListener {
+  const common = defined({ name: spec.name, port: spec.port, hostname: spec.hostname });
+  if (spec.protocol === GatewayListenerProtocolSpec.HTTPS) {
+    // The caller reports an HTTPS listener without certificateSecretName at that key.
+    return GatewayListener.https(defined({ ...common, certificateSecretName: spec.certificateSecretName!, certificateNamespace: spec.certificateNamespace }));
+  }
+  if (spec.certificateSecretName !== undefined || spec.certificateNamespace !== undefined) {
+    const key = spec.certificateSecretName !== undefined ? 'certificateSecretName' : 'certificateNamespace';
+    throw new Error(`${key} is for protocol HTTPS only: an HTTP listener serves no certificate; use protocol HTTPS or leave ${key} out`);
+  }
+  return GatewayListener.http(common);
+}
 
 function sidecarInjection(injection: InjectionSpec, revision: string | undefined): SidecarInjection {
   switch (injection) {

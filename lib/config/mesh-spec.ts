@@ -4,6 +4,7 @@ import { GrafanaInstanceProps } from '../dashboards/grafana-instance';
 import { GrafanaComDashboardOptions } from '../dashboards/istio-dashboards';
 import { PrometheusDatasourceProps } from '../dashboards/prometheus-datasource';
 import { GrafanaSidecarDashboardsProps } from '../dashboards/sidecar-dashboards';
+import { GatewayApiIngressProps, GatewayExposeOptions } from '../gateway/gateway-api-ingress';
 import { IngressGatewayProps } from '../gateway/ingress-gateway';
 import { IstioCniOptions } from '../istio/cni';
 import { IstioControlPlaneProps } from '../istio/control-plane';
@@ -142,22 +143,82 @@ export interface DisruptionBudgetSpec {
   readonly maxUnavailable?: number;
 }
 
+/** The protocol of a Gateway API listener. */
+export enum GatewayListenerProtocolSpec {
+  HTTP = 'HTTP',
+  /** TLS terminated at the gateway with the certificate of `certificateSecretName`. */
+  HTTPS = 'HTTPS',
+}
+
+/** A listener of a Gateway API gateway. */
+export interface GatewayListenerSpec {
+  /** HTTP, or HTTPS with a certificate. */
+  readonly protocol: GatewayListenerProtocolSpec;
+  /** Listener name, what routes name in `listeners`. @default - http or https, by protocol */
+  readonly name?: string;
+  /** Port the gateway listens on. @default - 80 for HTTP, 443 for HTTPS */
+  readonly port?: number;
+  /** Only requests for this host (or wildcard `*.example.com`) are taken. @default - any host */
+  readonly hostname?: string;
+  /**
+   * The `kubernetes.io/tls` Secret with certificate and key (cert-manager's, or `kubectl create
+   * secret tls`); required for HTTPS, refused for HTTP. The output does not contain it.
+   * @default - none
+   */
+  readonly certificateSecretName?: string;
+  /** Namespace of the Secret; another one than the gateway's gets a ReferenceGrant. @default - the gateway's namespace */
+  readonly certificateNamespace?: NamespaceName;
+}
+
+/** A service of `workloads` exposed through the Gateway API gateway: an HTTPRoute in the service's namespace. */
+export interface GatewayRouteSpec extends Pick<GatewayExposeOptions, 'hostname' | 'pathPrefix' | 'port' | 'listeners' | 'routeName'> {
+  /**
+   * The service, as declared under `workloads.namespaces`: `<namespace>/<service>`.
+   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   */
+  readonly service: string;
+}
+
 /**
- * The ingress gateway, the same on every install path: an injected Deployment (Istio's gateway
- * injection) with its Service, autoscaler and disruption budget, in its own namespace, following
- * the control plane's revision. istioctl and the in-cluster operator install no gateway of their own.
+ * What makes the ingress gateway a Gateway API gateway: a `Gateway` of class `istio`, which istiod
+ * deploys itself, with its listeners and routes. The Gateway API CRDs must be installed first
+ * (Istio does not install them).
+ */
+export interface GatewayApiSpec extends Pick<GatewayApiIngressProps,
+'serviceAnnotations' | 'externalTrafficPolicy' | 'loadBalancerSourceRanges' | 'infrastructureLabels' | 'infrastructureAnnotations'> {
+  /** The listeners. @default [{ protocol: HTTP }] */
+  readonly listeners?: GatewayListenerSpec[];
+  /** Services exposed through the gateway. @default - none */
+  readonly routes?: GatewayRouteSpec[];
+}
+
+/**
+ * The ingress gateway, the same on every install path, of one of two kinds: by default an
+ * injected Deployment (Istio's gateway injection) with its Service, autoscaler and disruption
+ * budget; with `gatewayApi` a Gateway API `Gateway` that istiod deploys, sized by the same keys.
+ * Either way in its own namespace, following the control plane's revision. istioctl and the
+ * in-cluster operator install no gateway of their own.
  */
 export interface IngressGatewaySpec extends Pick<IngressGatewayProps,
-'name' | 'labels' | 'serviceType' | 'minReplicas' | 'maxReplicas' | 'targetCpuUtilizationPercent' | 'resources'> {
+'labels' | 'serviceType' | 'minReplicas' | 'maxReplicas' | 'targetCpuUtilizationPercent' | 'resources'> {
+  /**
+   * Name of the gateway: of the injected Deployment, Service and ServiceAccount; or of the
+   * Gateway, whose Deployment and Service istiod names `<name>-istio`.
+   * @default - istio-ingressgateway (injected), ingress (gatewayApi)
+   */
+  readonly name?: string;
   /** Namespace of the gateway, apart from the control plane so that its RBAC, quotas and network policy are separate. @default 'istio-ingress' */
   readonly namespace?: NamespaceName;
   /**
    * Injection label of the gateway's namespace; the gateway's proxy is injected, so not `disabled`.
+   * Injected gateway only.
    * @default - enabled, or revision when the control plane has a revision
    */
   readonly injection?: InjectionSpec;
   /** Pods a voluntary disruption may take down. @default { minAvailable: 1 } */
   readonly disruptionBudget?: DisruptionBudgetSpec;
+  /** Makes this a Gateway API gateway instead of the injected Deployment. @default - the injected gateway */
+  readonly gatewayApi?: GatewayApiSpec;
 }
 
 /** The mesh-wide PeerAuthentication, in the control plane's root namespace. */

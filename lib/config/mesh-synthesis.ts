@@ -1,11 +1,11 @@
 import * as path from 'path';
-import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
+import { App, Chart, YamlOutputType } from 'cdk8s';
 import { ApplyPhasePlan } from '../output/apply-phase';
 import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
 import { AtomicOutput, OUTPUT_MARKER_FILE } from '../output/atomic-output';
 import { finalizeOutput } from '../output/finalize-output';
 import { renderSynthSummary } from '../output/synth-summary';
-import { ScopeReport, ServiceReference } from '../scoping/scope-report';
+import { ScopeReport, renderedServices } from '../scoping/scope-report';
 import { SidecarScoping } from '../scoping/sidecar-scoping';
 import { MeshValidationError, MeshValidationOptions, assertValid, formatFinding } from '../validation/assert-valid';
 import { MeshFinding } from '../validation/mesh-analysis';
@@ -258,10 +258,7 @@ function displayPath(dir: string): string {
 
 /** The scope reports of the app's Sidecar scopings: in `reports/`, in a folder per scoping when there are several. */
 function scopeReportFiles(app: App, scopings: readonly SidecarScoping[]): Record<string, string> {
-  // Services the app renders (Kiali, Jaeger, gateways): proxies see them too unless scoped.
-  const otherServices: ServiceReference[] = app.node.findAll()
-    .filter((node): node is ApiObject => ApiObject.isApiObject(node) && node.kind === 'Service')
-    .map((service) => ({ namespace: service.metadata.namespace ?? 'default', name: service.name }));
+  const otherServices = renderedServices(app);
   return Object.fromEntries(scopings.flatMap((scoping) => {
     const folder = scopings.length === 1 ? 'reports' : `reports/${Chart.of(scoping).node.id}-${scoping.node.id}`;
     return Object.entries(ScopeReport.of(scoping, { otherServices }).files()).map(([file, content]) => [`${folder}/${file}`, content]);

@@ -25,8 +25,14 @@ export class ApplyPhase {
   public static readonly OPERATORS = new ApplyPhase(20, 'operators', 'the namespaces phase: its CRDs established');
   /** The control plane's install resources (Sail `Istio`, `IstioCNI`; an `IstioOperator`). */
   public static readonly CONTROL_PLANE = new ApplyPhase(30, 'control-plane', 'the operators: running');
-  /** Everything that needs a running control plane: Istio's objects, injected gateways and workloads, observability. */
-  public static readonly MESH = new ApplyPhase(40, 'mesh', 'the control plane: istiod ready, its injector and Istio\'s CRDs in place');
+  /**
+   * Everything that needs a running control plane: Istio's objects, gateways (injected, or Gateway
+   * API Gateways that istiod deploys) and workloads, observability. Gateway API objects also need
+   * the Gateway API CRDs, which neither Istio nor the output installs: a prerequisite like the
+   * operators'.
+   */
+  public static readonly MESH = new ApplyPhase(40, 'mesh',
+    'the control plane: istiod ready, its injector and Istio\'s CRDs in place (and the Gateway API CRDs, installed beforehand, for Gateway API objects)');
 
   /** Every phase, in apply order. */
   public static readonly ALL: readonly ApplyPhase[] = [ApplyPhase.NAMESPACES, ApplyPhase.OPERATORS, ApplyPhase.CONTROL_PLANE, ApplyPhase.MESH];

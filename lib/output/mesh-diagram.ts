@@ -66,6 +66,20 @@ export function renderMeshDiagram(manifests: readonly Manifest[]): string {
         addComponent(namespace!, annotations['inject.istio.io/templates'] === 'gateway' ? `gateway ${name}` : `Deployment ${name}`);
         break;
       }
+      case 'Gateway':
+        if (manifest.apiVersion.startsWith('gateway.networking.k8s.io/')) {
+          addComponent(namespace!, `Gateway ${name} (${spec.gatewayClassName})`);
+        }
+        break;
+      case 'HTTPRoute':
+        // A route attaches its namespace's service to a gateway: traffic flows gateway -> namespace.
+        for (const parent of spec.parentRefs ?? []) {
+          if ((parent.kind ?? 'Gateway') === 'Gateway' && (parent.namespace ?? namespace) !== namespace) {
+            addComponent(parent.namespace, '');
+            edges.push({ from: parent.namespace, to: namespace!, label: `routes ${(spec.hostnames ?? []).join(', ')}`.trim() });
+          }
+        }
+        break;
       case 'Jaeger':
         addComponent(namespace!, `Jaeger ${name}`);
         break;

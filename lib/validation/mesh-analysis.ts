@@ -91,7 +91,7 @@ const WORKLOAD_KINDS = new Set(['apps/v1/Deployment', 'apps/v1/StatefulSet', 'ap
 const SIDECAR_NAMESPACE_WILDCARDS = new Set(['.', '*', '~']);
 
 /** Services that operators create for their custom resources, keyed by `apiVersion/kind`. */
-const OPERATOR_SERVICES: Record<string, (name: string) => string[]> = {
+const OPERATOR_SERVICES: Record<string, (name: string, manifest: Manifest) => string[]> = {
   // jaeger-operator names its services after the Jaeger instance.
   'jaegertracing.io/v1/Jaeger': (name) => [`${name}-collector`, `${name}-collector-headless`, `${name}-query`, `${name}-agent`],
   // prometheus-operator governs the pods of all Prometheus (Alertmanager) instances of a namespace with one service.
@@ -99,6 +99,8 @@ const OPERATOR_SERVICES: Record<string, (name: string) => string[]> = {
   'monitoring.coreos.com/v1/Alertmanager': () => ['alertmanager-operated'],
   // grafana-operator v5 exposes a Grafana instance as `<name>-service`.
   'grafana.integreatly.org/v1beta1/Grafana': (name) => [`${name}-service`],
+  // istiod deploys a Gateway of class istio as Deployment and Service `<name>-istio`.
+  'gateway.networking.k8s.io/v1/Gateway': (name, manifest) => (spec(manifest).gatewayClassName === 'istio' ? [`${name}-istio`] : []),
 };
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
@@ -231,7 +233,7 @@ class MeshAnalysis {
           this.serviceEntryNamespaces.set(String(host), new Set([...this.serviceEntryNamespaces.get(String(host)) ?? [], namespace]));
         }
       } else if (OPERATOR_SERVICES[key] && name !== undefined && namespace !== undefined) {
-        for (const service of OPERATOR_SERVICES[key](name)) {
+        for (const service of OPERATOR_SERVICES[key](name, manifest)) {
           if (!this.services.has(`${service}.${namespace}`)) {
             this.services.set(`${service}.${namespace}`, undefined);
           }

@@ -19,6 +19,10 @@ export enum MeshWarningCode {
   KIALI_GRAFANA_CREDENTIALS = 'kiali-grafana-credentials',
   /** Prometheus keeps samples for a retention period in storage that a restart empties. */
   PROMETHEUS_RETENTION_WITHOUT_STORAGE = 'prometheus-retention-without-storage',
+  /** Gateway API objects need CRDs that neither Istio nor the output installs. */
+  GATEWAY_API_CRDS = 'gateway-api-crds',
+  /** An HTTPS listener's certificate Secret is not part of the output. */
+  GATEWAY_CERTIFICATE_SECRET = 'gateway-certificate-secret',
   /** A mesh-wide default Sidecar scopes namespaces outside the app. */
   MESH_DEFAULT_SIDECAR = 'mesh-default-sidecar',
 }

@@ -11,7 +11,7 @@ const root = path.resolve(__dirname, '..', '..');
 const BUILT_IN_GROUPS = ['', 'apps', 'batch', 'policy', 'autoscaling', 'rbac.authorization.k8s.io', 'networking.k8s.io',
   'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'storage.k8s.io'];
 /** Operators the README lists as prerequisites, installed before anything of the output. */
-const PREREQUISITE_GROUPS = ['monitoring.coreos.com', 'grafana.integreatly.org', 'jaegertracing.io', 'kiali.io'];
+const PREREQUISITE_GROUPS = ['monitoring.coreos.com', 'grafana.integreatly.org', 'jaegertracing.io', 'kiali.io', 'gateway.networking.k8s.io'];
 /** Istio's own CRDs: in place once the control plane is installed. */
 const ISTIO_GROUPS = ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'];
 

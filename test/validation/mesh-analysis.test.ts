@@ -177,6 +177,26 @@ describe('analyzeMesh', () => {
       expect(analyzeMesh(manifests, { externalNamespaces: ['shared-monitoring'] })).toEqual([]);
     });
 
+    test("know the Service istiod creates for a Gateway of class istio, and no other class's", () => {
+      // GIVEN datasources that reach Prometheus through the gateways' Services
+      const gateway = (name: string, gatewayClassName: string): Manifest => ({
+        apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name, namespace: 'istio-ingress' },
+        spec: { gatewayClassName, listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+      });
+      const datasource = (name: string, url: string): Manifest => ({
+        apiVersion: 'grafana.integreatly.org/v1beta1', kind: 'GrafanaDatasource', metadata: { name, namespace: 'monitoring' },
+        spec: { instanceSelector: {}, datasource: { name, type: 'prometheus', access: 'proxy', url } },
+      });
+      const manifests = [
+        ...backends, namespace('istio-ingress'), gateway('public', 'istio'), gateway('other', 'envoy'),
+        datasource('via-istio', 'http://public-istio.istio-ingress'), datasource('via-envoy', 'http://other-envoy.istio-ingress'),
+      ];
+      // WHEN
+      const messages = messagesOf(manifests);
+      // THEN only the other class's name is unknown
+      expect(messages).toEqual([expect.stringMatching(/^service-reference GrafanaDatasource\/monitoring\/via-envoy .*'other-envoy' in namespace 'istio-ingress', which the output does not define/)]);
+    });
+
     test('report a missing service, a wrong port and an unparsable URL, each at its path', () => {
       // GIVEN
       const manifests = [
