@@ -174,7 +174,7 @@ export interface GatewayListenerSpec {
 export interface GatewayRouteSpec extends Pick<GatewayExposeOptions, 'hostname' | 'pathPrefix' | 'port' | 'listeners' | 'routeName'> {
   /**
    * The service, as declared under `workloads.namespaces`: `<namespace>/<service>`.
-   * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+   * @pattern ^[a-z0-9][-a-z0-9]{0,62}/[a-z0-9][-a-z0-9]{0,62}$
    */
   readonly service: string;
 }

@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
@@ -185,8 +185,8 @@ export class GatewayApiIngress extends Construct {
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly listeners: readonly GatewayListener[];
   /** The generated Gateway. */
-  public readonly resource: Gateway;
-  private readonly routes = new Map<string, HttpRoute>();
+  public readonly resource: ApiObject;
+  private readonly routes = new Map<string, ApiObject>();
   /** Namespaces each listener admits routes from, by listener name: the gateway's and those of routes attached to it. */
   private readonly routeNamespaces = new Map<string, Set<string>>();
 
@@ -322,7 +322,7 @@ export class GatewayApiIngress extends Construct {
    *
    * @throws if no listener admits the hostname, or the route name is taken
    */
-  public expose(service: MeshService, options: GatewayExposeOptions): HttpRoute {
+  public expose(service: MeshService, options: GatewayExposeOptions): ApiObject {
     assertHostname('hostname', options.hostname);
     const pathPrefix = options.pathPrefix ?? '/';
     assertPathPrefix(pathPrefix);
