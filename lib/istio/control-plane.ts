@@ -182,7 +182,13 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     this.assertInstallPathFits();
 
     const { meshConfig: valuesMeshConfig, ...values } = props.values ?? {};
-    this.values = values;
+    const istiodValues = new ConfigMerger<IstioSpecValues>('values');
+    istiodValues.add(values, { name: `${sourceKeyPath}.values`, keyPath: `${sourceKeyPath}.values` });
+    if (props.dnsProxy) {
+      const env = DnsProxy.istiodEnv(props.dnsProxy, this.istioVersion);
+      istiodValues.add(env && { pilot: { env } }, `the DNS proxy settings (${sourceKeyPath === 'props' ? '' : `${sourceKeyPath}.`}dnsProxy.autoAllocateAddresses)`);
+    }
+    this.values = istiodValues.value;
     this.rootNamespace = props.meshConfig?.rootNamespace ?? valuesMeshConfig?.rootNamespace ?? this.namespace;
     assertDnsLabel('meshConfig.rootNamespace', this.rootNamespace);
     assertComponentSettings('pilot', props.pilot);
@@ -205,7 +211,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     this.meshConfig.add(valuesMeshConfig, userSource('values.meshConfig'));
     this.meshConfig.add(props.meshConfig, userSource('meshConfig'));
     if (props.dnsProxy) {
-      this.meshConfig.add(DnsProxy.meshConfig(props.dnsProxy), `the DNS proxy settings (${sourceKeyPath === 'props' ? '' : `${sourceKeyPath}.`}dnsProxy)`);
+      this.meshConfig.add(DnsProxy.meshConfig(props.dnsProxy, this.istioVersion), `the DNS proxy settings (${sourceKeyPath === 'props' ? '' : `${sourceKeyPath}.`}dnsProxy)`);
     }
     if (props.tracing) {
       const tracing = props.tracing.bind(this, { istioVersion: this.istioVersion, rootNamespace: this.rootNamespace });

@@ -84,7 +84,7 @@ describe('meshConfig contributions', () => {
     const meshConfig = findOne(synthValid(chart), 'Istio').spec.values.meshConfig;
     expect(meshConfig).toEqual({
       accessLogFile: '/dev/stdout',
-      defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'true' } },
+      defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true' } },
       defaultProviders: { tracing: ['test-zipkin'] },
       enablePrometheusMerge: true,
       extensionProviders: [{ name: 'test-zipkin', zipkin: { service: 'collector.tracing.svc.cluster.local', port: 9411 } }],

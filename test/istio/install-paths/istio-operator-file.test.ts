@@ -41,7 +41,8 @@ describe('IstioOperatorFile', () => {
     expect(iop.spec.namespace).toBe('istio-system');
     // contributions made after the file was declared still reach it
     expect(iop.spec.meshConfig.enablePrometheusMerge).toBe(true);
-    expect(iop.spec.meshConfig.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'false' });
+    expect(iop.spec.meshConfig.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_DNS_CAPTURE: 'true' });
+    expect(iop.spec.values.pilot.env).toEqual({ PILOT_ENABLE_IP_AUTOALLOCATE: 'false' });
     expect(iop.spec.components.pilot).toEqual({ k8s: { hpaSpec: { minReplicas: 2, maxReplicas: 4 } } });
     expect(iop.spec.components.egressGateways).toEqual([{
       name: 'istio-egressgateway',
