@@ -4,6 +4,7 @@ export * from './config/load-mesh-config';
 export * from './config/mesh-config-validation-plugin';
 export * from './config/mesh-spec';
 export * from './config/mesh-synthesis';
+export * from './core/cluster-platform';
 export * from './core/endpoint';
 export * from './core/extension-providers';
 export * from './core/generated-types';

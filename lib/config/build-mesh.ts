@@ -3,6 +3,7 @@ import { App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, isDnsLabel } from '../core/names';
+import { ClusterPlatform } from '../core/cluster-platform';
 import { NamespaceLabelConflict } from '../core/namespace-registry';
 import { ExistingGrafana } from '../dashboards/existing-grafana';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
@@ -57,7 +58,7 @@ import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
   CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DashboardsSpec, DisruptionBudgetSpec, GatewayListenerProtocolSpec,
   GatewayListenerSpec, GatewayRouteSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
-  JaegerV2StorageSpec, MeshSpec, MetricsSpec, WorkloadsSpec,
+  JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, WorkloadsSpec,
 } from './mesh-spec';
 
 /** Options of {@link buildMesh}. */
@@ -113,6 +114,29 @@ const CHART_IDS = { observability: 'observability', istio: 'istio', monitoring: 
 const ISTIOCTL_FOLDER = 'istioctl';
 /** Where Jaeger (v1 and v2), the rendered Prometheus and Grafana and the ingress gateway live unless told otherwise: their constructs' defaults. */
 const DEFAULT_NAMESPACES = { tracing: 'observability', prometheus: 'monitoring', grafana: 'grafana', ingressGateway: 'istio-ingress' };
+
+const CLUSTER_PLATFORMS: Record<PlatformSpec, ClusterPlatform> = {
+  [PlatformSpec.KUBERNETES]: ClusterPlatform.KUBERNETES,
+  [PlatformSpec.GKE]: ClusterPlatform.GKE,
+  [PlatformSpec.K3S]: ClusterPlatform.K3S,
+  [PlatformSpec.OPENSHIFT]: ClusterPlatform.OPENSHIFT,
+};
+
+/**
+ * The platform mesh.yaml is for: `platform`, else what the control plane's profile or CNI preset
+ * implies, so that `profile: openshift` alone is enough.
+ */
+function meshPlatform(spec: MeshSpec): PlatformSpec {
+  if (spec.platform !== undefined) {
+    return spec.platform;
+  }
+  const profile = spec.controlPlane?.profile as string | undefined;
+  if (profile === 'openshift' || profile === 'openshift-ambient') {
+    return PlatformSpec.OPENSHIFT;
+  }
+  const cniPlatform = spec.controlPlane?.cni?.platform;
+  return cniPlatform === undefined || cniPlatform === CniPlatformSpec.DEFAULT ? PlatformSpec.KUBERNETES : cniPlatform as string as PlatformSpec;
+}
 
 const CNI_PLATFORMS: Record<CniPlatformSpec, CniPlatform> = {
   [CniPlatformSpec.DEFAULT]: CniPlatform.DEFAULT,
@@ -174,6 +198,8 @@ class MeshBuilder {
 
   public build(): MeshBuild {
     const spec = this.spec;
+    // Before any part is created: every part that renders pods reads it.
+    ClusterPlatform.use(this.app, CLUSTER_PLATFORMS[meshPlatform(spec)]);
     const tracingBackend = spec.tracing && !this.skipped('tracing') ? this.buildTracingBackend() : undefined;
     const meshTracing = tracingBackend && this.attempt('tracing', spec.tracing, () => MeshTracing.zipkin(tracingBackend, {
       samplingPercent: spec.tracing!.samplingPercent,

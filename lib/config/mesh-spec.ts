@@ -68,6 +68,14 @@ export enum CniPlatformSpec {
   OPENSHIFT = 'openshift',
 }
 
+/** The Kubernetes distribution the output is for (see ClusterPlatform). */
+export enum PlatformSpec {
+  KUBERNETES = 'kubernetes',
+  GKE = 'gke',
+  K3S = 'k3s',
+  OPENSHIFT = 'openshift',
+}
+
 /** Istio CNI node agent. */
 export interface CniSpec extends Pick<IstioCniOptions, 'namespace' | 'excludeNamespaces' | 'chained' | 'binDir' | 'confDir'> {
   /** The distribution, which decides where CNI binaries and configuration live. @default 'default' */
@@ -603,6 +611,12 @@ export interface ValidationSpec {
  * when present, except the control plane.
  */
 export interface MeshSpec {
+  /**
+   * The Kubernetes distribution: decides the CNI preset (`controlPlane.cni.platform`) and, on
+   * OpenShift, leaves pods' user and group ids to the platform.
+   * @default - from `controlPlane.profile` (openshift) or `controlPlane.cni.platform`, else kubernetes
+   */
+  readonly platform?: PlatformSpec;
   /** The Istio control plane. @default {} */
   readonly controlPlane?: ControlPlaneSpec;
   /** The ingress gateway, on every install path. @default - none */

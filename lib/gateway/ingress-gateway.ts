@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
+import { ClusterPlatform } from '../core/cluster-platform';
 
 /** How the ingress gateway's Service is exposed. */
 export enum GatewayServiceType {
@@ -169,8 +170,9 @@ export class IngressGateway extends Construct {
                 allowPrivilegeEscalation: false,
                 privileged: false,
                 readOnlyRootFilesystem: true,
-                runAsUser: 1337,
-                runAsGroup: 1337,
+                // The proxy's own UID, which the injector's gateway template sets too; OpenShift
+                // assigns one from the namespace's range instead (the injector follows it).
+                ...ClusterPlatform.of(this).fixedIds({ runAsUser: 1337, runAsGroup: 1337 }),
                 runAsNonRoot: true,
               },
               ports: [{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }],

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IstioSpecValues, IstioSpecValuesMeshConfig } from '../../imports/sail-istio-sailoperator.io';
 import { ExtensionProviderService, IExtensionProviderSource, extensionProviderServices } from '../core/extension-providers';
+import { ClusterPlatform } from '../core/cluster-platform';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageRepository, assertImageTag, assertLabels } from '../core/names';
 import { MeshTracing } from '../tracing/mesh-tracing';
@@ -74,9 +75,10 @@ export interface IstioControlPlaneProps {
   /** Kubernetes settings of istiod. @default - the chart's defaults */
   readonly pilot?: ComponentKubernetesSettings;
   /**
-   * Istio CNI node agent, chained after the cluster's CNI. The ambient and OpenShift profiles turn
-   * it on by themselves.
-   * @default - off (on, with default options, for the ambient and OpenShift profiles)
+   * Istio CNI node agent, chained after the cluster's CNI. The ambient and OpenShift profiles,
+   * and the OpenShift platform, turn it on by themselves; its platform preset follows the app's
+   * {@link ClusterPlatform}.
+   * @default - off (on, with default options, for the ambient and OpenShift profiles and on OpenShift)
    */
   readonly cni?: IstioCniOptions;
   /** Mesh-wide DNS proxying of the sidecars. @default - Istio's default (off) */
@@ -96,6 +98,12 @@ export interface IstioControlPlaneProps {
   readonly sourceKeyPath?: string;
 }
 
+/** The CNI preset of each platform that has one. */
+const CNI_PRESETS = new Map<ClusterPlatform, CniPlatform>([
+  [ClusterPlatform.GKE, CniPlatform.GKE],
+  [ClusterPlatform.K3S, CniPlatform.K3S],
+  [ClusterPlatform.OPENSHIFT, CniPlatform.OPENSHIFT],
+]);
 const CNI_PROFILES = new Set([IstioProfile.AMBIENT, IstioProfile.OPENSHIFT, IstioProfile.OPENSHIFT_AMBIENT]);
 const OPENSHIFT_PROFILES = new Set([IstioProfile.OPENSHIFT, IstioProfile.OPENSHIFT_AMBIENT]);
 const AMBIENT_PROFILES = new Set([IstioProfile.AMBIENT, IstioProfile.OPENSHIFT_AMBIENT]);
@@ -318,12 +326,24 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
   }
 
   private cniInstall(props: IstioControlPlaneProps): IstioCniInstall | undefined {
-    const onByProfile = CNI_PROFILES.has(this.profile);
-    if (!props.cni && !onByProfile) {
+    const clusterPlatform = ClusterPlatform.of(this);
+    const openshift = OPENSHIFT_PROFILES.has(this.profile);
+    if (openshift && clusterPlatform !== ClusterPlatform.OPENSHIFT) {
+      throw new Error(`profile ${this.profile} is for OpenShift, but the app's platform is ${clusterPlatform.name}: call ClusterPlatform.use(app, ClusterPlatform.OPENSHIFT) before creating the app's parts (mesh.yaml: platform: openshift), so that no part asks for the fixed user ids OpenShift refuses`);
+    }
+    if (clusterPlatform === ClusterPlatform.OPENSHIFT && this.installPath !== InstallPath.SAIL && !openshift) {
+      throw new Error(`profile ${this.profile} on OpenShift: with ${this.installPath} use IstioProfile.OPENSHIFT (CNI through Multus, and global.platform=openshift so that the injector leaves user ids to OpenShift); Sail sets the platform itself`);
+    }
+    const platformPreset = CNI_PRESETS.get(clusterPlatform);
+    const onByPlatform = clusterPlatform === ClusterPlatform.OPENSHIFT;
+    if (!props.cni && !CNI_PROFILES.has(this.profile) && !onByPlatform) {
       return undefined;
     }
-    const openshift = OPENSHIFT_PROFILES.has(this.profile);
-    const options: IstioCniOptions = { platform: openshift ? CniPlatform.OPENSHIFT : undefined, ...props.cni };
+    const chosen = props.cni?.platform;
+    if (chosen !== undefined && platformPreset !== undefined && chosen !== platformPreset && [...CNI_PRESETS.values(), CniPlatform.DEFAULT].includes(chosen)) {
+      throw new Error(`cni.platform is ${chosen.name}, but the app's platform is ${clusterPlatform.name} (ClusterPlatform): leave cni.platform out, or give CniPlatform.custom({ binDir, confDir }) for directories of your own`);
+    }
+    const options: IstioCniOptions = { ...props.cni, platform: chosen ?? platformPreset };
     const platform = options.platform ?? CniPlatform.DEFAULT;
     const namespace = options.namespace ?? this.defaultCniNamespace(platform);
     assertDnsLabel('cni.namespace', namespace);

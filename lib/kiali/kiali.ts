@@ -9,6 +9,7 @@ import { ExternalEndpoint, IEndpoint } from '../core/endpoint';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageReference, assertLabels } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
+import { ClusterPlatform } from '../core/cluster-platform';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
 import { GrafanaCredentials, GrafanaSecretKey } from '../dashboards/grafana-credentials';
 import { IstioVersion } from '../istio/istio-version';
@@ -484,8 +485,8 @@ export class Kiali extends Construct {
             serviceAccountName: serviceAccount.name,
             securityContext: {
               runAsNonRoot: true,
-              runAsUser: KIALI_UID,
-              runAsGroup: KIALI_UID,
+              // OpenShift assigns the ids from the namespace's range.
+              ...ClusterPlatform.of(this).fixedIds({ runAsUser: KIALI_UID, runAsGroup: KIALI_UID }),
               seccompProfile: { type: 'RuntimeDefault' },
             },
             containers: [{

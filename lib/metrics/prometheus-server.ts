@@ -6,6 +6,7 @@ import { chosenNamespace } from '../core/chosen-namespace';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
+import { ClusterPlatform } from '../core/cluster-platform';
 import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { IstioScrapeConfig, IstioScrapeConfigOptions } from './istio-scrape-config';
 import { IPrometheusBackend } from './prometheus-backend';
@@ -126,9 +127,9 @@ export class PrometheusServer extends Construct implements IPrometheusBackend {
         podMetadata: { labels: { 'sidecar.istio.io/inject': 'false' } },
         securityContext: {
           runAsNonRoot: true,
-          runAsUser: 1000,
-          runAsGroup: 2000,
-          fsGroup: 2000,
+          // Set even where the platform assigns the ids: without a securityContext the operator
+          // would fill in its own fixed 1000/2000.
+          ...ClusterPlatform.of(this).fixedIds({ runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000 }),
           seccompProfile: { type: 'RuntimeDefault' },
         },
       },

@@ -8,6 +8,7 @@ import { ExternalEndpoint } from '../core/endpoint';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageReference, assertLabels, assertRequestWithinLimit } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
+import { ClusterPlatform } from '../core/cluster-platform';
 import { ITracingBackend, TracingProvider } from './tracing-backend';
 
 /** Props of {@link JaegerV2Storage.memory}. */
@@ -204,9 +205,8 @@ export class JaegerV2 extends Construct implements ITracingBackend {
             automountServiceAccountToken: false,
             securityContext: {
               runAsNonRoot: true,
-              runAsUser: JAEGER_UID,
-              runAsGroup: JAEGER_UID,
-              fsGroup: JAEGER_UID,
+              // OpenShift assigns the ids (and the volume's group) from the namespace's range.
+              ...ClusterPlatform.of(this).fixedIds({ runAsUser: JAEGER_UID, runAsGroup: JAEGER_UID, fsGroup: JAEGER_UID }),
               seccompProfile: { type: 'RuntimeDefault' },
             },
             containers: [{

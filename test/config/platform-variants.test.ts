@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CniPlatformSpec, loadMeshConfig, MeshSpec } from '../../lib';
+import { CniPlatformSpec, loadMeshConfig, MeshSpec, PlatformSpec } from '../../lib';
 import { findOne } from '../helpers/manifests';
 import { buildValidated } from '../helpers/mesh-build';
 
@@ -39,5 +39,33 @@ describe("the guide's mesh on k3s", () => {
     const cni = findOne(manifests, 'IstioCNI');
     expect(cni.spec.values.cni).toEqual({ cniBinDir: '/var/lib/rancher/k3s/data/cni', cniConfDir: '/var/lib/rancher/k3s/agent/etc/cni/net.d' });
     expect(cni.spec.values.global).toEqual({ platform: 'k3s' });
+  });
+});
+
+describe("the guide's mesh on OpenShift", () => {
+  test('platform: openshift leaves every pod\'s user and group ids to the platform, CNI through Multus', () => {
+    // GIVEN
+    const guide = loadMeshConfig(path.resolve(__dirname, '../../mesh.yaml'));
+    const { cni: _cni, ...controlPlane } = guide.controlPlane ?? {};
+    // WHEN
+    const { manifests } = buildValidated({ ...guide, platform: PlatformSpec.OPENSHIFT, controlPlane });
+    // THEN
+    expect(manifests).toMatchSnapshot();
+    const fixedIds = manifests.flatMap((m: any) => {
+      const pod = m.kind === 'Prometheus' ? m.spec : m.spec?.template?.spec;
+      const contexts = pod ? [pod.securityContext, ...(pod.containers ?? []).map((c: any) => c.securityContext)] : [];
+      return contexts.filter((c) => c && ['runAsUser', 'runAsGroup', 'fsGroup'].some((field) => field in c)).map(() => `${m.kind}/${m.metadata.name}`);
+    });
+    expect(fixedIds).toEqual([]);
+    const cni = findOne(manifests, 'IstioCNI');
+    expect(cni.spec.values.cni).toMatchObject({ provider: 'multus', chained: false });
+    expect(findOne(manifests, 'Istio').spec.values.global.platform).toBe('openshift');
+  });
+
+  test('controlPlane.profile: openshift alone makes the platform OpenShift', () => {
+    const guide = loadMeshConfig(path.resolve(__dirname, '../../mesh.yaml'));
+    const { cni: _cni, ...controlPlane } = guide.controlPlane ?? {};
+    const { manifests } = buildValidated({ ...guide, controlPlane: { ...controlPlane, installPath: 'istioctl' as any, profile: 'openshift' as any } });
+    expect(findOne(manifests, 'Deployment', 'istio-ingressgateway').spec.template.spec.containers[0].securityContext.runAsUser).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { CniPlatform, InstallPath, IstioControlPlane, IstioOperatorFile, IstioProfile, IstioVersion } from '../../lib';
+import { ClusterPlatform, CniPlatform, InstallPath, IstioControlPlane, IstioOperatorFile, IstioProfile, IstioVersion } from '../../lib';
 import { findOne, synthValid } from '../helpers/manifests';
 
 describe('Istio CNI on the Sail path', () => {
@@ -132,6 +132,7 @@ describe('Istio CNI in the IstioOperator', () => {
 
   test('the OpenShift profile turns CNI on by itself', () => {
     const chart = Testing.chart();
+    ClusterPlatform.use(chart, ClusterPlatform.OPENSHIFT);
     const controlPlane = new IstioControlPlane(chart, 'istio', { installPath: InstallPath.ISTIOCTL, profile: IstioProfile.OPENSHIFT });
     const file = Testing.chart();
     new IstioOperatorFile(file, 'install', { controlPlane });
