@@ -1,4 +1,8 @@
-import { CrdSchemaValidator } from '../../../lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { CrdSchemaValidator, validateManifests } from '../../../lib';
 import { CompiledValidatorCache } from '../../../lib/validation/compiled-validator-cache';
 
 // No cache: every verdict here comes from evaluating the rule, not from an earlier run.
@@ -131,6 +135,26 @@ const CASES: RuleCase[] = [
     path: 'spec',
     message: 'at most one of basicAuth, authorization, or oauth2 can be configured',
   },
+  {
+    name: 'Gateway API: TLSRoute hostnames are names, not IPs (Kubernetes IP library)',
+    invalid: object('gateway.networking.k8s.io/v1', 'TLSRoute', { hostnames: ['10.0.0.1'], rules: [{ backendRefs: [{ name: 'shop', port: 443 }] }] }),
+    valid: object('gateway.networking.k8s.io/v1', 'TLSRoute', { hostnames: ['shop.example.com'], rules: [{ backendRefs: [{ name: 'shop', port: 443 }] }] }),
+    path: 'spec.hostnames',
+    message: 'Hostnames cannot contain an IP',
+  },
+  {
+    name: 'Gateway API: Gateway listener names are unique (exists_one)',
+    invalid: object('gateway.networking.k8s.io/v1', 'Gateway', {
+      gatewayClassName: 'istio',
+      listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }, { name: 'http', port: 8080, protocol: 'HTTP' }],
+    }),
+    valid: object('gateway.networking.k8s.io/v1', 'Gateway', {
+      gatewayClassName: 'istio',
+      listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }, { name: 'http-alt', port: 8080, protocol: 'HTTP' }],
+    }),
+    path: 'spec.listeners',
+    message: 'Listener name must be unique within the Gateway',
+  },
 ];
 
 describe('CEL rules of the CRDs, evaluated as the API server does on create', () => {
@@ -179,6 +203,47 @@ describe('CEL rules of the CRDs, evaluated as the API server does on create', ()
       path: 'defaultConfig.tracing',
       message: 'At most one of [zipkin lightstep datadog stackdriver openCensusAgent] should be set',
     })]);
+  });
+
+  test('the rules of a CRD the user brings are evaluated too', () => {
+    // GIVEN a CRD of a kind no shipped CRD defines, with a rule
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cel-user-crd-'));
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
+        scope: 'Namespaced',
+        versions: [{
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  'type': 'object',
+                  'properties': { min: { type: 'integer' }, max: { type: 'integer' } },
+                  'x-kubernetes-validations': [{ rule: 'self.min <= self.max', message: 'min must not exceed max', fieldPath: '.min' }],
+                },
+              },
+            },
+          },
+        }],
+      },
+    };
+    fs.writeFileSync(path.join(dir, 'widget.yaml'), yaml.dump(crd));
+    try {
+      // WHEN
+      const violations = validateManifests([object('example.com/v1', 'Widget', { min: 5, max: 2 })], { crds: [path.join(dir, 'widget.yaml')] });
+      // THEN
+      expect(violations).toEqual([expect.objectContaining({ object: 'Widget/shop/example', path: 'spec.min', message: 'min must not exceed max' })]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test.each([
