@@ -20,6 +20,7 @@ import { CniPlatform, IstioCniOptions } from '../istio/cni';
 import { IstioControlPlane, IstioControlPlaneProps } from '../istio/control-plane';
 import { GatewayOptions } from '../istio/ingress-gateway-config';
 import { InstallPath } from '../istio/install-path';
+import { sailVersion } from '../istio/install-paths/sail-control-plane';
 import { IstioOperatorFile } from '../istio/install-paths/istio-operator-file';
 import { IstioVersion } from '../istio/istio-version';
 import { IstioVersionSupport } from '../istio/version-support';
@@ -338,6 +339,9 @@ class MeshBuilder {
     const version = this.attempt('controlPlane.version', undefined, () => {
       const parsed = spec.version === undefined ? IstioVersion.LATEST : IstioVersion.of(spec.version);
       IstioVersionSupport.assertKnown(parsed);
+      if ((spec.installPath ?? (parsed.isAtLeast(1, 24) ? InstallPath.SAIL : InstallPath.IN_CLUSTER_OPERATOR)) === InstallPath.SAIL) {
+        sailVersion(parsed);
+      }
       return parsed;
     });
     if (!version) {
@@ -1050,6 +1054,7 @@ function fallbackFacts(spec: ControlPlaneSpec): ControlPlaneFacts {
  */
 const MESH_YAML_FIXES: Partial<Record<MeshWarningCode, () => string>> = {
   [MeshWarningCode.ISTIO_END_OF_LIFE]: () => `set controlPlane.version to a supported release (${IstioVersionSupport.supportedMinors().join(', ')}), such as ${IstioVersion.LATEST}, one minor at a time`,
+  [MeshWarningCode.ISTIO_PATCH_NEWER_THAN_KNOWN]: () => 'on installPath sail, install a Sail operator release whose CRD lists the patch before applying; or set controlPlane.version to the newest patch this library knows',
   [MeshWarningCode.JAEGER_V1_END_OF_LIFE]: () => 'move to tracing.backend.jaegerV2, which receives the same Zipkin spans on 9411',
   [MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE]: () => 'keep metrics.prometheus.server.retention as short as losing it is acceptable, or give the Prometheus a persistent volume (spec.storage) from outside this file',
   [MeshWarningCode.MESH_DEFAULT_SIDECAR]: () => 'on an existing mesh whose other namespaces call each other, set workloads.meshDefaultSidecar: false (or declare those namespaces under workloads.namespaces with their calls)',

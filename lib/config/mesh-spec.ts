@@ -95,7 +95,8 @@ export interface GatewaySpec extends Pick<GatewayOptions, 'enabled' | 'name' | '
 export interface ControlPlaneSpec extends Pick<IstioControlPlaneProps,
 'kubernetesVersion' | 'installPath' | 'profile' | 'hub' | 'tag' | 'namespace' | 'revision' | 'pilot' | 'dnsProxy' | 'inClusterOperator'> {
   /**
-   * Istio release to install, a patch release such as `1.30.3`.
+   * Istio release to install, a patch release such as `1.30.3`. A patch newer than the library
+   * knows is allowed with a warning; on Sail it is written as the minor's `v1.30-latest` alias.
    * @pattern ^[0-9]+\.[0-9]+\.[0-9]+$
    * @default - the newest release the library is tested with (IstioVersion.LATEST)
    */

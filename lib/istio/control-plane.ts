@@ -17,7 +17,7 @@ import { InstallPath } from './install-path';
 import { IstioInClusterOperator } from './install-paths/in-cluster-operator';
 import { IstioCniInstall, IstioInstallModel } from './install-paths/install-model';
 import { IstioOperatorResource } from './install-paths/istio-operator-resource';
-import { SailControlPlane, sailProfile, sailVersion } from './install-paths/sail-control-plane';
+import { newerThanKnownPatch, SailControlPlane, sailProfile, sailVersion } from './install-paths/sail-control-plane';
 import { IstioProfile } from './istio-profile';
 import { IstioVersion } from './istio-version';
 import { meshConfigOneOfs } from './mesh-config-one-ofs';
@@ -171,6 +171,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     }
     this.installPath = props.installPath ?? (this.istioVersion.isAtLeast(1, 24) ? InstallPath.SAIL : InstallPath.IN_CLUSTER_OPERATOR);
     this.profile = props.profile ?? IstioProfile.DEFAULT;
+    this.warnOfNewerPatch();
     this.hub = props.hub ?? 'docker.io/istio';
     assertImageRepository('hub', this.hub);
     this.tag = props.tag ?? this.istioVersion.toString();
@@ -287,6 +288,23 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
    */
   public extensionProviderServices(): ExtensionProviderService[] {
     return extensionProviderServices(this.meshConfig.value);
+  }
+
+  /** A patch released after this library is allowed, with what it takes on the install path. */
+  private warnOfNewerPatch(): void {
+    const newest = newerThanKnownPatch(this.istioVersion);
+    if (!newest) {
+      return;
+    }
+    const sail = this.installPath === InstallPath.SAIL;
+    MeshWarnings.of(this).add(this, {
+      code: MeshWarningCode.ISTIO_PATCH_NEWER_THAN_KNOWN,
+      message: `Istio ${this.istioVersion} is newer than the newest patch this library knows, ${newest}`
+        + (sail ? `: the Sail Istio gets version v${this.istioVersion.minorVersion}-latest (its CRD lists no v${this.istioVersion}), which the Sail operator resolves to the newest ${this.istioVersion.minorVersion} patch it ships` : ''),
+      fix: sail
+        ? `install a Sail operator release that ships v${this.istioVersion} (its CRD lists it) before applying, or pin version: IstioVersion.of('${newest}')`
+        : `check the ${this.istioVersion} release notes, or pin version: IstioVersion.of('${newest}')`,
+    });
   }
 
   private assertValuesLeaveOwnPropsAlone(values: IstioSpecValues | undefined): void {

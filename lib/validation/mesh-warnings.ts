@@ -7,6 +7,8 @@ import { IConstruct } from 'constructs';
 export enum MeshWarningCode {
   /** The Istio release no longer gets security fixes. */
   ISTIO_END_OF_LIFE = 'istio-end-of-life',
+  /** The Istio patch release is newer than the newest this library knows. */
+  ISTIO_PATCH_NEWER_THAN_KNOWN = 'istio-patch-newer-than-known',
   /** Jaeger v1 (and its operator) no longer gets fixes. */
   JAEGER_V1_END_OF_LIFE = 'jaeger-v1-end-of-life',
   /** Kiali is not tested against the Istio release it shows: that release is past end of life. */

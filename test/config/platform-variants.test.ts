@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { CniPlatformSpec, loadMeshConfig, MeshSpec, PlatformSpec } from '../../lib';
 import { findOne } from '../helpers/manifests';
-import { buildValidated } from '../helpers/mesh-build';
+import { buildValidated, problemsOf } from '../helpers/mesh-build';
 
 /** The guide's mesh (the repo's mesh.yaml) on another Kubernetes distribution. */
 function guideMeshOn(platform: CniPlatformSpec, overrides: Partial<MeshSpec['controlPlane']> = {}): MeshSpec {
@@ -67,5 +67,26 @@ describe("the guide's mesh on OpenShift", () => {
     const { cni: _cni, ...controlPlane } = guide.controlPlane ?? {};
     const { manifests } = buildValidated({ ...guide, controlPlane: { ...controlPlane, installPath: 'istioctl' as any, profile: 'openshift' as any } });
     expect(findOne(manifests, 'Deployment', 'istio-ingressgateway').spec.template.spec.containers[0].securityContext.runAsUser).toBeUndefined();
+  });
+});
+
+describe('controlPlane.version: a patch released after the library', () => {
+  test('1.30.4 builds with the -latest alias and a summary warning naming 1.30.3 in mesh.yaml words', () => {
+    // GIVEN
+    const guide = loadMeshConfig(path.resolve(__dirname, '../../mesh.yaml'));
+    // WHEN
+    const { mesh, manifests } = buildValidated({ ...guide, controlPlane: { ...guide.controlPlane, version: '1.30.4' } });
+    // THEN
+    expect(findOne(manifests, 'Istio').spec.version).toBe('v1.30-latest');
+    const warning = mesh.warnings.find((w) => w.startsWith('Istio 1.30.4 is newer'));
+    expect(warning).toMatch(/newest patch this library knows, 1.30.3/);
+    expect(warning).toMatch(/set controlPlane.version to the newest patch this library knows/);
+  });
+
+  test('a patch the Sail CRDs skip is refused at controlPlane.version, naming the value and the listed patches', () => {
+    expect(problemsOf({ controlPlane: { version: '1.25.0' } })).toEqual([{
+      path: 'controlPlane.version',
+      message: expect.stringMatching(/version 1.25.0 is not a release the Sail operator knows: pick one of its listed patches \(1.25.5, /),
+    }]);
   });
 });

@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import {
   GatewayServiceType,
   InstallPath,
+  MeshWarningCode,
+  MeshWarnings,
   IstioControlPlane,
   IstioProfile,
   IngressGateway,
@@ -235,10 +237,32 @@ describe('version and install path checks', () => {
     expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.30') })).toThrow(/version must name a patch release such as 1.30.3 .*got 1.30$/);
   });
 
-  test('a release the Sail CRDs do not list is refused for Sail only', () => {
-    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.30.9') }))
-      .toThrow(/istioVersion 1.30.9 is not a release the Sail operator knows \(v1.21.6 to v1.30.3/);
-    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.30.9'), installPath: InstallPath.ISTIOCTL })).not.toThrow();
+  test('a patch newer than the Sail CRDs list: the minor\'s -latest alias, valid against the CRD, and a warning naming the newest known patch', () => {
+    // GIVEN
+    const chart = fragmentChart();
+    // WHEN
+    new IstioControlPlane(chart, 'istio', { version: IstioVersion.of('1.30.4'), cni: {} });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(findOne(manifests, 'Istio').spec.version).toBe('v1.30-latest');
+    expect(findOne(manifests, 'IstioCNI').spec.version).toBe('v1.30-latest');
+    const warnings = MeshWarnings.of(chart).all.filter((w) => w.code === MeshWarningCode.ISTIO_PATCH_NEWER_THAN_KNOWN);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toMatch(/^Istio 1.30.4 is newer than the newest patch this library knows, 1.30.3: the Sail Istio gets version v1.30-latest/);
+    expect(warnings[0].fix).toMatch(/install a Sail operator release that ships v1.30.4/);
+  });
+
+  test('on istioctl a newer patch keeps its own version, with the warning', () => {
+    const chart = fragmentChart();
+    const controlPlane = new IstioControlPlane(chart, 'istio', { version: IstioVersion.of('1.30.4'), installPath: InstallPath.ISTIOCTL });
+    expect(controlPlane.tag).toBe('1.30.4');
+    expect(MeshWarnings.of(chart).all.map((w) => w.code)).toContain(MeshWarningCode.ISTIO_PATCH_NEWER_THAN_KNOWN);
+  });
+
+  test('a patch the Sail CRDs skip (older than their newest) is refused for Sail only, naming the listed patches', () => {
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.25.0') }))
+      .toThrow(/version 1.25.0 is not a release the Sail operator knows: pick one of its listed patches \(1.25.5, .*1.25.1\) or a newer one/);
+    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.25.0'), installPath: InstallPath.ISTIOCTL })).not.toThrow();
   });
 
   test('profiles Sail lacks, and ambient on Sail, are refused', () => {
