@@ -106,7 +106,7 @@ export interface MeshBuild {
    * The CRD files (absolute paths) and unchecked kinds of the spec's `validation`: pass them to
    * `assertValid` as `crds` and `uncheckedKinds`.
    */
-  readonly validation: { readonly crds: readonly string[]; readonly uncheckedKinds: readonly string[] };
+  readonly validation: { readonly crds: readonly string[]; readonly uncheckedKinds: readonly string[]; readonly kubernetesVersion?: string };
 }
 
 /** Charts in the order `kubectl apply -f` and Argo CD's sync waves take them; file names follow. */
@@ -247,7 +247,10 @@ class MeshBuilder {
       });
     }
     const istioctlApp = controlPlane ? this.buildIstioctlFile(controlPlaneSpec, controlPlane) : undefined;
-    const validation = this.skipped('validation') ? { crds: [], uncheckedKinds: [] } : this.validationOptions();
+    const validation = {
+      ...this.skipped('validation') ? { crds: [], uncheckedKinds: [] } : this.validationOptions(),
+      kubernetesVersion: controlPlane?.kubernetesVersion,
+    };
 
     if (this.problems.length > 0 || !controlPlane) {
       throw new MeshConfigError(this.file, this.problems);

@@ -55,6 +55,7 @@ export class MeshConfigValidationPlugin extends MeshValidationPlugin {
       crds: [...options.crds ?? [], ...(validation.crds ?? []).map((source) => path.resolve(baseDir, source)),
         ...validation.cdk8sImports ? crdFilesOfCdk8sYaml(validation.cdk8sImports, baseDir) : []],
       uncheckedKinds: [...options.uncheckedKinds ?? [], ...validation.uncheckedKinds ?? []],
+      kubernetesVersion: options.kubernetesVersion ?? this.spec.controlPlane?.kubernetesVersion,
     };
   }
 

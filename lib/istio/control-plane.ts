@@ -7,6 +7,7 @@ import { ClusterPlatform } from '../core/cluster-platform';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageRepository, assertImageTag, assertLabels } from '../core/names';
 import { MeshTracing } from '../tracing/mesh-tracing';
+import { MeshValidation } from '../validation/mesh-validation';
 import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { CniPlatform, IstioCniOptions, istioCniValues } from './cni';
 import { assertComponentSettings, ComponentKubernetesSettings } from './component-settings';
@@ -35,7 +36,8 @@ export interface IstioControlPlaneProps {
   readonly version?: IstioVersion;
   /**
    * Kubernetes version of the target cluster (`1.33`). When given, an Istio release that does
-   * not support it is refused.
+   * not support it is refused, and the app's validation refuses core objects of API versions
+   * that Kubernetes release does not serve.
    * @default - not checked
    */
   readonly kubernetesVersion?: string;
@@ -126,6 +128,8 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'default']);
  */
 export class IstioControlPlane extends Construct implements IExtensionProviderSource {
   public readonly istioVersion: IstioVersion;
+  /** Kubernetes version of the target cluster, when declared. */
+  public readonly kubernetesVersion?: string;
   public readonly installPath: InstallPath;
   public readonly profile: IstioProfile;
   /** Registry the images come from (the installers' default `docker.io/istio` unless `hub` was given). */
@@ -168,7 +172,10 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     }
     if (props.kubernetesVersion !== undefined) {
       IstioVersionSupport.assertSupports(this.istioVersion, props.kubernetesVersion);
+      // The app's output is for this cluster: its core objects are checked against what it serves.
+      MeshValidation.of(this).useKubernetesVersion(props.kubernetesVersion);
     }
+    this.kubernetesVersion = props.kubernetesVersion;
     this.installPath = props.installPath ?? (this.istioVersion.isAtLeast(1, 24) ? InstallPath.SAIL : InstallPath.IN_CLUSTER_OPERATOR);
     this.profile = props.profile ?? IstioProfile.DEFAULT;
     this.warnOfNewerPatch();

@@ -35,6 +35,8 @@ export interface MeshValidationPluginProps {
   readonly cdk8sImports?: string;
   /** Kinds not checked against a schema: `group/Kind`, `group/*`, `core/Kind`. @default - none */
   readonly uncheckedKinds?: readonly string[];
+  /** Kubernetes version of the target cluster (`'1.33'`): core objects of API versions it does not serve are refused. @default - what Kubernetes 1.25 and later serve */
+  readonly kubernetesVersion?: string;
 }
 
 /** Manifest files cdk8s writes; other `.yaml` in the output (a kustomization) are not objects to apply. */
@@ -113,6 +115,7 @@ export class MeshValidationPlugin {
       crds: stringList(props.crds, 'crds'),
       cdk8sImports: props.cdk8sImports,
       uncheckedKinds: stringList(props.uncheckedKinds, 'uncheckedKinds'),
+      kubernetesVersion: props.kubernetesVersion === undefined ? undefined : String(props.kubernetesVersion),
     };
   }
 
@@ -122,8 +125,8 @@ export class MeshValidationPlugin {
     const options = await this.validationOptions(record);
     // More external namespaces and hosts only ever remove findings: what passed with the app's
     // lists passes with any that include them.
-    // CRDs of the plugin's own may be stricter than what the app checked with: then check again.
-    const ownCrds = (this.options.crds ?? []).length > 0 || this.options.cdk8sImports !== undefined;
+    // CRDs or a Kubernetes version of the plugin's own may be stricter than what the app checked with: then check again.
+    const ownCrds = (this.options.crds ?? []).length > 0 || this.options.cdk8sImports !== undefined || this.options.kubernetesVersion !== undefined;
     if (record && !ownCrds && includesAll(options.externalNamespaces, record.externalNamespaces) && includesAll(options.externalHosts, record.externalHosts)) {
       context.report.submit('success', { objects: String(record.objects), problems: '0', validated: 'by the app in this synth, unchanged since' });
       return;

@@ -44,6 +44,7 @@ export class MeshValidation {
   private readonly externalHosts = new Set<string>();
   private readonly crds: string[] = [];
   private readonly uncheckedKinds = new Set<string>();
+  private kubernetesVersion?: string;
   /** What was checked last and what was found: cdk8s validates once per chart rendered, too. */
   private lastChecked?: { readonly output: string; readonly errors: string[] };
 
@@ -99,6 +100,19 @@ export class MeshValidation {
   }
 
   /**
+   * The Kubernetes version of the target cluster: core objects of API versions it does not serve
+   * are refused. An {@link IstioControlPlane} with `kubernetesVersion` sets it.
+   * @throws if another version was set already
+   */
+  public useKubernetesVersion(version: string): MeshValidation {
+    if (this.kubernetesVersion !== undefined && this.kubernetesVersion !== version) {
+      throw new Error(`kubernetesVersion ${version} differs from ${this.kubernetesVersion}, which the app's validation already uses: one app is for one cluster`);
+    }
+    this.kubernetesVersion = version;
+    return this;
+  }
+
+  /**
    * What the check counts as existing outside the output: the namespaces and hosts added so far
    * (and those of parts that learn theirs after construction, read now).
    */
@@ -108,6 +122,7 @@ export class MeshValidation {
       externalHosts: [...this.externalHosts].sort(),
       crds: [...this.crds],
       uncheckedKinds: [...this.uncheckedKinds].sort(),
+      kubernetesVersion: this.kubernetesVersion,
     };
   }
 
@@ -128,9 +143,9 @@ export class MeshValidation {
     const manifests = this.root.node.findAll().filter(ApiObject.isApiObject).map((apiObject) => apiObject.toJson() as Manifest);
     const externalNamespaces = [...this.externalNamespaces, ...this.externalNamespaceSources.flatMap((source) => source())];
     const uncheckedKinds = [...this.uncheckedKinds].sort();
-    const output = JSON.stringify([manifests, [...new Set(externalNamespaces)].sort(), [...this.externalHosts].sort(), this.crds, uncheckedKinds]);
+    const output = JSON.stringify([manifests, [...new Set(externalNamespaces)].sort(), [...this.externalHosts].sort(), this.crds, uncheckedKinds, this.kubernetesVersion]);
     if (this.lastChecked?.output !== output) {
-      const findings = validateMesh(manifests, { externalNamespaces, externalHosts: [...this.externalHosts], crds: this.crds, uncheckedKinds });
+      const findings = validateMesh(manifests, { externalNamespaces, externalHosts: [...this.externalHosts], crds: this.crds, uncheckedKinds, kubernetesVersion: this.kubernetesVersion });
       // One error: cdk8s prefixes each with the construct path, which is empty for the app.
       const errors = findings.length === 0 ? [] : [[
         `the output has ${findings.length} problem${findings.length === 1 ? '' : 's'} and would not apply to a cluster `

@@ -1,5 +1,6 @@
 import { CoreSchemaValidator } from './core-schema-validator';
 import { CrdSchemaValidator, Manifest, SchemaViolation, describeObject } from './crd-schema-validator';
+import { CORE_SCHEMA_KUBERNETES_MINOR, kubernetesMinor, notServedBecause } from './kubernetes-api-versions';
 import { crdFilesOfCdk8sYaml, readCrdSchemas } from './user-crds';
 
 const ISTIO_OPERATOR = 'install.istio.io/v1alpha1/IstioOperator';
@@ -31,6 +32,14 @@ export interface ValidateManifestsOptions {
    * @default - none
    */
   readonly uncheckedKinds?: readonly string[];
+  /**
+   * Kubernetes version of the target cluster (`1.33`): core objects of an API version it does not
+   * serve (removed, or not yet served) are refused. Their fields are checked against the
+   * Kubernetes 1.33 schema, the one at hand; for a newer cluster, a field added since is reported
+   * as unknown, saying so.
+   * @default - API versions no cluster a supported Istio runs on (1.25 and later) serves are refused
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /** `example.com/Widget`, `example.com/*` or `core/ConfigMap`. */
@@ -42,7 +51,8 @@ const UNCHECKED_KIND = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?|core)\/([A-Z][A-Za-z0-9
  *   rejected, formats and CEL rules (`x-kubernetes-validations`) evaluated;
  * - IstioOperator, whose CRD is untyped, by its typed parts: `meshConfig` and `values` against the
  *   Sail operator's typed `values` schema (`values.cni` against Sail's IstioCNI);
- * - core Kubernetes objects against the Kubernetes OpenAPI schema, unknown fields rejected;
+ * - core Kubernetes objects against the Kubernetes OpenAPI schema (1.33's), unknown fields
+ *   rejected, and their API version against what `kubernetesVersion` serves;
  * - any other kind is a violation: what cannot be checked does not pass, unless it is one of
  *   `uncheckedKinds` or its CRD is among `crds`.
  *
@@ -55,6 +65,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     : options.crdValidator ?? CrdSchemaValidator.shared();
   const coreValidator = options.coreValidator ?? CoreSchemaValidator.shared();
   const unchecked = uncheckedKindsOf(options.uncheckedKinds ?? []);
+  const newerThanSchema = options.kubernetesVersion !== undefined && kubernetesMinor(options.kubernetesVersion) > CORE_SCHEMA_KUBERNETES_MINOR;
   const violations: SchemaViolation[] = [];
   for (const manifest of manifests) {
     if (typeof manifest?.apiVersion !== 'string' || typeof manifest.kind !== 'string') {
@@ -70,7 +81,15 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     } else if (crdValidator.hasSchema(manifest.apiVersion, manifest.kind)) {
       violations.push(...crdValidator.validate(manifest));
     } else if (coreValidator.hasSchema(manifest.apiVersion, manifest.kind)) {
-      violations.push(...coreValidator.validate(manifest));
+      const notServed = notServedBecause(manifest.apiVersion, manifest.kind, options.kubernetesVersion);
+      if (notServed) {
+        violations.push({ object: describeObject(manifest), path: 'apiVersion', message: notServed });
+      } else {
+        violations.push(...coreValidator.validate(manifest).map((violation) => (newerThanSchema && violation.message.startsWith('unknown field')
+          ? { ...violation, message: `${violation.message} (checked against the schema of Kubernetes 1.${CORE_SCHEMA_KUBERNETES_MINOR}, the newest at hand; `
+            + `a field Kubernetes ${options.kubernetesVersion} added since is not known here: leave the kind unchecked with uncheckedKinds if it is one)` }
+          : violation)));
+      }
     } else {
       violations.push({
         object: describeObject(manifest),

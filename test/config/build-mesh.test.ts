@@ -431,3 +431,9 @@ describe('Kiali and the Grafana of dashboards (mesh.yaml)', () => {
     expect(byChart.dashboards.map((m) => m.kind)).toContain('GrafanaDatasource');
   });
 });
+
+describe('controlPlane.kubernetesVersion reaches the output checks', () => {
+  test("the guide's cluster (1.33) is the version core objects are checked against", () => {
+    expect(buildValidated(guideMesh()).mesh.validation.kubernetesVersion).toBe('1.33');
+  });
+});
