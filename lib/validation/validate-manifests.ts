@@ -50,7 +50,8 @@ const UNCHECKED_KIND = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?|core)\/([A-Z][A-Za-z0-9
  * - custom resources against the openAPIV3Schema of their CRD after its defaults, unknown fields
  *   rejected, formats and CEL rules (`x-kubernetes-validations`) evaluated;
  * - IstioOperator, whose CRD is untyped, by its typed parts: `meshConfig` and `values` against the
- *   Sail operator's typed `values` schema (`values.cni` against Sail's IstioCNI);
+ *   Sail operator's typed `values` schema (`values.cni` against Sail's IstioCNI), each finding
+ *   saying how well that schema fits the release `spec.tag` names;
  * - core Kubernetes objects against the Kubernetes OpenAPI schema (1.33's), unknown fields
  *   rejected, and their API version against what `kubernetesVersion` serves;
  * - any other kind is a violation: what cannot be checked does not pass, unless it is one of
@@ -140,6 +141,35 @@ function validateIstioOperatorCni(cni: unknown, validator: CrdSchemaValidator, n
     .map((v) => ({ ...v, path: v.path.replace(/^resource_quotas/, 'resourceQuotas') }))];
 }
 
+/**
+ * Which typed schema an IstioOperator's `meshConfig` and `values` are checked against, for the
+ * Istio release its `spec.tag` names. The IstioOperator CRD is untyped and Istio publishes no
+ * schema of IstioOperatorSpec; the typed schemas at hand are the Sail operator 1.30.3 `Istio` CRD,
+ * whose one `spec.values` type Sail uses for every release it lists (1.21.6 to 1.30.3: it is the
+ * schema Sail checks a 1.23 install's values against too), and istio/api 1.19's MeshConfig, a
+ * strict subset of Sail's (no field removed since). So every release is checked against Sail's
+ * schema, and each finding says how well that schema fits the release: exactly for releases Sail
+ * lists, as the nearest otherwise.
+ */
+function istioOperatorSchemaFit(tag: unknown, validator: CrdSchemaValidator): string {
+  const listed = (validator.rawSchema(SAIL_ISTIO.apiVersion, SAIL_ISTIO.kind).properties?.spec?.properties?.version?.enum ?? []) as string[];
+  const releases = listed.filter((version) => /^v\d+\.\d+\.\d+$/.test(version)).map((version) => version.slice(1));
+  const minorOf = (release: string) => Number(release.split('.')[1]);
+  const newest = releases[0];
+  const oldest = releases[releases.length - 1];
+  const sail = `the Sail operator's typed Istio values (its CRD lists Istio ${oldest} to ${newest})`;
+  const release = typeof tag === 'string' ? /^v?(\d+\.\d+\.\d+)/.exec(tag)?.[1] : undefined;
+  if (release === undefined) {
+    return `spec.tag ${JSON.stringify(tag)} names no Istio release, so it was checked against ${sail}, the newest typed schema at hand`;
+  }
+  if (releases.some((known) => minorOf(known) === minorOf(release))) {
+    return `checked against ${sail}, which Sail uses for Istio 1.${minorOf(release)} too`;
+  }
+  return minorOf(release) < minorOf(oldest)
+    ? `no typed schema of Istio ${release} is at hand: checked against ${sail}, the nearest; a field added after ${release} is not refused`
+    : `no typed schema of Istio ${release} is at hand: checked against ${sail}, the nearest; a field added after ${newest} is refused as unknown`;
+}
+
 function validateIstioOperator(manifest: Manifest, validator: CrdSchemaValidator): SchemaViolation[] {
   const name = describeObject(manifest);
   const spec = (manifest.spec ?? {}) as Record<string, any>;
@@ -159,5 +189,9 @@ function validateIstioOperator(manifest: Manifest, validator: CrdSchemaValidator
       violations.push(...validateIstioOperatorCni(cni, validator, name).map((v) => ({ ...v, path: v.path === '(root)' ? 'spec.values.cni' : `spec.values.cni.${v.path}` })));
     }
   }
-  return violations;
+  if (violations.length === 0) {
+    return violations;
+  }
+  const fit = istioOperatorSchemaFit(spec.tag, validator);
+  return violations.map((violation) => ({ ...violation, message: `${violation.message} (${fit})` }));
 }

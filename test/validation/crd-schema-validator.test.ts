@@ -102,7 +102,7 @@ describe('validateManifests', () => {
       },
     };
     // WHEN
-    const found = validateManifests([iop]).map((v) => `${v.path}: ${v.message}`);
+    const found = validateManifests([iop]).map((v) => `${v.path}: ${v.message.replace(/ \(.*\)$/, '')}`);
     // THEN
     expect(found).toEqual([
       "spec.meshConfig: unknown field 'enableTrazing'",
@@ -119,9 +119,20 @@ describe('validateManifests', () => {
     });
     // WHEN / THEN
     expect(validateManifests([iop({ resourceQuotas: { enabled: true, pods: 5000 } })])).toEqual([]);
-    expect(validateManifests([iop({ resourceQuotas: { enabled: 'yes' } })]).map((v) => `${v.path}: ${v.message}`))
+    expect(validateManifests([iop({ resourceQuotas: { enabled: 'yes' } })]).map((v) => `${v.path}: ${v.message.replace(/ \(spec\.tag .*\)$/, '')}`))
       .toEqual(['spec.values.cni.resourceQuotas.enabled: must be boolean']);
-    expect(validateManifests([iop({ resource_quotas: { enabled: true } })]).map((v) => `${v.path}: ${v.message}`))
+    expect(validateManifests([iop({ resource_quotas: { enabled: true } })]).map((v) => `${v.path}: ${v.message.replace(/ \(spec\.tag .*\)$/, '')}`))
       .toEqual(["spec.values.cni.resource_quotas: unknown field 'resource_quotas': the istio-cni chart reads resourceQuotas"]);
+  });
+
+  test.each([
+    ['1.23.6', /^unknown field 'enableTrazing' \(checked against the Sail operator's typed Istio values \(its CRD lists Istio 1\.21\.6 to 1\.30\.3\), which Sail uses for Istio 1\.23 too\)$/],
+    ['1.30.3-distroless', /which Sail uses for Istio 1\.30 too\)$/],
+    ['1.20.8', /\(no typed schema of Istio 1\.20\.8 is at hand: checked against the Sail operator's typed Istio values \(its CRD lists Istio 1\.21\.6 to 1\.30\.3\), the nearest; a field added after 1\.20\.8 is not refused\)$/],
+    ['1.31.0', /\(no typed schema of Istio 1\.31\.0 is at hand: .*the nearest; a field added after 1\.30\.3 is refused as unknown\)$/],
+    ['latest', /\(spec\.tag "latest" names no Istio release, so it was checked against .*the newest typed schema at hand\)$/],
+  ])('an IstioOperator of tag %s: the finding says which typed schema judged it and how well it fits', (tag, expected) => {
+    const iop = { apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'control-plane' }, spec: { tag, meshConfig: { enableTrazing: true } } };
+    expect(validateManifests([iop])).toEqual([{ object: 'IstioOperator/control-plane', path: 'spec.meshConfig', message: expect.stringMatching(expected) }]);
   });
 });
