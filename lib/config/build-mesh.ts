@@ -47,7 +47,7 @@ import { WorkloadNamespace } from '../scoping/workload-namespace';
 import { ExternalTracing } from '../tracing/external-tracing';
 import { Jaeger, JaegerStorage } from '../tracing/jaeger';
 import { JaegerV2, JaegerV2Storage } from '../tracing/jaeger-v2';
-import { MeshTracing } from '../tracing/mesh-tracing';
+import { MeshTracing, TracingMode } from '../tracing/mesh-tracing';
 import { ITracingBackend } from '../tracing/tracing-backend';
 import { MeshValidation } from '../validation/mesh-validation';
 import { crdFilesOfCdk8sYaml, readCrdSchemas } from '../validation/user-crds';
@@ -59,7 +59,7 @@ import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
   CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DashboardsSpec, DisruptionBudgetSpec, GatewayListenerProtocolSpec,
   GatewayListenerSpec, GatewayRouteSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
-  JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, WorkloadsSpec,
+  JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, TracingProtocolSpec, TracingSpec, WorkloadsSpec,
 } from './mesh-spec';
 
 /** Options of {@link buildMesh}. */
@@ -202,11 +202,7 @@ class MeshBuilder {
     // Before any part is created: every part that renders pods reads it.
     ClusterPlatform.use(this.app, CLUSTER_PLATFORMS[meshPlatform(spec)]);
     const tracingBackend = spec.tracing && !this.skipped('tracing') ? this.buildTracingBackend() : undefined;
-    const meshTracing = tracingBackend && this.attempt('tracing', spec.tracing, () => MeshTracing.zipkin(tracingBackend, {
-      samplingPercent: spec.tracing!.samplingPercent,
-      mode: spec.tracing!.mode,
-      providerName: spec.tracing!.providerName,
-    }));
+    const meshTracing = tracingBackend && this.attempt('tracing', spec.tracing, () => meshTracingOf(tracingBackend, spec.tracing!));
 
     const istio = this.chart(CHART_IDS.istio);
     const controlPlaneSpec = spec.controlPlane ?? {};
@@ -1063,6 +1059,21 @@ const MESH_YAML_FIXES: Partial<Record<MeshWarningCode, () => string>> = {
   [MeshWarningCode.MESH_DEFAULT_SIDECAR]: () => 'on an existing mesh whose other namespaces call each other, set workloads.meshDefaultSidecar: false (or declare those namespaces under workloads.namespaces with their calls)',
 };
 
+
+/** The one place mesh.yaml's tracing protocol is chosen. */
+function meshTracingOf(backend: ITracingBackend, spec: TracingSpec): MeshTracing {
+  const options = defined({ samplingPercent: spec.samplingPercent, providerName: spec.providerName });
+  if (spec.protocol !== TracingProtocolSpec.OTLP) {
+    return MeshTracing.zipkin(backend, defined({ ...options, mode: spec.mode }));
+  }
+  if (spec.mode === TracingMode.MESH_CONFIG) {
+    throw new Error('mode MESH_CONFIG has no OTLP form (the legacy meshConfig tracer speaks Zipkin only): leave mode out with protocol otlp, or use protocol zipkin');
+  }
+  if (backend.otlpGrpcEndpoint === undefined) {
+    throw new Error('protocol otlp needs a backend that receives OTLP (tracing.backend.jaegerV2, on 4317); Jaeger v1 and external backends are reached over Zipkin here: use protocol zipkin');
+  }
+  return MeshTracing.openTelemetry(backend, options);
+}
 
 function disruptionBudget(spec: DisruptionBudgetSpec): GatewayDisruptionBudget {
   return spec.minAvailable !== undefined ? GatewayDisruptionBudget.minAvailable(spec.minAvailable) : GatewayDisruptionBudget.maxUnavailable(spec.maxUnavailable!);

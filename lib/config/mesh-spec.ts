@@ -301,10 +301,29 @@ export interface TracingBackendSpec {
   readonly external?: ExternalTracingProps;
 }
 
-/** Mesh tracing: the backend and how proxies report to it (Zipkin format). */
-export interface TracingSpec extends Pick<ZipkinMeshTracingOptions, 'samplingPercent' | 'mode' | 'providerName'> {
+/** The protocol the proxies send spans in. */
+export enum TracingProtocolSpec {
+  /** Zipkin JSON over HTTP to the backend's port 9411; every backend here receives it. */
+  ZIPKIN = 'zipkin',
+  /**
+   * OTLP over gRPC to the backend's port 4317 through Istio's `opentelemetry` extension provider,
+   * Istio's documented path today; Jaeger v2 only (Istio 1.22 or newer, Telemetry API).
+   */
+  OTLP = 'otlp',
+}
+
+/** Mesh tracing: the backend and how proxies report to it. */
+export interface TracingSpec extends Pick<ZipkinMeshTracingOptions, 'samplingPercent' | 'mode'> {
   /** The tracing backend. */
   readonly backend: TracingBackendSpec;
+  /** The protocol of the spans. @default 'zipkin' */
+  readonly protocol?: TracingProtocolSpec;
+  /**
+   * Name of the `meshConfig.extensionProviders` entry the mesh-wide `Telemetry` selects; a
+   * DNS-1123 label.
+   * @default - zipkin, or otel for protocol otlp
+   */
+  readonly providerName?: string;
 }
 
 /** A Prometheus outside the cluster. */

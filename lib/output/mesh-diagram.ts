@@ -54,7 +54,7 @@ export function renderMeshDiagram(manifests: readonly Manifest[]): string {
         const meshConfig = spec.values?.meshConfig ?? spec.meshConfig ?? {};
         addEdge(controlPlaneNamespace, meshConfig.defaultConfig?.tracing?.zipkin?.address, 'spans (zipkin)');
         for (const provider of meshConfig.extensionProviders ?? []) {
-          addEdge(controlPlaneNamespace, provider.zipkin?.service, `spans (${provider.name})`);
+          addEdge(controlPlaneNamespace, provider.zipkin?.service ?? provider.opentelemetry?.service, `spans (${provider.name})`);
         }
         break;
       }

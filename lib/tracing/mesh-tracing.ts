@@ -72,8 +72,27 @@ export interface ZipkinMeshTracingOptions {
   readonly providerName?: string;
 }
 
+/** Options of {@link MeshTracing.openTelemetry}. */
+export interface OpenTelemetryMeshTracingOptions {
+  /**
+   * Percentage of requests traced when the caller made no sampling decision, from 0 to 100
+   * (1 means 1%, the unit of the Telemetry's `randomSamplingPercentage`).
+   * @minimum 0
+   * @maximum 100
+   * @default 1
+   */
+  readonly samplingPercent?: number;
+  /**
+   * Name of the `meshConfig.extensionProviders` entry the `Telemetry` selects; a DNS-1123 label.
+   * @default 'otel'
+   */
+  readonly providerName?: string;
+}
+
 /**
- * How the mesh's proxies report spans. The control plane calls {@link bind} once, merges the
+ * How the mesh's proxies report spans, one of two protocols: {@link MeshTracing.zipkin} (Zipkin
+ * JSON over HTTP, 9411) or {@link MeshTracing.openTelemetry} (OTLP over gRPC, 4317, Istio's
+ * documented path today). The control plane calls {@link bind} once, merges the
  * returned meshConfig fragment into its own, and lets the tracing setup add any objects it needs
  * (a mesh-wide `Telemetry`, for example) under `scope`.
  */
@@ -87,6 +106,16 @@ export abstract class MeshTracing {
     return new ZipkinMeshTracing(backend, options);
   }
 
+  /**
+   * Proxies send spans over OTLP/gRPC to `backend.otlpGrpcEndpoint` through Istio's
+   * `opentelemetry` extension provider, selected by a mesh-wide `Telemetry` (Istio 1.22 or newer).
+   * @throws if the backend receives no OTLP, `samplingPercent` is not within 0..100 or
+   * `providerName` is not a DNS-1123 label
+   */
+  public static openTelemetry(backend: ITracingBackend, options: OpenTelemetryMeshTracingOptions = {}): MeshTracing {
+    return new OpenTelemetryMeshTracing(backend, options);
+  }
+
   /** Called by the control plane; not meant for users. */
   public abstract bind(scope: Construct, options: MeshTracingBindOptions): MeshTracingConfig;
 }
@@ -94,17 +123,96 @@ export abstract class MeshTracing {
 /** Istio serves telemetry.istio.io/v1 and networking.istio.io/v1 from this release on. */
 const V1_APIS_SINCE = { major: 1, minor: 22 };
 
+function assertSamplingPercent(samplingPercent: number): void {
+  if (!Number.isFinite(samplingPercent) || samplingPercent < 0 || samplingPercent > 100) {
+    throw new Error(`samplingPercent must be between 0 and 100 (a percentage: 1 means 1%), got ${samplingPercent}`);
+  }
+}
+
+function assertTelemetryApi(istioVersion: IstioVersion, what: string, fix: string): void {
+  if (!istioVersion.isAtLeast(V1_APIS_SINCE.major, V1_APIS_SINCE.minor)) {
+    throw new Error(`${what} needs Istio ${V1_APIS_SINCE.major}.${V1_APIS_SINCE.minor} or newer (the first release serving telemetry.istio.io/v1), got ${istioVersion}; ${fix}`);
+  }
+}
+
+/** The mesh-wide Telemetry that turns tracing on with one provider. */
+function addMeshTelemetry(scope: Construct, rootNamespace: string, providerName: string, samplingPercent: number): void {
+  new Telemetry(scope, 'TracingTelemetry', {
+    metadata: { name: 'mesh-default', namespace: rootNamespace },
+    spec: {
+      tracing: [{
+        providers: [{ name: providerName }],
+        randomSamplingPercentage: samplingPercent,
+      }],
+    },
+  });
+}
+
+/**
+ * istiod resolves an extension provider's service in its registry and drops the provider when the
+ * host is unknown, so a backend outside the cluster needs a ServiceEntry.
+ */
+function addExternalServiceEntry(scope: Construct, endpoint: IEndpoint, rootNamespace: string, providerName: string, port: { name: string; protocol: string }): void {
+  new ServiceEntry(scope, 'TracingServiceEntry', {
+    metadata: { name: `${providerName}-tracing-backend`, namespace: rootNamespace },
+    spec: {
+      hosts: [endpoint.host],
+      location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
+      resolution: ServiceEntrySpecResolution.DNS,
+      ports: [{ number: endpoint.port, name: port.name, protocol: port.protocol }],
+    },
+  });
+}
+
+/** The provider's `service`: the fully qualified name of a Service, or a ServiceEntry host. */
+function providerService(endpoint: IEndpoint): string {
+  return endpoint instanceof ServiceEndpoint ? endpoint.fqdn : endpoint.host;
+}
+
+class OpenTelemetryMeshTracing extends MeshTracing {
+  private readonly samplingPercent: number;
+  private readonly providerName: string;
+  private readonly otlp: IEndpoint;
+
+  constructor(backend: ITracingBackend, options: OpenTelemetryMeshTracingOptions) {
+    super();
+    if (backend.otlpGrpcEndpoint === undefined) {
+      throw new Error(`the tracing backend (${backend.provider}, Zipkin at ${backend.zipkinEndpoint.address}) receives no OTLP: use MeshTracing.zipkin for it, or a Jaeger v2, which receives OTLP on 4317`);
+    }
+    this.otlp = backend.otlpGrpcEndpoint;
+    this.samplingPercent = options.samplingPercent ?? 1;
+    assertSamplingPercent(this.samplingPercent);
+    this.providerName = options.providerName ?? 'otel';
+    assertDnsLabel('providerName', this.providerName);
+  }
+
+  public bind(scope: Construct, options: MeshTracingBindOptions): MeshTracingConfig {
+    // The legacy meshConfig form has no OTLP tracer: the Telemetry API is the only way.
+    assertTelemetryApi(options.istioVersion, 'OpenTelemetry tracing (MeshTracing.openTelemetry)', 'use MeshTracing.zipkin for older releases');
+    if (!(this.otlp instanceof ServiceEndpoint)) {
+      addExternalServiceEntry(scope, this.otlp, options.rootNamespace, this.providerName, { name: 'grpc-otlp', protocol: 'GRPC' });
+    }
+    addMeshTelemetry(scope, options.rootNamespace, this.providerName, this.samplingPercent);
+    return {
+      description: "the library's OpenTelemetry tracer (tracing, protocol otlp)",
+      meshConfig: {
+        enableTracing: true,
+        defaultConfig: { tracing: {} },
+        // Without `http`, Istio's opentelemetry provider exports over gRPC.
+        extensionProviders: [{ name: this.providerName, opentelemetry: { service: providerService(this.otlp), port: this.otlp.port } }],
+      },
+    };
+  }
+}
+
 class ZipkinMeshTracing extends MeshTracing {
   private readonly samplingPercent: number;
   private readonly providerName: string;
 
   constructor(private readonly backend: ITracingBackend, private readonly options: ZipkinMeshTracingOptions) {
     super();
-    const samplingPercent = options.samplingPercent ?? 1;
-    if (!Number.isFinite(samplingPercent) || samplingPercent < 0 || samplingPercent > 100) {
-      throw new Error(`samplingPercent must be between 0 and 100 (a percentage: 1 means 1%), got ${samplingPercent}`);
-    }
-    this.samplingPercent = samplingPercent;
+    this.samplingPercent = options.samplingPercent ?? 1;
+    assertSamplingPercent(this.samplingPercent);
     this.providerName = options.providerName ?? 'zipkin';
     assertDnsLabel('providerName', this.providerName);
   }
@@ -115,9 +223,7 @@ class ZipkinMeshTracing extends MeshTracing {
     if (mode === TracingMode.MESH_CONFIG) {
       return this.bindMeshConfig();
     }
-    if (!hasV1Apis) {
-      throw new Error(`TracingMode.TELEMETRY_API needs Istio ${V1_APIS_SINCE.major}.${V1_APIS_SINCE.minor} or newer (the first release serving telemetry.istio.io/v1), got ${options.istioVersion}; use TracingMode.MESH_CONFIG for older releases`);
-    }
+    assertTelemetryApi(options.istioVersion, 'TracingMode.TELEMETRY_API', 'use TracingMode.MESH_CONFIG for older releases');
     return this.bindTelemetryApi(scope, options.rootNamespace);
   }
 
@@ -139,19 +245,9 @@ class ZipkinMeshTracing extends MeshTracing {
   private bindTelemetryApi(scope: Construct, rootNamespace: string): MeshTracingConfig {
     const zipkin = this.backend.zipkinEndpoint;
     if (!(zipkin instanceof ServiceEndpoint)) {
-      // istiod resolves an extension provider's service in its registry and drops the provider
-      // when the host is unknown, so a backend outside the cluster needs a ServiceEntry.
-      this.addExternalServiceEntry(scope, zipkin, rootNamespace);
+      addExternalServiceEntry(scope, zipkin, rootNamespace, this.providerName, { name: 'http-zipkin', protocol: 'HTTP' });
     }
-    new Telemetry(scope, 'TracingTelemetry', {
-      metadata: { name: 'mesh-default', namespace: rootNamespace },
-      spec: {
-        tracing: [{
-          providers: [{ name: this.providerName }],
-          randomSamplingPercentage: this.samplingPercent,
-        }],
-      },
-    });
+    addMeshTelemetry(scope, rootNamespace, this.providerName, this.samplingPercent);
     return {
       description: "the library's Zipkin tracer (tracing, mode TELEMETRY_API)",
       meshConfig: {
@@ -161,25 +257,9 @@ class ZipkinMeshTracing extends MeshTracing {
         defaultConfig: { tracing: {} },
         extensionProviders: [{
           name: this.providerName,
-          zipkin: {
-            // The provider wants the fully qualified name of a Service or ServiceEntry host.
-            service: zipkin instanceof ServiceEndpoint ? zipkin.fqdn : zipkin.host,
-            port: zipkin.port,
-          },
+          zipkin: { service: providerService(zipkin), port: zipkin.port },
         }],
       },
     };
-  }
-
-  private addExternalServiceEntry(scope: Construct, zipkin: IEndpoint, rootNamespace: string): void {
-    new ServiceEntry(scope, 'TracingServiceEntry', {
-      metadata: { name: `${this.providerName}-tracing-backend`, namespace: rootNamespace },
-      spec: {
-        hosts: [zipkin.host],
-        location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
-        resolution: ServiceEntrySpecResolution.DNS,
-        ports: [{ number: zipkin.port, name: 'http-zipkin', protocol: 'HTTP' }],
-      },
-    });
   }
 }

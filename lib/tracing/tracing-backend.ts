@@ -19,6 +19,11 @@ export interface ITracingBackend {
    * `/api/v2/spans`.
    */
   readonly zipkinEndpoint: IEndpoint;
+  /**
+   * Where Envoy sends spans over OTLP/gRPC (Jaeger v2: port 4317), for
+   * `MeshTracing.openTelemetry`; undefined when the backend receives no OTLP.
+   */
+  readonly otlpGrpcEndpoint?: IEndpoint;
   /** HTTP query API and UI (Jaeger: port 16686), for Kiali's `tracing.internal_url` without gRPC. */
   readonly queryEndpoint: IEndpoint;
   /**

@@ -153,6 +153,23 @@ describe('extension providers', () => {
     expect(scoping.extensionProviderServices.map((provider) => provider.provider)).toEqual(['zipkin']);
   });
 
+  test("every derived Sidecar reaches the OTLP collector of the control plane's meshConfig", () => {
+    // GIVEN Jaeger v2 traced over OTLP
+    const chart = fragmentChart();
+    const jaeger = new JaegerV2(chart, 'jaeger');
+    const controlPlane = new IstioControlPlane(chart, 'istio', { tracing: MeshTracing.openTelemetry(jaeger) });
+    // WHEN
+    const scoping = new SidecarScoping(chart, 'scoping', { extensionProviders: controlPlane });
+    addBookinfo(scoping);
+    // THEN the host is the OTLP endpoint's, taken from the meshConfig
+    const collector = `observability/${jaeger.otlpGrpcEndpoint.fqdn}`;
+    expect(sidecarHosts(synthValid(chart))).toEqual({
+      'istio-system/default': ['./*', 'istio-system/*', collector],
+      'istio-demo/default': ['./*', 'istio-system/*', collector],
+    });
+    expect(scoping.extensionProviderServices.map((provider) => [provider.provider, provider.kind])).toEqual([['otel', 'opentelemetry']]);
+  });
+
   test('a provider added to the meshConfig after the scoping, in every form istiod reads, reaches every Sidecar', () => {
     // GIVEN a scoping with a namespace and a hand-written Sidecar
     const chart = fragmentChart();

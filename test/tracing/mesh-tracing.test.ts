@@ -159,3 +159,47 @@ describe('MeshTracing.zipkin options', () => {
     expect(() => MeshTracing.zipkin(jaeger, { providerName: 'Zipkin Provider' })).toThrow(/providerName.*'Zipkin Provider'/);
   });
 });
+
+describe('MeshTracing.openTelemetry', () => {
+  test("sends OTLP over gRPC to Jaeger v2's 4317 through Istio's opentelemetry provider and a mesh-wide Telemetry", () => {
+    // GIVEN
+    const chart = fragmentChart();
+    const jaeger = new JaegerV2(chart, 'jaeger', { namespace: 'tracing' });
+    // WHEN
+    const config = bind(MeshTracing.openTelemetry(jaeger, { samplingPercent: 5 }), IstioVersion.LATEST, chart);
+    // THEN the provider follows the backend's OTLP endpoint, not a typed host
+    const telemetry = findOne(synthValid(chart), 'Telemetry');
+    expect({ config, telemetry }).toMatchSnapshot();
+    expect(config.meshConfig.extensionProviders).toEqual([
+      { name: 'otel', opentelemetry: { service: jaeger.otlpGrpcEndpoint.fqdn, port: 4317 } },
+    ]);
+    expect(jaeger.otlpGrpcEndpoint.fqdn).toBe('jaeger-collector.tracing.svc.cluster.local');
+    expect(config.meshConfig.enableTracing).toBe(true);
+    expect(telemetry.spec.tracing).toEqual([{ providers: [{ name: 'otel' }], randomSamplingPercentage: 5 }]);
+    expect(meshConfigViolations(config)).toEqual([]);
+  });
+
+  test('the provider name is the one the Telemetry selects', () => {
+    const chart = fragmentChart();
+    const config = bind(MeshTracing.openTelemetry(new JaegerV2(chart, 'jaeger'), { providerName: 'jaeger-otlp' }), IstioVersion.LATEST, chart);
+    expect(config.meshConfig.extensionProviders!.map((p) => p.name)).toEqual(['jaeger-otlp']);
+    expect(findOne(synthValid(chart), 'Telemetry').spec.tracing[0].providers).toEqual([{ name: 'jaeger-otlp' }]);
+  });
+
+  test.each([
+    ['Jaeger v1, which is reached over Zipkin here', (chart: any) => new Jaeger(chart, 'jaeger', { storage: JaegerStorage.memory() })],
+    ['an external backend given by its Zipkin URL', () => new ExternalTracing({ zipkinUrl: 'http://zipkin.example.com:9411', queryUrl: 'http://jaeger.example.com:16686' })],
+  ])('is refused for %s', (_name, backend) => {
+    expect(() => MeshTracing.openTelemetry(backend(fragmentChart()))).toThrow(/receives no OTLP: use MeshTracing\.zipkin for it, or a Jaeger v2/);
+  });
+
+  test('is refused before Istio 1.22, which has no Telemetry API v1', () => {
+    const chart = fragmentChart();
+    expect(() => bind(MeshTracing.openTelemetry(new JaegerV2(chart, 'jaeger')), IstioVersion.of('1.21.6'), chart))
+      .toThrow(/OpenTelemetry tracing \(MeshTracing\.openTelemetry\) needs Istio 1\.22 or newer.*got 1\.21\.6; use MeshTracing\.zipkin/);
+  });
+
+  test('rejects a sampling percentage out of range', () => {
+    expect(() => MeshTracing.openTelemetry(new JaegerV2(fragmentChart(), 'jaeger'), { samplingPercent: 150 })).toThrow(/samplingPercent must be between 0 and 100.*got 150/);
+  });
+});
