@@ -10,6 +10,7 @@ import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { Gateway } from '../../imports/gateway-api-gateway-gateway.networking.k8s.io';
 import { HttpRoute } from '../../imports/gateway-api-httproute-gateway.networking.k8s.io';
 import { ReferenceGrant } from '../../imports/gateway-api-referencegrant-gateway.networking.k8s.io';
+import { assertReplicas, resourceQuantities } from './gateway-sizing';
 import { GatewayDisruptionBudget, GatewayResources, GatewayServiceType } from './ingress-gateway';
 
 /** The GatewayClass whose Gateways istiod deploys itself (a Deployment and Service per Gateway). */
@@ -207,7 +208,7 @@ export class GatewayApiIngress extends Construct {
     const targetCpuUtilizationPercent = props.targetCpuUtilizationPercent ?? 80;
     const budget = props.disruptionBudget ?? GatewayDisruptionBudget.minAvailable(1);
     assertReplicas(minReplicas, maxReplicas, targetCpuUtilizationPercent, budget);
-    const resources = resourceRequirements(props.resources ?? {});
+    const resources = resourceQuantities(props.resources ?? {});
     const serviceType = props.serviceType ?? GatewayServiceType.LOAD_BALANCER;
     assertServiceSettings(serviceType, props);
     assertLabels('infrastructureLabels', props.infrastructureLabels);
@@ -489,41 +490,3 @@ function defined<T extends object>(props: T): T {
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as T;
 }
 
-function assertPositiveInteger(field: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${field} must be a positive integer, got ${value}`);
-  }
-}
-
-function assertReplicas(minReplicas: number, maxReplicas: number, targetCpuUtilizationPercent: number, budget: GatewayDisruptionBudget): void {
-  assertPositiveInteger('minReplicas', minReplicas);
-  assertPositiveInteger('maxReplicas', maxReplicas);
-  assertPositiveInteger('targetCpuUtilizationPercent (a percentage of the CPU request: 80 means 80%)', targetCpuUtilizationPercent);
-  if (maxReplicas < minReplicas) {
-    throw new Error(`maxReplicas must be at least minReplicas (${minReplicas}), got ${maxReplicas}`);
-  }
-  if (budget.minAvailablePods !== undefined && budget.minAvailablePods >= minReplicas) {
-    throw new Error(`disruption budget minAvailable (${budget.minAvailablePods}) must be less than minReplicas (${minReplicas}), or a node drain can never evict a gateway pod: raise minReplicas or lower minAvailable`);
-  }
-}
-
-function resourceRequirements(resources: GatewayResources): Record<string, Record<string, string>> {
-  const cpuRequest = resources.cpuRequestMillicores ?? 100;
-  const memoryRequest = resources.memoryRequestMebibytes ?? 128;
-  const cpuLimit = resources.cpuLimitMillicores ?? 2000;
-  const memoryLimit = resources.memoryLimitMebibytes ?? 1024;
-  assertPositiveInteger('resources.cpuRequestMillicores', cpuRequest);
-  assertPositiveInteger('resources.memoryRequestMebibytes', memoryRequest);
-  assertPositiveInteger('resources.cpuLimitMillicores', cpuLimit);
-  assertPositiveInteger('resources.memoryLimitMebibytes', memoryLimit);
-  if (cpuLimit < cpuRequest) {
-    throw new Error(`resources.cpuLimitMillicores (${cpuLimit}) must be at least cpuRequestMillicores (${cpuRequest})`);
-  }
-  if (memoryLimit < memoryRequest) {
-    throw new Error(`resources.memoryLimitMebibytes (${memoryLimit}) must be at least memoryRequestMebibytes (${memoryRequest})`);
-  }
-  return {
-    requests: { cpu: `${cpuRequest}m`, memory: `${memoryRequest}Mi` },
-    limits: { cpu: `${cpuLimit}m`, memory: `${memoryLimit}Mi` },
-  };
-}

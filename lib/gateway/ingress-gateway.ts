@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ClusterPlatform } from '../core/cluster-platform';
+import { assertPositiveInteger, assertReplicas, resourceQuantities } from './gateway-sizing';
 
 /** How the ingress gateway's Service is exposed. */
 export enum GatewayServiceType {
@@ -122,7 +123,11 @@ export class IngressGateway extends Construct {
     const targetCpuUtilizationPercent = props.targetCpuUtilizationPercent ?? 80;
     const budget = props.disruptionBudget ?? GatewayDisruptionBudget.minAvailable(1);
     assertReplicas(minReplicas, maxReplicas, targetCpuUtilizationPercent, budget);
-    const resources = resourceRequirements(props.resources ?? {});
+    const quantities = resourceQuantities(props.resources ?? {});
+    const resources: k8s.ResourceRequirements = {
+      requests: { cpu: k8s.Quantity.fromString(quantities.requests.cpu), memory: k8s.Quantity.fromString(quantities.requests.memory) },
+      limits: { cpu: k8s.Quantity.fromString(quantities.limits.cpu), memory: k8s.Quantity.fromString(quantities.limits.memory) },
+    };
 
     this.namespace = props.namespace ?? new MeshNamespace(this, 'Namespace', { name: 'istio-ingress' });
     assertInjectable(this.namespace, props.revision);
@@ -234,24 +239,6 @@ export class IngressGateway extends Construct {
   }
 }
 
-function assertPositiveInteger(field: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${field} must be a positive integer, got ${value}`);
-  }
-}
-
-function assertReplicas(minReplicas: number, maxReplicas: number, targetCpuUtilizationPercent: number, budget: GatewayDisruptionBudget): void {
-  assertPositiveInteger('minReplicas', minReplicas);
-  assertPositiveInteger('maxReplicas', maxReplicas);
-  assertPositiveInteger('targetCpuUtilizationPercent (a percentage of the CPU request: 80 means 80%)', targetCpuUtilizationPercent);
-  if (maxReplicas < minReplicas) {
-    throw new Error(`maxReplicas must be at least minReplicas (${minReplicas}), got ${maxReplicas}`);
-  }
-  if (budget.minAvailablePods !== undefined && budget.minAvailablePods >= minReplicas) {
-    throw new Error(`disruption budget minAvailable (${budget.minAvailablePods}) must be less than minReplicas (${minReplicas}), or a node drain can never evict a gateway pod: raise minReplicas or lower minAvailable`);
-  }
-}
-
 function assertInjectable(namespace: MeshNamespace, revision: string | undefined): void {
   const labels = namespace.injection.labels;
   if (labels['istio-injection'] === 'disabled') {
@@ -264,23 +251,3 @@ function assertInjectable(namespace: MeshNamespace, revision: string | undefined
   }
 }
 
-function resourceRequirements(resources: GatewayResources): k8s.ResourceRequirements {
-  const cpuRequest = resources.cpuRequestMillicores ?? 100;
-  const memoryRequest = resources.memoryRequestMebibytes ?? 128;
-  const cpuLimit = resources.cpuLimitMillicores ?? 2000;
-  const memoryLimit = resources.memoryLimitMebibytes ?? 1024;
-  assertPositiveInteger('resources.cpuRequestMillicores', cpuRequest);
-  assertPositiveInteger('resources.memoryRequestMebibytes', memoryRequest);
-  assertPositiveInteger('resources.cpuLimitMillicores', cpuLimit);
-  assertPositiveInteger('resources.memoryLimitMebibytes', memoryLimit);
-  if (cpuLimit < cpuRequest) {
-    throw new Error(`resources.cpuLimitMillicores (${cpuLimit}) must be at least cpuRequestMillicores (${cpuRequest})`);
-  }
-  if (memoryLimit < memoryRequest) {
-    throw new Error(`resources.memoryLimitMebibytes (${memoryLimit}) must be at least memoryRequestMebibytes (${memoryRequest})`);
-  }
-  return {
-    requests: { cpu: k8s.Quantity.fromString(`${cpuRequest}m`), memory: k8s.Quantity.fromString(`${memoryRequest}Mi`) },
-    limits: { cpu: k8s.Quantity.fromString(`${cpuLimit}m`), memory: k8s.Quantity.fromString(`${memoryLimit}Mi`) },
-  };
-}
