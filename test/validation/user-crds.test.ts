@@ -5,25 +5,11 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { HttpRoute } from '../../imports/gateway-api-httproute-gateway.networking.k8s.io';
 import { Manifest, MeshValidation, crdFilesOfCdk8sYaml, validateManifests } from '../../lib';
+import { widgetCrd } from '../helpers/crds';
 import { synthValid } from '../helpers/manifests';
 
-/** A CRD of a kind no shipped CRD defines: example.com/v1 Widget with an integer size. */
-const WIDGET_CRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.example.com' },
-  spec: {
-    group: 'example.com',
-    names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
-    scope: 'Namespaced',
-    versions: [{
-      name: 'v1',
-      served: true,
-      storage: true,
-      schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', required: ['size'], properties: { size: { type: 'integer', minimum: 1 } } } } } },
-    }],
-  },
-};
+/** example.com/v1 Widget with an integer size. */
+const WIDGET_CRD = widgetCrd({ type: 'object', required: ['size'], properties: { size: { type: 'integer', minimum: 1 } } });
 
 const widget = (spec: unknown): Manifest => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' }, spec });
 

@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { CrdSchemaValidator, validateManifests } from '../../../lib';
 import { CompiledValidatorCache } from '../../../lib/validation/compiled-validator-cache';
+import { widgetCrd } from '../../helpers/crds';
 
 // No cache: every verdict here comes from evaluating the rule, not from an earlier run.
 const validator = new CrdSchemaValidator(undefined, new CompiledValidatorCache(undefined));
@@ -208,33 +209,11 @@ describe('CEL rules of the CRDs, evaluated as the API server does on create', ()
   test('the rules of a CRD the user brings are evaluated too', () => {
     // GIVEN a CRD of a kind no shipped CRD defines, with a rule
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cel-user-crd-'));
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: {
-        group: 'example.com',
-        names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
-        scope: 'Namespaced',
-        versions: [{
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: {
-                  'type': 'object',
-                  'properties': { min: { type: 'integer' }, max: { type: 'integer' } },
-                  'x-kubernetes-validations': [{ rule: 'self.min <= self.max', message: 'min must not exceed max', fieldPath: '.min' }],
-                },
-              },
-            },
-          },
-        }],
-      },
-    };
+    const crd = widgetCrd({
+      'type': 'object',
+      'properties': { min: { type: 'integer' }, max: { type: 'integer' } },
+      'x-kubernetes-validations': [{ rule: 'self.min <= self.max', message: 'min must not exceed max', fieldPath: '.min' }],
+    });
     fs.writeFileSync(path.join(dir, 'widget.yaml'), yaml.dump(crd));
     try {
       // WHEN
