@@ -34,6 +34,7 @@ export * from './istio/install-paths/install-model';
 export * from './istio/install-paths/istio-operator-file';
 export * from './istio/install-paths/istio-operator-resource';
 export * from './istio/install-paths/sail-control-plane';
+export * from './istio/install-paths/sail-releases';
 export * from './istio/istio-profile';
 export * from './istio/istio-version';
 export * from './istio/version-support';

@@ -95,8 +95,9 @@ export interface GatewaySpec extends Pick<GatewayOptions, 'enabled' | 'name' | '
 export interface ControlPlaneSpec extends Pick<IstioControlPlaneProps,
 'kubernetesVersion' | 'installPath' | 'profile' | 'hub' | 'tag' | 'namespace' | 'revision' | 'pilot' | 'dnsProxy' | 'inClusterOperator'> {
   /**
-   * Istio release to install, a patch release such as `1.30.3`. A patch newer than the library
-   * knows is allowed with a warning; on Sail it is written as the minor's `v1.30-latest` alias.
+   * Istio release to install, a patch release such as `1.30.3` or `1.31.3`. A patch newer than
+   * the library knows is allowed with a warning; on Sail it is written as the minor's `v1.31-latest`
+   * alias. Releases only Sail operator 1.31.2 lists (1.31) warn that it must be installed.
    * @pattern ^[0-9]+\.[0-9]+\.[0-9]+$
    * @default - the newest release the library is tested with (IstioVersion.LATEST)
    */

@@ -19,6 +19,7 @@ import { IstioInClusterOperator } from './install-paths/in-cluster-operator';
 import { IstioCniInstall, IstioInstallModel } from './install-paths/install-model';
 import { IstioOperatorResource } from './install-paths/istio-operator-resource';
 import { newerThanKnownPatch, SailControlPlane, sailProfile, sailVersion } from './install-paths/sail-control-plane';
+import { IMPORTED_SAIL_RELEASE, sailReleaseNeeded } from './install-paths/sail-releases';
 import { IstioProfile } from './istio-profile';
 import { IstioVersion } from './istio-version';
 import { meshConfigOneOfs } from './mesh-config-one-ofs';
@@ -297,13 +298,24 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     return extensionProviderServices(this.meshConfig.value);
   }
 
-  /** A patch released after this library is allowed, with what it takes on the install path. */
+  /**
+   * A patch released after this library is allowed, with what it takes on the install path; so is
+   * a release that only a Sail operator newer than the imported CRDs lists.
+   */
   private warnOfNewerPatch(): void {
     const newest = newerThanKnownPatch(this.istioVersion);
+    const sail = this.installPath === InstallPath.SAIL;
+    const sailRelease = sail && !newest ? sailReleaseNeeded(sailVersion(this.istioVersion)) : undefined;
+    if (sailRelease) {
+      MeshWarnings.of(this).add(this, {
+        code: MeshWarningCode.SAIL_OPERATOR_RELEASE_NEEDED,
+        message: `the Sail Istio gets version v${this.istioVersion}, which the CRDs of Sail operator ${sailRelease} list but those of ${IMPORTED_SAIL_RELEASE} (the ones this library imports) do not: an older operator's API server refuses it`,
+        fix: `install Sail operator ${sailRelease} or later (its CRDs first) before applying, or pick a release that Sail ${IMPORTED_SAIL_RELEASE} lists`,
+      });
+    }
     if (!newest) {
       return;
     }
-    const sail = this.installPath === InstallPath.SAIL;
     MeshWarnings.of(this).add(this, {
       code: MeshWarningCode.ISTIO_PATCH_NEWER_THAN_KNOWN,
       message: `Istio ${this.istioVersion} is newer than the newest patch this library knows, ${newest}`

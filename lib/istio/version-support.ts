@@ -11,6 +11,7 @@ interface KubernetesRange {
  * Istio minor. The only copy of this table in the library: add a row when a new Istio ships.
  */
 const KUBERNETES_SUPPORT: Readonly<Record<string, KubernetesRange>> = {
+  '1.31': { min: 32, max: 36 },
   '1.30': { min: 32, max: 36 },
   '1.29': { min: 31, max: 35 },
   '1.28': { min: 30, max: 34 },
@@ -25,11 +26,11 @@ const KUBERNETES_SUPPORT: Readonly<Record<string, KubernetesRange>> = {
 };
 
 /**
- * Istio minors past end of life: no more patch releases, security fixes included (Istio supports
- * a minor until six weeks after minor N+2 ships). As the Sail operator's `versions.yaml` marks
- * them (`eol: true`) in the release this library imports; move a minor here when upstream does.
+ * How many minors Istio supports at a time: the newest and the two before it (1.31, 1.30, 1.29);
+ * older ones are past end of life, with no more patch releases, security fixes included. Derived
+ * from the table, so a new row moves the window.
  */
-const END_OF_LIFE = new Set(['1.20', '1.21', '1.22', '1.23', '1.24', '1.25', '1.26', '1.27', '1.28']);
+const SUPPORTED_MINOR_COUNT = 3;
 
 const KUBERNETES_VERSION = /^v?1\.(\d+)(?:\.\d+)?$/;
 
@@ -37,6 +38,9 @@ const KUBERNETES_VERSION = /^v?1\.(\d+)(?:\.\d+)?$/;
 function knownIstioMinors(): string[] {
   return Object.keys(KUBERNETES_SUPPORT).sort((a, b) => Number(b.split('.')[1]) - Number(a.split('.')[1]));
 }
+
+/** Istio minors past end of life: all but the newest {@link SUPPORTED_MINOR_COUNT} of the table. */
+const END_OF_LIFE = new Set(knownIstioMinors().slice(SUPPORTED_MINOR_COUNT));
 
 /** Which Kubernetes versions each Istio release supports. */
 export class IstioVersionSupport {

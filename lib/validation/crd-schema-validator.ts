@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, Options, ValidateFunction } from 'ajv';
+import { sailVersionEnum } from '../istio/install-paths/sail-releases';
 import { CelRuleValidator } from './cel/cel-rule-validator';
 import { withDefaults } from './cel/schema-defaults';
 import { CompiledValidatorCache } from './compiled-validator-cache';
@@ -191,9 +192,24 @@ export class CrdSchemaValidator {
     let schemas = this.files.get(file);
     if (!schemas) {
       schemas = JSON.parse(fs.readFileSync(path.join(this.schemaDir, file), 'utf8')) as Record<string, StoredSchema>;
+      Object.entries(schemas).forEach(([schemaKey, stored]) => withKnownSailVersions(schemaKey, stored.schema));
       this.files.set(file, schemas);
     }
     return schemas[key];
+  }
+}
+
+/**
+ * The Sail kinds' `spec.version` enum as the newest Sail operator release this library knows
+ * accepts it, together with the imported (older) CRDs' values: the imported CRDs predate Istio
+ * 1.31 and would refuse `v1.31.3`, which the Sail 1.31.2 CRDs a cluster runs accept. Which
+ * operator release a value needs is a synth warning of the control plane, not a schema error.
+ * Only the enum is widened; every other rule of the imported schema stays as it is.
+ */
+function withKnownSailVersions(key: string, schema: Record<string, any>): void {
+  const version = key.startsWith('sailoperator.io/') ? schema.properties?.spec?.properties?.version : undefined;
+  if (version?.enum) {
+    version.enum = sailVersionEnum();
   }
 }
 

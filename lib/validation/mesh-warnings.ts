@@ -9,6 +9,8 @@ export enum MeshWarningCode {
   ISTIO_END_OF_LIFE = 'istio-end-of-life',
   /** The Istio patch release is newer than the newest this library knows. */
   ISTIO_PATCH_NEWER_THAN_KNOWN = 'istio-patch-newer-than-known',
+  /** The Sail `spec.version` is one that only a Sail operator newer than the imported CRDs' accepts. */
+  SAIL_OPERATOR_RELEASE_NEEDED = 'sail-operator-release-needed',
   /** Jaeger v1 (and its operator) no longer gets fixes. */
   JAEGER_V1_END_OF_LIFE = 'jaeger-v1-end-of-life',
   /** Kiali is not tested against the Istio release it shows: that release is past end of life. */

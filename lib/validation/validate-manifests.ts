@@ -1,3 +1,4 @@
+import { IstioSpecVersion } from '../../imports/sail-istio-sailoperator.io';
 import { CoreSchemaValidator } from './core-schema-validator';
 import { CrdSchemaValidator, Manifest, SchemaViolation, describeObject } from './crd-schema-validator';
 import { CORE_SCHEMA_KUBERNETES_MINOR, kubernetesMinor, notServedBecause } from './kubernetes-api-versions';
@@ -151,8 +152,10 @@ function validateIstioOperatorCni(cni: unknown, validator: CrdSchemaValidator, n
  * schema, and each finding says how well that schema fits the release: exactly for releases Sail
  * lists, as the nearest otherwise.
  */
-function istioOperatorSchemaFit(tag: unknown, validator: CrdSchemaValidator): string {
-  const listed = (validator.rawSchema(SAIL_ISTIO.apiVersion, SAIL_ISTIO.kind).properties?.spec?.properties?.version?.enum ?? []) as string[];
+function istioOperatorSchemaFit(tag: unknown): string {
+  // The imported CRD's own enum, not the widened one the Sail kinds are checked with: the typed
+  // values schema is that of the imported 1.30.3 CRD, whatever a newer Sail release lists.
+  const listed = Object.values(IstioSpecVersion) as string[];
   const releases = listed.filter((version) => /^v\d+\.\d+\.\d+$/.test(version)).map((version) => version.slice(1));
   const minorOf = (release: string) => Number(release.split('.')[1]);
   const newest = releases[0];
@@ -192,6 +195,6 @@ function validateIstioOperator(manifest: Manifest, validator: CrdSchemaValidator
   if (violations.length === 0) {
     return violations;
   }
-  const fit = istioOperatorSchemaFit(spec.tag, validator);
+  const fit = istioOperatorSchemaFit(spec.tag);
   return violations.map((violation) => ({ ...violation, message: `${violation.message} (${fit})` }));
 }

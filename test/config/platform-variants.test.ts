@@ -71,16 +71,34 @@ describe("the guide's mesh on OpenShift", () => {
 });
 
 describe('controlPlane.version: a patch released after the library', () => {
-  test('1.30.4 builds with the -latest alias and a summary warning naming 1.30.3 in mesh.yaml words', () => {
+  test('1.30.8 builds with the -latest alias and a summary warning naming 1.30.7 in mesh.yaml words', () => {
     // GIVEN
     const guide = loadMeshConfig(path.resolve(__dirname, '../../mesh.yaml'));
     // WHEN
-    const { mesh, manifests } = buildValidated({ ...guide, controlPlane: { ...guide.controlPlane, version: '1.30.4' } });
+    const { mesh, manifests } = buildValidated({ ...guide, controlPlane: { ...guide.controlPlane, version: '1.30.8' } });
     // THEN
     expect(findOne(manifests, 'Istio').spec.version).toBe('v1.30-latest');
-    const warning = mesh.warnings.find((w) => w.startsWith('Istio 1.30.4 is newer'));
-    expect(warning).toMatch(/newest patch this library knows, 1.30.3/);
+    const warning = mesh.warnings.find((w) => w.startsWith('Istio 1.30.8 is newer'));
+    expect(warning).toMatch(/newest patch this library knows, 1.30.7/);
     expect(warning).toMatch(/set controlPlane.version to the newest patch this library knows/);
+  });
+
+  test('1.31.3 on Kubernetes 1.36 builds with v1.31.3 and the warning that it needs Sail operator 1.31.2', () => {
+    // GIVEN
+    const guide = loadMeshConfig(path.resolve(__dirname, '../../mesh.yaml'));
+    // WHEN
+    const { mesh, manifests } = buildValidated({ ...guide, controlPlane: { ...guide.controlPlane, version: '1.31.3', kubernetesVersion: '1.36' } });
+    // THEN
+    expect(findOne(manifests, 'Istio').spec.version).toBe('v1.31.3');
+    expect(mesh.warnings.find((w) => w.includes('Sail operator 1.31.2'))).toMatch(/install Sail operator 1.31.2 or later/);
+    expect(mesh.warnings.some((w) => /newer than the newest patch/.test(w))).toBe(false);
+  });
+
+  test('1.31 refuses Kubernetes 1.31 at controlPlane.kubernetesVersion', () => {
+    expect(problemsOf({ controlPlane: { version: '1.31.3', kubernetesVersion: '1.31' } })).toEqual([{
+      path: 'controlPlane.kubernetesVersion',
+      message: expect.stringMatching(/^Istio 1.31 supports Kubernetes 1.32 to 1.36, got kubernetesVersion 1.31/),
+    }]);
   });
 
   test('a patch the Sail CRDs skip is refused at controlPlane.version, naming the value and the listed patches', () => {

@@ -10,13 +10,16 @@ import {
   IngressGateway,
   IstioOperatorFile,
   IstioVersion,
+  Manifest,
   MeshNamespace,
   MeshTracing,
   MeshTracingBindOptions,
   MeshTracingConfig,
   SidecarInjection,
   TracingMode,
+  validateManifests,
 } from '../../lib';
+import { Istio, IstioSpecVersion } from '../../imports/sail-istio-sailoperator.io';
 import { findOne, fragmentApp, fragmentChart, synthValid } from '../helpers/manifests';
 import { backends } from '../kiali/fixtures';
 
@@ -237,25 +240,68 @@ describe('version and install path checks', () => {
     expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.30') })).toThrow(/version must name a patch release such as 1.30.3 .*got 1.30$/);
   });
 
-  test('a patch newer than the Sail CRDs list: the minor\'s -latest alias, valid against the CRD, and a warning naming the newest known patch', () => {
+  test('a patch newer than the Sail releases list: the minor\'s -latest alias, valid against the CRD, and a warning naming the newest known patch', () => {
     // GIVEN
     const chart = fragmentChart();
     // WHEN
-    new IstioControlPlane(chart, 'istio', { version: IstioVersion.of('1.30.4'), cni: {} });
+    new IstioControlPlane(chart, 'istio', { version: IstioVersion.of('1.30.8'), cni: {} });
     // THEN
     const manifests = synthValid(chart);
     expect(findOne(manifests, 'Istio').spec.version).toBe('v1.30-latest');
     expect(findOne(manifests, 'IstioCNI').spec.version).toBe('v1.30-latest');
     const warnings = MeshWarnings.of(chart).all.filter((w) => w.code === MeshWarningCode.ISTIO_PATCH_NEWER_THAN_KNOWN);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0].message).toMatch(/^Istio 1.30.4 is newer than the newest patch this library knows, 1.30.3: the Sail Istio gets version v1.30-latest/);
-    expect(warnings[0].fix).toMatch(/install a Sail operator release that ships v1.30.4/);
+    expect(warnings[0].message).toMatch(/^Istio 1.30.8 is newer than the newest patch this library knows, 1.30.7: the Sail Istio gets version v1.30-latest/);
+    expect(warnings[0].fix).toMatch(/install a Sail operator release that ships v1.30.8/);
+  });
+
+  test('Istio 1.31.3, which only the Sail 1.31.2 CRDs list: written as v1.31.3, valid against the imported schema with the known Sail versions, and a warning naming the operator release', () => {
+    // GIVEN
+    const chart = fragmentChart();
+    // WHEN
+    new IstioControlPlane(chart, 'istio', { version: IstioVersion.of('1.31.3'), kubernetesVersion: '1.36', cni: {} });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(findOne(manifests, 'Istio').spec.version).toBe('v1.31.3');
+    expect(findOne(manifests, 'IstioCNI').spec.version).toBe('v1.31.3');
+    const warnings = MeshWarnings.of(chart).all.filter((w) => w.code === MeshWarningCode.SAIL_OPERATOR_RELEASE_NEEDED);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toMatch(/v1.31.3, which the CRDs of Sail operator 1.31.2 list but those of 1.30.3 \(the ones this library imports\) do not/);
+    expect(MeshWarnings.of(chart).all.map((w) => w.code)).not.toContain(MeshWarningCode.ISTIO_PATCH_NEWER_THAN_KNOWN);
+  });
+
+  test.each([
+    ['1.30.7', 'v1.30.7'],
+    ['1.29.10', 'v1.29.10'],
+    ['1.31.0', 'v1.31.0'],
+  ])('the patches Sail 1.31.2 added are written as they are: %s', (version, sail) => {
+    const chart = fragmentChart();
+    new IstioControlPlane(chart, 'istio', { version: IstioVersion.of(version) });
+    expect(findOne(synthValid(chart), 'Istio').spec.version).toBe(sail);
+  });
+
+  test('a 1.31 patch newer than Sail 1.31.2 offers gets v1.31-latest and the newer-patch warning', () => {
+    const chart = fragmentChart();
+    new IstioControlPlane(chart, 'istio', { version: IstioVersion.of('1.31.4') });
+    expect(findOne(synthValid(chart), 'Istio').spec.version).toBe('v1.31-latest');
+    const warning = MeshWarnings.of(chart).all.find((w) => w.code === MeshWarningCode.ISTIO_PATCH_NEWER_THAN_KNOWN);
+    expect(warning?.message).toMatch(/^Istio 1.31.4 is newer than the newest patch this library knows, 1.31.3/);
+  });
+
+  test('the schema check of a Sail Istio still refuses a version no known Sail release lists', () => {
+    // GIVEN: an Istio written by hand, past the library's version handling
+    const chart = fragmentChart();
+    new Istio(chart, 'hand-written', { metadata: { name: 'default' }, spec: { namespace: 'istio-system', version: 'v1.31.9' as IstioSpecVersion } });
+    // WHEN
+    const violations = validateManifests(Testing.synth(chart) as Manifest[]);
+    // THEN
+    expect(violations).toEqual([expect.objectContaining({ path: 'spec.version', message: expect.stringMatching(/^must be one of \["v1.31-latest","v1.31.3",.*"v1.21.6"\]$/) })]);
   });
 
   test('on istioctl a newer patch keeps its own version, with the warning', () => {
     const chart = fragmentChart();
-    const controlPlane = new IstioControlPlane(chart, 'istio', { version: IstioVersion.of('1.30.4'), installPath: InstallPath.ISTIOCTL });
-    expect(controlPlane.tag).toBe('1.30.4');
+    const controlPlane = new IstioControlPlane(chart, 'istio', { version: IstioVersion.of('1.30.8'), installPath: InstallPath.ISTIOCTL });
+    expect(controlPlane.tag).toBe('1.30.8');
     expect(MeshWarnings.of(chart).all.map((w) => w.code)).toContain(MeshWarningCode.ISTIO_PATCH_NEWER_THAN_KNOWN);
   });
 

@@ -58,7 +58,7 @@ describe('what warns', () => {
     const warnings = warningsOf(chart).filter((w) => w.code === MeshWarningCode.ISTIO_END_OF_LIFE);
     expect(warnings).toHaveLength(1);
     expect(warnings[0].message).toMatch(/^Istio 1\.28 is past end of life/);
-    expect(warnings[0].fix).toMatch(/supported release \(1\.30, 1\.29\).*IstioVersion\.of\('1\.30\.3'\)/);
+    expect(warnings[0].fix).toMatch(/supported release \(1\.31, 1\.30, 1\.29\).*IstioVersion\.of\('1\.30\.3'\)/);
   });
 
   test('the in-cluster operator path (Istio 1.23 at most) always runs an end-of-life release', () => {
@@ -90,7 +90,7 @@ describe('what warns', () => {
     const istio = new IstioControlPlane(chart, 'istio', { version: IstioVersion.of('1.26.2') });
     new Kiali(chart, 'kiali', { prometheus: backends().prometheus, istioNamespace: istio, authStrategy: KialiAuthStrategy.ANONYMOUS });
     const kiali = warningsOf(chart).find((w) => w.code === MeshWarningCode.KIALI_ISTIO_UNSUPPORTED);
-    expect(kiali?.message).toMatch(/^Kiali istio-system\/kiali does not support Istio 1\.26: .*tested against .* \(1\.30, 1\.29/);
+    expect(kiali?.message).toMatch(/^Kiali istio-system\/kiali does not support Istio 1\.26: .*tested against .* \(1\.31, 1\.30, 1\.29/);
     expect(kiali?.path).toBe('test/kiali');
   });
 
@@ -177,7 +177,7 @@ describe('the synth summary of a mesh.yaml', () => {
     expect(start).toBeGreaterThan(0);
     const warnings = lines.slice(start + 1);
     expect(warnings).toEqual([
-      expect.stringMatching(/^ {2}- Istio 1\.28 is past end of life.*: set controlPlane\.version to a supported release \(1\.30, 1\.29\), such as 1\.30\.3/),
+      expect.stringMatching(/^ {2}- Istio 1\.28 is past end of life.*: set controlPlane\.version to a supported release \(1\.31, 1\.30, 1\.29\), such as 1\.30\.3/),
       expect.stringMatching(/^ {2}- Jaeger v1 \(observability\/jaeger\) .*: move to tracing\.backend\.jaegerV2/),
       expect.stringMatching(/^ {2}- Kiali istio-system\/kiali does not support Istio 1\.28/),
       expect.stringMatching(/^ {2}- Kiali istio-system\/kiali does not start until Secret istio-system\/kiali-signing-key exists/),

@@ -15,22 +15,14 @@ import { ConfigMerger } from '../config-merger';
 import { IstioProfile } from '../istio-profile';
 import { IstioVersion } from '../istio-version';
 import { chosenImageValues, IstioInstallModel } from './install-model';
+import { SAIL_VERSIONS, sailPatchesOf } from './sail-releases';
 
 /** Sail's `IstioCNI` must be named `default` (a CEL rule of its CRD): one per cluster. */
 const SAIL_CNI_NAME = 'default';
 
-/** The patch releases of `istioVersion`'s minor that the imported Sail CRDs list, newest first. */
-function sailPatchesOf(istioVersion: IstioVersion): IstioVersion[] {
-  const prefix = `v${istioVersion.minorVersion}.`;
-  return (Object.values(IstioSpecVersion) as string[])
-    .filter((v) => v.startsWith(prefix) && /^v\d+\.\d+\.\d+$/.test(v))
-    .map((v) => IstioVersion.of(v))
-    .sort((a, b) => b.patch! - a.patch!);
-}
-
 /**
- * The newest patch of `istioVersion`'s minor that this library knows (the imported Sail CRDs
- * list it), when `istioVersion` is newer than it: a patch released after the library.
+ * The newest patch of `istioVersion`'s minor that this library knows (a known Sail release
+ * lists it), when `istioVersion` is newer than it: a patch released after the library.
  */
 export function newerThanKnownPatch(istioVersion: IstioVersion): IstioVersion | undefined {
   const newest = sailPatchesOf(istioVersion)[0];
@@ -38,25 +30,24 @@ export function newerThanKnownPatch(istioVersion: IstioVersion): IstioVersion | 
 }
 
 /**
- * The Sail operator's spelling of an Istio release (`v1.30.3`). A patch newer than the CRDs this
- * library imports list becomes the minor's `v1.30-latest` alias: the API server refuses a
- * `spec.version` outside the installed operator's enum, and an operator that ships the patch
- * resolves the alias to it (an older one to its own newest patch of the minor).
- * @throws if the Sail CRDs list neither the release nor an alias for its minor
+ * The Sail operator's spelling of an Istio release (`v1.30.3`). A patch newer than every Sail
+ * release this library knows lists becomes the minor's `v1.31-latest` alias: the API server
+ * refuses a `spec.version` outside the installed operator's enum, and an operator that ships the
+ * patch resolves the alias to it (an older one to its own newest patch of the minor).
+ * @throws if no known Sail release lists the release or an alias for its minor
  */
 export function sailVersion(istioVersion: IstioVersion): string {
   const version = `v${istioVersion}`;
-  const known = Object.values(IstioSpecVersion) as string[];
-  if (known.includes(version)) {
+  if (SAIL_VERSIONS.includes(version)) {
     return version;
   }
   const alias = `v${istioVersion.minorVersion}-latest`;
-  if (newerThanKnownPatch(istioVersion) && known.includes(alias)) {
+  if (newerThanKnownPatch(istioVersion) && SAIL_VERSIONS.includes(alias)) {
     return alias;
   }
-  const releases = known.filter((v) => /^v\d+\.\d+\.\d+$/.test(v));
+  const releases = SAIL_VERSIONS.filter((v) => /^v\d+\.\d+\.\d+$/.test(v));
   const patches = sailPatchesOf(istioVersion).map((v) => v.toString());
-  const advice = patches.length > 0 ? `pick one of its listed patches (${patches.join(', ')}) or a newer one` : `pick a listed release (${releases[releases.length - 1]} to ${releases[0]}, see IstioSpecVersion)`;
+  const advice = patches.length > 0 ? `pick one of its listed patches (${patches.join(', ')}) or a newer one` : `pick a listed release (${releases[releases.length - 1]} to ${releases[0]}, see SAIL_VERSIONS)`;
   throw new Error(`version ${istioVersion} is not a release the Sail operator knows: ${advice}, or install with InstallPath.ISTIOCTL`);
 }
 
