@@ -8,6 +8,7 @@ export * from './core/cluster-platform';
 export * from './core/endpoint';
 export * from './core/extension-providers';
 export * from './core/generated-types';
+export * from './core/image-mirror';
 export * from './core/mesh-namespace';
 export * from './core/names';
 export * from './core/service-endpoint';

@@ -4,6 +4,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, isDnsLabel } from '../core/names';
 import { ClusterPlatform } from '../core/cluster-platform';
+import { ImageMirror } from '../core/image-mirror';
 import { NamespaceLabelConflict } from '../core/namespace-registry';
 import { ExistingGrafana } from '../dashboards/existing-grafana';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
@@ -201,6 +202,11 @@ class MeshBuilder {
     const spec = this.spec;
     // Before any part is created: every part that renders pods reads it.
     ClusterPlatform.use(this.app, CLUSTER_PLATFORMS[meshPlatform(spec)]);
+    const imageMirror = spec.imageMirror && this.attempt('imageMirror', spec.imageMirror,
+      () => ImageMirror.at(spec.imageMirror!.registry, { keepSourceRegistry: spec.imageMirror!.keepSourceRegistry }));
+    if (imageMirror) {
+      ImageMirror.use(this.app, imageMirror);
+    }
     const tracingBackend = spec.tracing && !this.skipped('tracing') ? this.buildTracingBackend() : undefined;
     const meshTracing = tracingBackend && this.attempt('tracing', spec.tracing, () => meshTracingOf(tracingBackend, spec.tracing!));
 

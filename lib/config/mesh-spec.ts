@@ -628,6 +628,26 @@ export interface ValidationSpec {
 }
 
 /**
+ * The one registry every image of the output is pulled from (see ImageMirror), for clusters that
+ * reach no public registry.
+ */
+export interface ImageMirrorSpec {
+  /**
+   * The mirror: a registry host with an optional port and path, such as
+   * `registry.example.com:5000/mirror`. Every image moves there under its source path:
+   * `quay.io/kiali/kiali:v2.29.0` is pulled as `<registry>/kiali/kiali:v2.29.0`, Istio's hub
+   * `docker.io/istio` becomes `<registry>/istio`.
+   */
+  readonly registry: string;
+  /**
+   * Keep the source registry as the first path segment under the mirror
+   * (`<registry>/quay.io/kiali/kiali:v2.29.0`), for mirrors that copy several registries side by side.
+   * @default false
+   */
+  readonly keepSourceRegistry?: boolean;
+}
+
+/**
  * mesh.yaml: a whole Istio mesh and its observability stack. Each top-level part is rendered only
  * when present, except the control plane.
  */
@@ -638,6 +658,12 @@ export interface MeshSpec {
    * @default - from `controlPlane.profile` (openshift) or `controlPlane.cni.platform`, else kubernetes
    */
   readonly platform?: PlatformSpec;
+  /**
+   * One registry for every image the output names (Istio, Jaeger, Kiali, Prometheus, Grafana),
+   * defaults and chosen images alike; an image already under it is kept.
+   * @default - none: each image from its own registry
+   */
+  readonly imageMirror?: ImageMirrorSpec;
   /** The Istio control plane. @default {} */
   readonly controlPlane?: ControlPlaneSpec;
   /** The ingress gateway, on every install path. @default - none */

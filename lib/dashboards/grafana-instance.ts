@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Grafana } from '../../imports/grafana-grafana-grafana.integreatly.org';
 import { chosenNamespace } from '../core/chosen-namespace';
+import { ImageMirror } from '../core/image-mirror';
 import { ExternalEndpoint } from '../core/endpoint';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
@@ -38,7 +39,12 @@ export interface GrafanaInstanceProps {
    * @default - none known: Kiali refuses to link to this Grafana
    */
   readonly apiCredentials?: GrafanaCredentials;
-  /** Grafana release the operator runs, such as '12.0.1'. @default - the operator's default */
+  /**
+   * Grafana release the operator runs, such as '12.0.1' (or a whole image reference, as the
+   * operator's `spec.version` takes one).
+   * @default - the operator's default; with an image mirror (mesh.yaml `imageMirror`, TypeScript
+   * {@link ImageMirror}), which names the image, '13.0.1' (the operator v5.24.0's default)
+   */
   readonly version?: string;
 }
 
@@ -48,6 +54,9 @@ export interface GrafanaInstanceProps {
  * `<name>-admin-credentials` and the Service `<name>-service` on port 3000.
  */
 export class GrafanaInstance extends Construct implements IGrafanaBackend {
+  /** The Grafana release grafana-operator v5.24.0 (the one this library is tested with) runs by default. */
+  public static readonly DEFAULT_VERSION = '13.0.1';
+
   public readonly name: string;
   public readonly namespace: string;
   public readonly internalEndpoint: ServiceEndpoint;
@@ -78,18 +87,44 @@ export class GrafanaInstance extends Construct implements IGrafanaBackend {
     this.instanceSelectorLabels = props.instanceSelectorLabels ?? { dashboards: this.name };
     this.internalEndpoint = new ServiceEndpoint({ serviceName: `${this.name}-service`, namespace: this.namespace, port: 3000 });
 
+    const image = mirroredImage(ImageMirror.of(this), props.version);
+    const server = {
+      ...(props.externalUrl !== undefined ? { root_url: props.externalUrl } : {}),
+      // The operator turns gzip off for Grafana 13 and later (it runs out of memory otherwise,
+      // grafana/grafana#123017), but only for a version it can parse: an image reference it
+      // takes as it is gets the setting here.
+      ...(image?.gzipOff ? { enable_gzip: 'false' } : {}),
+    };
     this.resource = new Grafana(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: { ...this.instanceSelectorLabels } },
       spec: {
-        version: props.version,
+        version: image?.reference ?? props.version,
         // grafana.ini sections; the operator takes every value as a string.
         config: {
           'log': { mode: 'console' },
           'auth.anonymous': { enabled: 'false' },
           'users': { allow_sign_up: 'false' },
-          ...(props.externalUrl !== undefined ? { server: { root_url: props.externalUrl } } : {}),
+          ...(Object.keys(server).length > 0 ? { server } : {}),
         },
       },
     });
   }
+}
+
+/** Where grafana-operator pulls a `spec.version` that is a bare release from. */
+const GRAFANA_REPOSITORY = 'docker.io/grafana/grafana';
+
+/**
+ * The mirror's image of the release (a whole reference in `spec.version`, which the operator uses
+ * as it is), and whether that release is Grafana 13 or later; undefined without a mirror.
+ */
+function mirroredImage(mirror: ImageMirror | undefined, version: string | undefined): { readonly reference: string; readonly gzipOff: boolean } | undefined {
+  if (!mirror) {
+    return undefined;
+  }
+  const chosen = version ?? GrafanaInstance.DEFAULT_VERSION;
+  // The operator's own test for a whole reference.
+  const reference = mirror.image(/[:/@]/.test(chosen) ? chosen : `${GRAFANA_REPOSITORY}:${chosen}`);
+  const major = /:v?(\d+)\.\d+\.\d+(?:@|$)/.exec(reference)?.[1];
+  return { reference, gzipOff: major !== undefined && Number(major) >= 13 };
 }

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { IstioSpecValues, IstioSpecValuesMeshConfig } from '../../imports/sail-istio-sailoperator.io';
 import { ExtensionProviderService, IExtensionProviderSource, extensionProviderServices } from '../core/extension-providers';
 import { ClusterPlatform } from '../core/cluster-platform';
+import { ImageMirror } from '../core/image-mirror';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageRepository, assertImageTag, assertLabels } from '../core/names';
 import { MeshTracing } from '../tracing/mesh-tracing';
@@ -49,6 +50,8 @@ export interface IstioControlPlaneProps {
   /**
    * Image registry, e.g. a mirror `example.com/istio` (istioctl's `--hub`). Written into the
    * install only when set: Sail then stops using the image digests it pins for each release.
+   * An image mirror (mesh.yaml `imageMirror`, TypeScript {@link ImageMirror}) applies to it, and
+   * without it to `docker.io/istio`.
    * @default - the installer's own: Sail's digest-pinned images, istioctl's and the in-cluster
    * operator's `docker.io/istio`
    */
@@ -112,6 +115,8 @@ const OPENSHIFT_PROFILES = new Set([IstioProfile.OPENSHIFT, IstioProfile.OPENSHI
 const AMBIENT_PROFILES = new Set([IstioProfile.AMBIENT, IstioProfile.OPENSHIFT_AMBIENT]);
 /** Namespaces every cluster has: never emitted. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'default']);
+/** Where istioctl, the in-cluster operator and Istio's charts pull the images from by default. */
+const DEFAULT_HUB = 'docker.io/istio';
 
 /**
  * The Istio control plane: one typed model (version, profile, hub and tag, revision, meshConfig,
@@ -180,11 +185,17 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     this.installPath = props.installPath ?? (this.istioVersion.isAtLeast(1, 24) ? InstallPath.SAIL : InstallPath.IN_CLUSTER_OPERATOR);
     this.profile = props.profile ?? IstioProfile.DEFAULT;
     this.warnOfNewerPatch();
-    this.hub = props.hub ?? 'docker.io/istio';
-    assertImageRepository('hub', this.hub);
+    if (props.hub !== undefined) {
+      assertImageRepository('hub', props.hub);
+    }
+    // With an app-wide ImageMirror the hub is always written: Sail's pinned digests and the
+    // installers' default name docker.io/istio, which the mirror replaces.
+    const mirror = ImageMirror.of(this);
+    const chosenHub = mirror ? mirror.hub(props.hub ?? DEFAULT_HUB) : props.hub;
+    this.hub = chosenHub ?? DEFAULT_HUB;
     this.tag = props.tag ?? this.istioVersion.toString();
     assertImageTag('tag', this.tag);
-    this.imageOverrides = { hub: props.hub, tag: props.tag };
+    this.imageOverrides = { hub: chosenHub, tag: props.tag };
     this.namespace = props.namespace ?? 'istio-system';
     assertDnsLabel('namespace', this.namespace);
     if (SYSTEM_NAMESPACES.has(this.namespace)) {

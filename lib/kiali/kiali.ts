@@ -10,6 +10,7 @@ import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageReference, assertLabels } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
 import { ClusterPlatform } from '../core/cluster-platform';
+import { ImageMirror } from '../core/image-mirror';
 import { IGrafanaBackend } from '../dashboards/grafana-backend';
 import { GrafanaCredentials, GrafanaSecretKey } from '../dashboards/grafana-credentials';
 import { IstioVersion } from '../istio/istio-version';
@@ -159,9 +160,11 @@ export interface KialiProps {
    */
   readonly viewOnlyMode?: boolean;
   /**
-   * Kiali server image.
+   * Kiali server image; an image mirror (mesh.yaml `imageMirror`, TypeScript {@link ImageMirror})
+   * applies to it. With OPERATOR_CR, a named image (or a mirror) needs the operator's
+   * ALLOW_AD_HOC_KIALI_IMAGE=true.
    * @default - ADDON: `quay.io/kiali/kiali:v2.29.0`; OPERATOR_CR: the image of the operator's own
-   * release (a custom image there needs the operator's ALLOW_AD_HOC_KIALI_IMAGE=true)
+   * release (with a mirror: the mirror's copy of it)
    */
   readonly image?: string;
   /** Number of Kiali pods. @default 1 */
@@ -189,6 +192,9 @@ export interface KialiProps {
 const API_PORT = 20001;
 /** Kiali's own Prometheus metrics port (`server.observability.metrics.port`). */
 const METRICS_PORT = 9090;
+/** Where Kiali's releases are published; the operator's default image is `<repository>:<its release>`. */
+const KIALI_REPOSITORY = 'quay.io/kiali/kiali';
+
 /** The image's `USER`: Kiali's Dockerfile creates user `kiali` with this UID. */
 const KIALI_UID = 1000;
 const CONFIG_DIR = '/kiali-configuration';
@@ -358,7 +364,7 @@ export class Kiali extends Construct {
           ...spec,
           deployment: {
             ...spec.deployment,
-            ...imageSpec(props.image),
+            ...this.operatorImageSpec(props.image),
             replicas,
             resources: resources.toJson(),
             podLabels: { 'sidecar.istio.io/inject': 'false' },
@@ -383,12 +389,32 @@ export class Kiali extends Construct {
     this.resource = this.renderAddon({
       config,
       labels,
-      image: props.image ?? Kiali.DEFAULT_IMAGE,
+      image: ImageMirror.imageFor(this, props.image ?? Kiali.DEFAULT_IMAGE),
       replicas,
       resources,
       signingKeySecretName,
       grafanaSecretKeys,
     });
+  }
+
+  /**
+   * The Kiali CR's image: the chosen one, or with an app-wide {@link ImageMirror} the mirror's
+   * copy of the operator's own release (`image_version: operator_version`). The operator aborts
+   * the install of a CR that names an image unless it runs with ALLOW_AD_HOC_KIALI_IMAGE=true.
+   */
+  private operatorImageSpec(image: string | undefined): Pick<crd.KialiSpecDeployment, 'imageName' | 'imageVersion'> {
+    const mirror = ImageMirror.of(this);
+    const spec = image !== undefined
+      ? imageSpec(mirror ? mirror.image(image) : image)
+      : mirror ? { imageName: mirror.image(KIALI_REPOSITORY), imageVersion: 'operator_version' } : {};
+    if (spec.imageName !== undefined) {
+      MeshWarnings.of(this).add(this, {
+        code: MeshWarningCode.KIALI_AD_HOC_IMAGE,
+        message: `the Kiali operator installs Kiali ${this.namespace}/${this.name} only if it allows ad hoc images, since the Kiali CR names image ${spec.imageName}:${spec.imageVersion}`,
+        fix: 'run the Kiali operator with ALLOW_AD_HOC_KIALI_IMAGE=true (Helm chart value allowAdHocKialiImage=true)',
+      });
+    }
+    return spec;
   }
 
   /** Kiali with an Istio release its own tests do not cover still starts, but may misread the mesh. */

@@ -1,8 +1,9 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Prometheus } from '../../imports/prometheus-prometheus-monitoring.coreos.com';
+import { Prometheus, PrometheusSpec } from '../../imports/prometheus-prometheus-monitoring.coreos.com';
 import { chosenNamespace } from '../core/chosen-namespace';
+import { ImageMirror } from '../core/image-mirror';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
@@ -40,7 +41,11 @@ export interface PrometheusServerProps {
   readonly retention?: Duration;
   /** Number of Prometheus pods, each scraping every target. @default 1 */
   readonly replicas?: number;
-  /** Prometheus release the operator runs, such as 'v3.10.0'. @default - the operator's default */
+  /**
+   * Prometheus release the operator runs, such as 'v3.10.0'.
+   * @default - the operator's default; with an image mirror (mesh.yaml `imageMirror`, TypeScript
+   * {@link ImageMirror}), which names the image, 'v3.13.1' (the operator v0.93.0's default)
+   */
   readonly version?: string;
 }
 
@@ -52,6 +57,9 @@ export interface PrometheusServerProps {
  * proxy-less pods out of the mesh.
  */
 export class PrometheusServer extends Construct implements IPrometheusBackend {
+  /** The Prometheus release prometheus-operator v0.93.0 (the one this library is tested with) runs by default. */
+  public static readonly DEFAULT_VERSION = 'v3.13.1';
+
   public readonly name: string;
   public readonly namespace: string;
   /**
@@ -113,6 +121,7 @@ export class PrometheusServer extends Construct implements IPrometheusBackend {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
         version: props.version,
+        ...mirroredImages(ImageMirror.of(this), props.version),
         replicas,
         serviceAccountName: serviceAccount.name,
         scrapeInterval: prometheusDuration('scrapeInterval', props.scrapeInterval ?? Duration.seconds(15)),
@@ -149,4 +158,27 @@ export class PrometheusServer extends Construct implements IPrometheusBackend {
     this.resource.addJsonPatch(JsonPatch.add('/spec/additionalScrapeConfigs', { ...this.istioScrapeConfig.secretKeyReference }));
     return this.istioScrapeConfig;
   }
+}
+
+/** The config reloader release of prometheus-operator v0.93.0, which runs its own release's. */
+const CONFIG_RELOADER_IMAGE = 'quay.io/prometheus-operator/prometheus-config-reloader:v0.93.0';
+
+/**
+ * The images of a Prometheus pod from `mirror`: `spec.image` (with `spec.version`, from which the
+ * operator still reads the release's features), and the operator's config reloader containers,
+ * which it otherwise names from its own flag; `containers` and `initContainers` entries of the
+ * same name are merged into the operator's.
+ */
+function mirroredImages(mirror: ImageMirror | undefined, version: string | undefined): Pick<PrometheusSpec, 'image' | 'version' | 'containers' | 'initContainers'> {
+  if (!mirror) {
+    return {};
+  }
+  const release = version ?? PrometheusServer.DEFAULT_VERSION;
+  const reloader = mirror.image(CONFIG_RELOADER_IMAGE);
+  return {
+    image: mirror.image(`quay.io/prometheus/prometheus:${release}`),
+    version: release,
+    containers: [{ name: 'config-reloader', image: reloader }],
+    initContainers: [{ name: 'init-config-reloader', image: reloader }],
+  };
 }

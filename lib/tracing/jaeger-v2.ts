@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { chosenNamespace } from '../core/chosen-namespace';
 import { ExternalEndpoint } from '../core/endpoint';
+import { ImageMirror } from '../core/image-mirror';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertImageReference, assertLabels, assertRequestWithinLimit } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
@@ -78,7 +79,11 @@ export interface JaegerV2Props {
   readonly createNamespace?: boolean;
   /** Extra labels on every object and pod. @default - none */
   readonly labels?: Record<string, string>;
-  /** Container image. @default 'docker.io/jaegertracing/jaeger:2.14.0', the release Istio 1.30's addon runs */
+  /**
+   * Container image; an image mirror (mesh.yaml `imageMirror`, TypeScript {@link ImageMirror})
+   * applies to it.
+   * @default 'docker.io/jaegertracing/jaeger:2.14.0', the release Istio 1.30's addon runs
+   */
   readonly image?: string;
   /** Span storage. @default JaegerV2Storage.memory() */
   readonly storage?: JaegerV2Storage;
@@ -124,6 +129,9 @@ const listen = (port: NamedPort) => ({ endpoint: `0.0.0.0:${port.port}` });
  * 'Namespace' (a {@link MeshNamespace}, unless `createNamespace` is false).
  */
 export class JaegerV2 extends Construct implements ITracingBackend {
+  /** The Jaeger release the image defaults to. */
+  public static readonly DEFAULT_IMAGE = 'docker.io/jaegertracing/jaeger:2.14.0';
+
   public readonly provider = TracingProvider.JAEGER;
   /** `<name>-collector`, Zipkin port. */
   public readonly zipkinEndpoint: ServiceEndpoint;
@@ -211,7 +219,7 @@ export class JaegerV2 extends Construct implements ITracingBackend {
             },
             containers: [{
               name: 'jaeger',
-              image: props.image ?? 'docker.io/jaegertracing/jaeger:2.14.0',
+              image: ImageMirror.imageFor(this, props.image ?? JaegerV2.DEFAULT_IMAGE),
               args: ['--config', `${CONFIG_DIR}/${CONFIG_FILE}`],
               ports: [ZIPKIN, OTLP_GRPC, OTLP_HTTP, QUERY_HTTP, QUERY_GRPC, HEALTH, METRICS]
                 .map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),

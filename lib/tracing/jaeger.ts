@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Jaeger as JaegerCr } from '../../imports/jaeger-jaegertracing.io';
 import { chosenNamespace } from '../core/chosen-namespace';
 import { ExternalEndpoint } from '../core/endpoint';
+import { ImageMirror } from '../core/image-mirror';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
@@ -240,6 +241,8 @@ export class Jaeger extends Construct implements ITracingBackend {
       ingesterOptions = { 'kafka.consumer.brokers': brokers, 'kafka.consumer.topic': topic };
     }
     const allInOne = this.strategy === JaegerStrategy.ALL_IN_ONE;
+    const images = new OperatorImages(ImageMirror.of(this));
+    const elasticsearch = this.storage.type === 'elasticsearch';
 
     this.resource = new JaegerCr(this, 'Resource', {
       metadata: { name, namespace, labels: props.labels },
@@ -249,18 +252,55 @@ export class Jaeger extends Construct implements ITracingBackend {
           type: this.storage.type,
           options: this.storage.options,
           secretName: this.storage.secretName,
+          // The jobs the operator adds for the storage: index cleaner and rollover for
+          // Elasticsearch, schema creation for Cassandra, Spark dependencies for both.
+          ...images.with('esIndexCleaner', elasticsearch && images.release('jaeger-es-index-cleaner')),
+          ...images.with('esRollover', elasticsearch && images.release('jaeger-es-rollover')),
+          ...images.with('cassandraCreateSchema', this.storage.type === 'cassandra' && images.release('jaeger-cassandra-schema')),
+          ...images.with('dependencies', this.storage.persistent && images.mirrored(SPARK_DEPENDENCIES_IMAGE)),
         },
         // The all-in-one pod takes its flags from allInOne.options, the separate collector from
         // collector.options; the operator ignores the other one.
-        allInOne: allInOne ? { options: collectorOptions } : undefined,
-        collector: allInOne ? undefined : { options: collectorOptions },
-        ingester: ingesterOptions === undefined ? undefined : { options: ingesterOptions },
+        allInOne: allInOne ? { options: collectorOptions, image: images.release('all-in-one') } : undefined,
+        collector: allInOne ? undefined : { options: collectorOptions, image: images.release('jaeger-collector') },
+        ...images.with('query', !allInOne && images.release('jaeger-query')),
+        ingester: ingesterOptions === undefined ? undefined : { options: ingesterOptions, image: images.release('jaeger-ingester') },
+        // The agent the operator injects into workloads annotated sidecar.jaegertracing.io/inject.
+        ...images.with('agent', images.mirrored(`docker.io/jaegertracing/jaeger-agent:${JAEGER_AGENT_RELEASE}`)),
       },
     });
 
     this.zipkinEndpoint = new ServiceEndpoint({ serviceName: `${name}-collector`, namespace, port: ZIPKIN_PORT });
     this.queryEndpoint = new ServiceEndpoint({ serviceName: `${name}-query`, namespace, port: QUERY_HTTP_PORT });
     this.grpcQueryEndpoint = new ServiceEndpoint({ serviceName: `${name}-query`, namespace, port: QUERY_GRPC_PORT, scheme: Scheme.GRPC });
+  }
+}
+
+/** The release of Jaeger (and of its agent, which ended earlier) that operator v1.65.0 runs. */
+const JAEGER_RELEASE = '1.65.0';
+const JAEGER_AGENT_RELEASE = '1.62.0';
+/** The operator's Spark dependencies image, published without release tags. */
+const SPARK_DEPENDENCIES_IMAGE = 'ghcr.io/jaegertracing/spark-dependencies/spark-dependencies';
+
+/**
+ * The images of the pods the operator creates, when an app-wide {@link ImageMirror} is set:
+ * otherwise the operator picks them (`<its flag's image>:<its release>`) and the CR names none.
+ */
+class OperatorImages {
+  constructor(private readonly mirror: ImageMirror | undefined) {}
+
+  /** `docker.io/jaegertracing/<name>` at the operator's Jaeger release, from the mirror. */
+  public release(name: string): string | undefined {
+    return this.mirrored(`docker.io/jaegertracing/${name}:${JAEGER_RELEASE}`);
+  }
+
+  public mirrored(image: string): string | undefined {
+    return this.mirror?.image(image);
+  }
+
+  /** `{ [field]: { image } }` when there is an image to name, else nothing. */
+  public with<K extends string>(field: K, image: string | undefined | false): { [key in K]?: { image: string } } {
+    return image ? { [field]: { image } } as { [key in K]: { image: string } } : {};
   }
 }
 

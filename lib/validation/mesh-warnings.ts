@@ -17,6 +17,8 @@ export enum MeshWarningCode {
   KIALI_ISTIO_UNSUPPORTED = 'kiali-istio-unsupported',
   /** The Kiali image is older than the Istio release it shows. */
   KIALI_OLDER_THAN_ISTIO = 'kiali-older-than-istio',
+  /** The Kiali CR names an image, which the Kiali operator installs only when it allows ad hoc images. */
+  KIALI_AD_HOC_IMAGE = 'kiali-ad-hoc-image',
   /** Kiali waits for its signing key Secret, which the output does not contain. */
   KIALI_SIGNING_KEY = 'kiali-signing-key',
   /** Kiali waits for the Secret of its Grafana API credentials, which the output does not contain. */
