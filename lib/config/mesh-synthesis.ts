@@ -4,6 +4,7 @@ import { ApplyPhasePlan } from '../output/apply-phase';
 import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
 import { AtomicOutput, OUTPUT_MARKER_FILE } from '../output/atomic-output';
 import { finalizeOutput } from '../output/finalize-output';
+import { inputFilesOf } from '../output/input-files';
 import { renderSynthSummary } from '../output/synth-summary';
 import { ScopeReport, renderedServices } from '../scoping/scope-report';
 import { SidecarScoping } from '../scoping/sidecar-scoping';
@@ -11,11 +12,13 @@ import { MeshValidationError, MeshValidationOptions, assertValid, formatFinding 
 import { MeshFinding } from '../validation/mesh-analysis';
 import { MeshValidation } from '../validation/mesh-validation';
 import { MeshWarnings, formatMeshWarning } from '../validation/mesh-warnings';
+import { crdFilesOfCdk8sYaml } from '../validation/user-crds';
 import { fileSha256, writeValidationRecord } from '../validation/validation-record';
 import { MeshBuild, buildMesh } from './build-mesh';
 import { MeshConfigError } from './config-problem';
 import { inDocumentOrder } from './key-paths';
-import { readMeshConfig } from './load-mesh-config';
+import { ParsedMeshConfig, readMeshConfig } from './load-mesh-config';
+import { MeshSpec } from './mesh-spec';
 import { inMeshYamlWords } from './mesh-yaml-wording';
 
 /** Props of {@link MeshSynthesis.prepare}. */
@@ -95,8 +98,15 @@ export class MeshSynthesis {
   public static prepare(props: MeshSynthesisProps): MeshSynthesis {
     let output: AtomicOutput | undefined;
     try {
-      output = new AtomicOutput({ outdir: props.outdir || undefined, stagingDir: props.stagingDir || undefined, inputFiles: [props.configPath] });
-      const mesh = buildFromConfig(props.configPath, output.stagingDir);
+      // Read first, touching nothing: the files the config names are inputs the output folder
+      // must not hold, like the config itself.
+      const config = readMeshConfig(props.configPath);
+      output = new AtomicOutput({
+        outdir: props.outdir || undefined,
+        stagingDir: props.stagingDir || undefined,
+        inputFiles: [props.configPath, ...configInputFiles(props.configPath, config.spec)],
+      });
+      const mesh = buildFromConfig(props.configPath, config, output.stagingDir);
       // complete() checks the output once, with the other files beside it: the apps' own check
       // at synth would do the same work again.
       const apps = [mesh.app, ...(mesh.istioctlApp ? [mesh.istioctlApp] : [])];
@@ -130,12 +140,17 @@ export class MeshSynthesis {
         throw new Error('MeshSynthesis.ofApp needs an app that writes a file per chart: new App() with the defaults yamlOutputType: '
           + `YamlOutputType.FILE_PER_CHART and outputFileExtension: '.k8s.yaml' (got ${YamlOutputType[app.yamlOutputType]} and '${app.outputFileExtension}')`);
       }
-      output = new AtomicOutput({ outdir: props.outdir ?? (process.env.MESH_OUTDIR || undefined), stagingDir });
+      const validation = MeshValidation.of(app);
+      const validationOptions = validation.isEnabled ? validation.validationOptions() : undefined;
+      output = new AtomicOutput({
+        outdir: props.outdir ?? (process.env.MESH_OUTDIR || undefined),
+        stagingDir,
+        // What the parts and the checks read: the user's dashboard JSON files and CRD files.
+        inputFiles: [...inputFilesOf(app), ...validationOptions?.crds ?? []],
+      });
       // cdk8s writes into `outdir`, read when the app synthesizes: the staging folder, whatever
       // the app was given (under the CLI it is the same folder already).
       (app as { outdir: string }).outdir = output.stagingDir;
-      const validation = MeshValidation.of(app);
-      const validationOptions = validation.isEnabled ? validation.validationOptions() : undefined;
       // Checked once, by complete(), as the files were written.
       MeshValidation.disable(app);
       if (props.argoCdSyncWaves ?? true) {
@@ -265,8 +280,30 @@ function scopeReportFiles(app: App, scopings: readonly SidecarScoping[]): Record
   }));
 }
 
-function buildFromConfig(configPath: string, stagingDir: string): MeshBuild {
-  const config = readMeshConfig(configPath);
+/**
+ * The files a mesh config names, relative to it: dashboard JSON files (`dashboards.files`), CRD
+ * files and folders (`validation.crds`), the cdk8s.yaml of `validation.cdk8sImports` and the CRD
+ * files its imports name. One that cannot be read is left to the build, which reports it by key.
+ */
+function configInputFiles(configPath: string, spec: MeshSpec | undefined): string[] {
+  const baseDir = path.dirname(path.resolve(configPath));
+  const named = [
+    ...(spec?.dashboards?.files ?? []).map((entry) => entry.file),
+    ...spec?.validation?.crds ?? [],
+    ...spec?.validation?.cdk8sImports !== undefined ? [spec.validation.cdk8sImports] : [],
+  ].filter((file): file is string => typeof file === 'string').map((file) => path.resolve(baseDir, file));
+  let imported: string[] = [];
+  if (typeof spec?.validation?.cdk8sImports === 'string') {
+    try {
+      imported = crdFilesOfCdk8sYaml(spec.validation.cdk8sImports, baseDir);
+    } catch {
+      // Reported at validation.cdk8sImports by the build.
+    }
+  }
+  return [...named, ...imported];
+}
+
+function buildFromConfig(configPath: string, config: ParsedMeshConfig, stagingDir: string): MeshBuild {
   if (!config.spec) {
     throw new MeshConfigError(configPath, config.problems);
   }

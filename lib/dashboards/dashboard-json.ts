@@ -33,7 +33,7 @@ export class DashboardJson {
     } catch (error) {
       throw new Error(`dashboard file ${file}: not JSON (${(error as Error).message})`);
     }
-    return DashboardJson.fromObject(model, `dashboard file ${path.normalize(file)}`);
+    return DashboardJson.parse(model, `dashboard file ${path.normalize(file)}`, path.resolve(file));
   }
 
   /**
@@ -42,6 +42,10 @@ export class DashboardJson {
    * @throws unless `model` is an object with a `title` and a `panels` (or old-style `rows`) list
    */
   public static fromObject(model: unknown, source = 'dashboard'): DashboardJson {
+    return DashboardJson.parse(model, source, undefined);
+  }
+
+  private static parse(model: unknown, source: string, file: string | undefined): DashboardJson {
     if (typeof model !== 'object' || model === null || Array.isArray(model)) {
       throw new Error(`${source}: must be a JSON object (a dashboard's JSON model), got ${Array.isArray(model) ? 'a list' : JSON.stringify(model)}`);
     }
@@ -56,7 +60,7 @@ export class DashboardJson {
     const datasourceInputs = inputs
       .filter((input): input is { name: string; type: string } => typeof input === 'object' && input !== null && (input as { type?: unknown }).type === 'datasource' && typeof (input as { name?: unknown }).name === 'string')
       .map((input) => input.name);
-    return new DashboardJson(source, dashboard, datasourceInputs);
+    return new DashboardJson(source, dashboard, datasourceInputs, file);
   }
 
   private constructor(
@@ -65,6 +69,8 @@ export class DashboardJson {
     private readonly model: Readonly<Record<string, unknown>>,
     /** Names of the data source inputs of a grafana.com export (`DS_PROMETHEUS`), in their order. */
     public readonly datasourceInputs: readonly string[],
+    /** The file it was read from (absolute), for a dashboard from {@link fromFile}. */
+    public readonly file?: string,
   ) {}
 
   /** The dashboard's title. */

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GrafanaDashboard } from '../../imports/grafana-dashboard-grafana.integreatly.org';
 import { assertDnsLabel } from '../core/names';
+import { recordInputFile } from '../output/input-files';
 import { PrometheusDatasource } from './prometheus-datasource';
 import { JsonDashboardOptions } from './sidecar-dashboards';
 
@@ -49,6 +50,9 @@ export class GrafanaJsonDashboards extends Construct {
     assertDnsLabel('dashboard name', options.name);
     if (this.byName.has(options.name)) {
       throw new Error(`a dashboard named '${options.name}' is already in ${this.node.path}: give the new one another name`);
+    }
+    if (options.json.file !== undefined) {
+      recordInputFile(this, options.json.file);
     }
     const inputs = options.json.datasourceInputs;
     const dashboard = new GrafanaDashboard(this, options.name, {

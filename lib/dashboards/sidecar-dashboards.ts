@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { MeshValidation } from '../validation/mesh-validation';
+import { recordInputFile } from '../output/input-files';
 import { DashboardJson, MAX_CONFIGMAP_BYTES } from './dashboard-json';
 
 /** A dashboard of {@link GrafanaSidecarDashboards} or {@link GrafanaJsonDashboards}. */
@@ -97,6 +98,9 @@ export class GrafanaSidecarDashboards extends Construct {
     assertDnsLabel('dashboard name', options.name);
     if (this.byName.has(options.name)) {
       throw new Error(`a dashboard named '${options.name}' is already in ${this.node.path}: give the new one another name`);
+    }
+    if (options.json.file !== undefined) {
+      recordInputFile(this, options.json.file);
     }
     const json = options.json.withDatasource(this.datasourceUid);
     const bytes = Buffer.byteLength(json, 'utf8');

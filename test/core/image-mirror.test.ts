@@ -33,7 +33,7 @@ interface ImageReference {
  * the Kiali CR's `image_name`, the Grafana CR's `spec.version` when it is a whole reference. A
  * field named like an image anywhere in the object counts, so a new part cannot hide one.
  */
-function imageReferences(manifest: Manifest): ImageReference[] {
+function imageReferences(manifest: any): ImageReference[] {
   const object = `${manifest.kind}/${manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata?.name}`;
   const found: ImageReference[] = [];
   const walk = (value: unknown, field: string) => {
@@ -62,7 +62,7 @@ function imageReferences(manifest: Manifest): ImageReference[] {
  * from a public registry. A kind the output gains later must be added to PODLESS_KINDS or name
  * its images.
  */
-function expectEveryPodKindNamesItsImages(manifests: readonly Manifest[]): void {
+function expectEveryPodKindNamesItsImages(manifests: readonly any[]): void {
   const hubSet = manifests.some((m) => imageReferences(m).some((ref) => /\.hub$|^spec\.hub$/.test(ref.field)));
   const silent = manifests
     .filter((m) => !PODLESS_KINDS.has(m.kind) && !(HUB_KINDS.has(m.kind) && hubSet) && imageReferences(m).length === 0)
@@ -183,7 +183,7 @@ describe('ImageMirror', () => {
     });
 
     test('Jaeger v1 names the image of every pod and job the operator creates for the strategy and storage', () => {
-      const jaegers = Object.fromEntries(renderAll().filter((m) => m.kind === 'Jaeger').map((m) => [m.metadata.namespace, m.spec]));
+      const jaegers = Object.fromEntries(renderAll().filter((m) => m.kind === 'Jaeger').map((m: any) => [m.metadata.namespace, m.spec]));
       expect(jaegers['jaeger-memory'].allInOne.image).toBe(`${MIRROR}/jaegertracing/all-in-one:1.65.0`);
       expect(Object.keys(jaegers['jaeger-memory'].storage).sort()).toEqual(['options', 'type']);
       expect(jaegers['jaeger-es']).toMatchObject({

@@ -3,7 +3,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AtomicOutput, OUTPUT_MARKER_FILE } from '../../lib';
+import { App, Chart } from 'cdk8s';
+import { AtomicOutput, DashboardJson, GrafanaSidecarDashboards, MeshSynthesis, MeshValidation, OUTPUT_MARKER_FILE } from '../../lib';
 import { runSynth } from '../config/run-synth';
 import { tree } from '../helpers/files';
 
@@ -327,5 +328,94 @@ describe('MeshSynthesis with a hostile output or staging folder', () => {
     expect(result.exitCode).toBe(1);
     expect(result.report).toMatch(message);
     expect(snapshot(project)).toEqual(before);
+  });
+});
+
+describe('MeshSynthesis refuses an output or staging folder that holds a file the config reads, before anything is touched', () => {
+  const repoRoot = path.join(__dirname, '..', '..');
+  const dashboardJson = fs.readFileSync(path.join(repoRoot, 'examples', 'kube-prometheus-stack', 'dashboards', 'mesh-requests.json'), 'utf8');
+  const crd = fs.readFileSync(path.join(repoRoot, '..', 'shared', 'crds', 'kiali-operator', 'kiali.io_kialis.yaml'), 'utf8');
+  let workdir: string;
+  beforeEach(() => { workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-inputs-')); });
+  afterEach(() => fs.rmSync(workdir, { recursive: true, force: true }));
+
+  /** A mesh.yaml in `config/` whose dashboard JSON and CRD files are where `layout` puts them. */
+  function project(dir: string, layout: { dashboard: string; crds: string }): string {
+    for (const [file, text] of [[layout.dashboard, dashboardJson], [layout.crds, crd]]) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    fs.mkdirSync(path.join(dir, 'config'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'config', 'mesh.yaml'), [
+      'controlPlane: {}',
+      'metrics: { prometheus: { inCluster: { namespace: monitoring } }, envoyStatsMonitor: {} }',
+      'dashboards:',
+      '  grafana: { sidecar: { namespace: monitoring } }',
+      `  files: [{ name: mesh-requests, file: ../${layout.dashboard} }]`,
+      `validation: { crds: [../${path.dirname(layout.crds)}] }`,
+      '',
+    ].join('\n'));
+    return path.join(dir, 'config', 'mesh.yaml');
+  }
+
+  const cases: ReadonlyArray<readonly [string, { dashboard: string; crds: string }, (dir: string) => { outdir: string; stagingDir?: string }, RegExp]> = [
+    ['an output folder holding a dashboard file', { dashboard: 'out/mesh-requests.json', crds: 'crds/kiali.yaml' }, (dir) => ({ outdir: path.join(dir, 'out') }),
+      /output folder .*out holds the input file .*out\/mesh-requests\.json: a synth replaces its output folder whole, so point MESH_OUTDIR at a folder of its own/],
+    ['an output folder above a dashboard file', { dashboard: 'shared/dashboards/mesh-requests.json', crds: 'crds/kiali.yaml' }, (dir) => ({ outdir: path.join(dir, 'shared') }),
+      /output folder .*shared holds the input file .*shared\/dashboards\/mesh-requests\.json/],
+    ['the folder of validation.crds as the output folder', { dashboard: 'dashboards/mesh-requests.json', crds: 'crds/kiali.yaml' }, (dir) => ({ outdir: path.join(dir, 'crds') }),
+      /output folder .*crds holds the input file .*crds: a synth replaces/],
+    ['an output folder above the CRD folder', { dashboard: 'dashboards/mesh-requests.json', crds: 'vendor/crds/kiali.yaml' }, (dir) => ({ outdir: path.join(dir, 'vendor') }),
+      /output folder .*vendor holds the input file .*vendor\/crds/],
+    ['a staging folder (CDK8S_OUTDIR) holding a dashboard file', { dashboard: 'staging/mesh-requests.json', crds: 'crds/kiali.yaml' }, (dir) => ({ outdir: path.join(dir, 'dist'), stagingDir: path.join(dir, 'staging') }),
+      /staging folder .*staging holds the input file .*staging\/mesh-requests\.json: .*scratch folder/],
+  ];
+  test.each(cases)('%s', (_name, layout, folders, message) => {
+    // GIVEN
+    const configPath = project(workdir, layout);
+    const before = snapshot(workdir);
+    // WHEN
+    const result = runSynth({ configPath, ...folders(workdir) });
+    // THEN refused with the file named, and every file is still there, byte for byte
+    expect(result.exitCode).toBe(1);
+    expect(result.report).toMatch(message);
+    expect(snapshot(workdir)).toEqual(before);
+  });
+
+  test('the same files elsewhere: the synth writes its output', () => {
+    const configPath = project(workdir, { dashboard: 'dashboards/mesh-requests.json', crds: 'crds/kiali.yaml' });
+    const result = runSynth({ configPath, outdir: path.join(workdir, 'dist') });
+    expect(result.exitCode).toBe(0);
+    expect(fs.readFileSync(path.join(workdir, 'dist', '40-dashboards.k8s.yaml'), 'utf8')).toMatch(/mesh-requests\.json: /);
+  });
+
+  describe('a TypeScript app through MeshSynthesis.ofApp', () => {
+    function app(dir: string, files: { dashboard: string; crds: string }) {
+      for (const [file, text] of [[files.dashboard, dashboardJson], [files.crds, crd]]) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+      }
+      const cdk8sApp = new App();
+      MeshValidation.of(cdk8sApp).addCrds(path.join(dir, files.crds)).addExternalNamespaces('monitoring');
+      const chart = new Chart(cdk8sApp, 'dashboards');
+      new GrafanaSidecarDashboards(chart, 'dashboards', { namespace: 'monitoring' })
+        .addDashboard({ name: 'mesh-requests', json: DashboardJson.fromFile(path.join(dir, files.dashboard)) });
+      return cdk8sApp;
+    }
+
+    test.each([
+      ['a dashboard file read with DashboardJson.fromFile', { dashboard: 'out/dashboards/mesh-requests.json', crds: 'crds/kiali.yaml' }, /output folder .*out holds the input file .*out\/dashboards\/mesh-requests\.json/],
+      ['a CRD file of MeshValidation.addCrds', { dashboard: 'dashboards/mesh-requests.json', crds: 'out/kiali.yaml' }, /output folder .*out holds the input file .*out\/kiali\.yaml/],
+    ])('refuses an output folder holding %s', (_name, files, message) => {
+      // GIVEN
+      const cdk8sApp = app(workdir, files);
+      const before = snapshot(workdir);
+      // WHEN
+      const result = MeshSynthesis.ofApp(cdk8sApp, { outdir: path.join(workdir, 'out') }).synthesize();
+      // THEN
+      expect(result.exitCode).toBe(1);
+      expect(result.report).toMatch(message);
+      expect(snapshot(workdir)).toEqual(before);
+    });
   });
 });
