@@ -430,11 +430,15 @@ class MeshBuilder {
       name: spec.name,
       labels: spec.labels,
       serviceType: spec.serviceType,
+      serviceAnnotations: spec.serviceAnnotations,
+      externalTrafficPolicy: spec.externalTrafficPolicy,
+      loadBalancerSourceRanges: spec.loadBalancerSourceRanges,
       minReplicas: spec.minReplicas,
       maxReplicas: spec.maxReplicas,
       targetCpuUtilizationPercent: spec.targetCpuUtilizationPercent,
       resources: spec.resources,
       disruptionBudget: spec.disruptionBudget && disruptionBudget(spec.disruptionBudget),
+      placement: spec.placement,
     })));
   }
 
@@ -480,16 +484,18 @@ class MeshBuilder {
         name: spec.name,
         listeners: listeners as GatewayListener[],
         serviceType: spec.serviceType,
-        serviceAnnotations: gatewayApi.serviceAnnotations,
-        externalTrafficPolicy: gatewayApi.externalTrafficPolicy,
-        loadBalancerSourceRanges: gatewayApi.loadBalancerSourceRanges,
+        serviceAnnotations: spec.serviceAnnotations,
+        externalTrafficPolicy: spec.externalTrafficPolicy,
+        loadBalancerSourceRanges: spec.loadBalancerSourceRanges,
         infrastructureLabels: gatewayApi.infrastructureLabels,
         infrastructureAnnotations: gatewayApi.infrastructureAnnotations,
+        redirectHttpToHttps: gatewayApi.redirectHttpToHttps,
         minReplicas: spec.minReplicas,
         maxReplicas: spec.maxReplicas,
         targetCpuUtilizationPercent: spec.targetCpuUtilizationPercent,
         resources: spec.resources,
         disruptionBudget: spec.disruptionBudget && disruptionBudget(spec.disruptionBudget),
+        placement: spec.placement,
       }));
     } catch (error) {
       // A key of gatewayApi the message names is the problem there; otherwise one of the shared keys.

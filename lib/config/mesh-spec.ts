@@ -194,8 +194,7 @@ export interface GatewayRouteSpec extends Pick<GatewayExposeOptions, 'hostname' 
  * deploys itself, with its listeners and routes. The Gateway API CRDs must be installed first
  * (Istio does not install them).
  */
-export interface GatewayApiSpec extends Pick<GatewayApiIngressProps,
-'serviceAnnotations' | 'externalTrafficPolicy' | 'loadBalancerSourceRanges' | 'infrastructureLabels' | 'infrastructureAnnotations'> {
+export interface GatewayApiSpec extends Pick<GatewayApiIngressProps, 'infrastructureLabels' | 'infrastructureAnnotations' | 'redirectHttpToHttps'> {
   /** The listeners. @default [{ protocol: HTTP }] */
   readonly listeners?: GatewayListenerSpec[];
   /** Services exposed through the gateway. @default - none */
@@ -210,7 +209,8 @@ export interface GatewayApiSpec extends Pick<GatewayApiIngressProps,
  * in-cluster operator install no gateway of their own.
  */
 export interface IngressGatewaySpec extends Pick<IngressGatewayProps,
-'labels' | 'serviceType' | 'minReplicas' | 'maxReplicas' | 'targetCpuUtilizationPercent' | 'resources'> {
+'labels' | 'serviceType' | 'serviceAnnotations' | 'externalTrafficPolicy' | 'loadBalancerSourceRanges'
+| 'minReplicas' | 'maxReplicas' | 'targetCpuUtilizationPercent' | 'resources' | 'placement'> {
   /**
    * Name of the gateway: of the injected Deployment, Service and ServiceAccount; or of the
    * Gateway, whose Deployment and Service istiod names `<name>-istio`.

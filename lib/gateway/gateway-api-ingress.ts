@@ -3,29 +3,23 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { MeshNamespace } from '../core/mesh-namespace';
-import { assertDnsLabel, assertLabels, isDnsSubdomain, isLabelKey } from '../core/names';
+import { assertDnsLabel, assertLabels, isDnsSubdomain } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
 import { MeshService } from '../scoping/mesh-service';
 import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { Gateway } from '../../imports/gateway-api-gateway-gateway.networking.k8s.io';
 import { HttpRoute } from '../../imports/gateway-api-httproute-gateway.networking.k8s.io';
 import { ReferenceGrant } from '../../imports/gateway-api-referencegrant-gateway.networking.k8s.io';
+import { GatewayPlacement, podPlacement, podPlacementJson } from './gateway-placement';
+import { assertAnnotationKeys, gatewayServiceFields, GatewayServiceSettings, sortedRecord } from './gateway-service';
 import { assertReplicas, resourceQuantities } from './gateway-sizing';
-import { GatewayDisruptionBudget, GatewayResources, GatewayServiceType } from './ingress-gateway';
+import { GatewayDisruptionBudget, GatewayResources } from './ingress-gateway';
 
 /** The GatewayClass whose Gateways istiod deploys itself (a Deployment and Service per Gateway). */
 const ISTIO_GATEWAY_CLASS = 'istio';
 const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 /** Label the Gateway API puts on everything the implementation generates for a Gateway, pods included. */
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
-
-/** Which nodes' load balancer traffic reaches the gateway pods (the Service's `externalTrafficPolicy`). */
-export enum ExternalTrafficPolicy {
-  /** Any node forwards to any gateway pod; the client's address is lost to SNAT. Kubernetes' default. */
-  CLUSTER = 'Cluster',
-  /** Only nodes running a gateway pod take traffic, which keeps the client's source address. */
-  LOCAL = 'Local',
-}
 
 /** Props of an HTTP listener. */
 export interface HttpListenerProps {
@@ -113,7 +107,7 @@ export interface GatewayExposeOptions {
 }
 
 /** Props of a {@link GatewayApiIngress}. */
-export interface GatewayApiIngressProps {
+export interface GatewayApiIngressProps extends GatewayServiceSettings {
   /**
    * Namespace of the Gateway and of the Deployment and Service istiod creates for it. Its pods are
    * labelled `sidecar.istio.io/inject: "false"` by istiod, so the namespace's injection label does
@@ -130,19 +124,6 @@ export interface GatewayApiIngressProps {
    * @default - the default revision
    */
   readonly revision?: string;
-  /** Type of the gateway's Service. @default GatewayServiceType.LOAD_BALANCER */
-  readonly serviceType?: GatewayServiceType;
-  /**
-   * Annotations of the gateway's Service only, for the cloud's load balancer controller, e.g.
-   * `{ 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' }` or
-   * `{ 'networking.gke.io/load-balancer-type': 'Internal' }`.
-   * @default - none
-   */
-  readonly serviceAnnotations?: Record<string, string>;
-  /** The Service's externalTrafficPolicy; not for ClusterIP. @default - Kubernetes' (Cluster) */
-  readonly externalTrafficPolicy?: ExternalTrafficPolicy;
-  /** Client CIDRs the load balancer admits (`203.0.113.0/24`); LoadBalancer only. @default - any */
-  readonly loadBalancerSourceRanges?: string[];
   /**
    * Labels of the Gateway's infrastructure (`spec.infrastructure.labels`): istiod copies them
    * onto every object it generates, pods included.
@@ -161,6 +142,15 @@ export interface GatewayApiIngressProps {
   readonly disruptionBudget?: GatewayDisruptionBudget;
   /** CPU and memory of the proxy. @default - 100m/128Mi requested, 2000m/1024Mi limit, as the injected gateway */
   readonly resources?: GatewayResources;
+  /** Nodes, tolerations and spread of the gateway pods. @default - any node, spread over nodes and zones where possible */
+  readonly placement?: GatewayPlacement;
+  /**
+   * Answer every plain HTTP request with a `301` redirect to HTTPS: the HTTP listeners get one
+   * HTTPRoute in the gateway's namespace that redirects, and {@link GatewayApiIngress.expose}
+   * attaches services to the HTTPS listeners only. Needs an HTTPS listener.
+   * @default false
+   */
+  readonly redirectHttpToHttps?: boolean;
 }
 
 /**
@@ -190,6 +180,8 @@ export class GatewayApiIngress extends Construct {
   private readonly routes = new Map<string, ApiObject>();
   /** Namespaces each listener admits routes from, by listener name: the gateway's and those of routes attached to it. */
   private readonly routeNamespaces = new Map<string, Set<string>>();
+  /** Whether the HTTP listeners only redirect to HTTPS, so that services attach to the HTTPS listeners. */
+  private readonly redirectsHttp: boolean;
 
   constructor(scope: Construct, id: string, props: GatewayApiIngressProps = {}) {
     super(scope, id);
@@ -209,15 +201,16 @@ export class GatewayApiIngress extends Construct {
     const budget = props.disruptionBudget ?? GatewayDisruptionBudget.minAvailable(1);
     assertReplicas(minReplicas, maxReplicas, targetCpuUtilizationPercent, budget);
     const resources = resourceQuantities(props.resources ?? {});
-    const serviceType = props.serviceType ?? GatewayServiceType.LOAD_BALANCER;
-    assertServiceSettings(serviceType, props);
+    const service = gatewayServiceFields(props);
     assertLabels('infrastructureLabels', props.infrastructureLabels);
-    assertAnnotationKeys('serviceAnnotations', props.serviceAnnotations);
     assertAnnotationKeys('infrastructureAnnotations', props.infrastructureAnnotations);
+    this.redirectsHttp = props.redirectHttpToHttps ?? false;
+    const redirectPort = this.redirectsHttp ? httpsRedirectPort(this.listeners) : undefined;
 
     this.namespace = props.namespace ?? new MeshNamespace(this, 'Namespace', { name: 'istio-ingress' });
     const namespace = this.namespace.name;
     this.selectorLabels = { [GATEWAY_NAME_LABEL]: this.name };
+    const placement = podPlacement(props.placement ?? {}, this.selectorLabels);
     for (const listener of this.listeners) {
       this.routeNamespaces.set(listener.name, new Set([namespace]));
     }
@@ -228,7 +221,7 @@ export class GatewayApiIngress extends Construct {
     new k8s.KubeConfigMap(this, 'Parameters', {
       metadata: { name: parametersName, namespace },
       data: {
-        deployment: toYaml({ spec: { template: { spec: { containers: [{ name: 'istio-proxy', resources }] } } } }),
+        deployment: toYaml({ spec: { template: { spec: defined({ ...podPlacementJson(placement), containers: [{ name: 'istio-proxy', resources }] }) } } }),
         horizontalPodAutoscaler: toYaml({
           spec: {
             minReplicas,
@@ -240,12 +233,8 @@ export class GatewayApiIngress extends Construct {
           spec: budget.minAvailablePods !== undefined ? { minAvailable: budget.minAvailablePods } : { maxUnavailable: budget.maxUnavailablePods },
         }),
         service: toYaml(defined({
-          metadata: props.serviceAnnotations && Object.keys(props.serviceAnnotations).length > 0 ? { annotations: sorted(props.serviceAnnotations) } : undefined,
-          spec: defined({
-            type: serviceType,
-            externalTrafficPolicy: props.externalTrafficPolicy,
-            loadBalancerSourceRanges: props.loadBalancerSourceRanges && [...props.loadBalancerSourceRanges],
-          }),
+          metadata: service.annotations && { annotations: service.annotations },
+          spec: service.spec,
         })),
       },
     });
@@ -271,8 +260,8 @@ export class GatewayApiIngress extends Construct {
       spec: {
         gatewayClassName: ISTIO_GATEWAY_CLASS,
         infrastructure: {
-          labels: props.infrastructureLabels && sorted(props.infrastructureLabels),
-          annotations: props.infrastructureAnnotations && sorted(props.infrastructureAnnotations),
+          labels: props.infrastructureLabels && sortedRecord(props.infrastructureLabels),
+          annotations: props.infrastructureAnnotations && sortedRecord(props.infrastructureAnnotations),
           parametersRef: { group: '', kind: 'ConfigMap', name: parametersName },
         },
         listeners: this.listeners.map((listener) => ({
@@ -295,6 +284,9 @@ export class GatewayApiIngress extends Construct {
     });
 
     this.grantCertificates(namespace);
+    if (redirectPort !== undefined) {
+      this.redirectToHttps(namespace, redirectPort);
+    }
     for (const listener of this.listeners) {
       if (listener.certificate) {
         MeshWarnings.of(this).add(this, {
@@ -360,8 +352,9 @@ export class GatewayApiIngress extends Construct {
   }
 
   private selectListeners(options: GatewayExposeOptions): GatewayListener[] {
+    const serving = this.listeners.filter((listener) => !this.redirectsHttp || listener.protocol === 'HTTPS');
     if (options.listeners === undefined) {
-      return [...this.listeners];
+      return serving;
     }
     if (options.listeners.length === 0) {
       throw new Error('listeners must name at least one listener, or be left out for every listener');
@@ -371,7 +364,31 @@ export class GatewayApiIngress extends Construct {
       if (!listener) {
         throw new Error(`listeners: the Gateway has no listener ${name} (its listeners: ${this.listeners.map((l) => l.name).join(', ')})`);
       }
+      if (!serving.includes(listener)) {
+        throw new Error(`listeners: ${name} is an HTTP listener, which only redirects to HTTPS (redirectHttpToHttps): attach the service to an HTTPS listener (${serving.map((l) => l.name).join(', ')})`);
+      }
       return listener;
+    });
+  }
+
+  /**
+   * One HTTPRoute on the HTTP listeners, in the gateway's namespace, that answers any host and path
+   * with a 301 to the same URL over HTTPS, so no service is reachable unencrypted.
+   */
+  private redirectToHttps(namespace: string, httpsPort: number): void {
+    const httpListeners = this.listeners.filter((listener) => listener.protocol === 'HTTP');
+    new HttpRoute(this, 'HttpsRedirect', {
+      metadata: { name: `${this.name}-https-redirect`, namespace },
+      spec: {
+        parentRefs: httpListeners.map((listener) => ({ group: GATEWAY_API_GROUP, kind: 'Gateway', name: this.name, namespace, sectionName: listener.name })),
+        rules: [{
+          filters: [{
+            type: 'RequestRedirect',
+            // Without a port the Gateway API redirects to the scheme's well-known port, 443.
+            requestRedirect: { scheme: 'https', statusCode: 301, port: httpsPort === 443 ? undefined : httpsPort },
+          }],
+        }],
+      } as any,
     });
   }
 
@@ -394,6 +411,24 @@ export class GatewayApiIngress extends Construct {
       });
     }
   }
+}
+
+/**
+ * The port plain HTTP requests are redirected to: the HTTPS listeners'.
+ * @throws without HTTP or HTTPS listeners, or with HTTPS listeners on several ports
+ */
+function httpsRedirectPort(listeners: readonly GatewayListener[]): number {
+  const httpsPorts = [...new Set(listeners.filter((listener) => listener.protocol === 'HTTPS').map((listener) => listener.port))];
+  if (!listeners.some((listener) => listener.protocol === 'HTTP')) {
+    throw new Error('redirectHttpToHttps needs an HTTP listener to redirect from: add GatewayListener.http(), or leave redirectHttpToHttps out');
+  }
+  if (httpsPorts.length === 0) {
+    throw new Error('redirectHttpToHttps needs an HTTPS listener to redirect to: add GatewayListener.https({ certificateSecretName }), or leave redirectHttpToHttps out');
+  }
+  if (httpsPorts.length > 1) {
+    throw new Error(`redirectHttpToHttps redirects to one port, but the HTTPS listeners take ${httpsPorts.join(' and ')}: put them on one port, or leave redirectHttpToHttps out`);
+  }
+  return httpsPorts[0];
 }
 
 function describeListener(listener: GatewayListener): string {
@@ -421,42 +456,6 @@ function assertListeners(listeners: readonly GatewayListener[]): void {
   }
 }
 
-function assertServiceSettings(serviceType: GatewayServiceType, props: GatewayApiIngressProps): void {
-  if (props.externalTrafficPolicy !== undefined && serviceType === GatewayServiceType.CLUSTER_IP) {
-    throw new Error(`externalTrafficPolicy applies to LoadBalancer and NodePort Services only, got serviceType ${serviceType}: leave it out or change serviceType`);
-  }
-  if (props.loadBalancerSourceRanges !== undefined) {
-    if (serviceType !== GatewayServiceType.LOAD_BALANCER) {
-      throw new Error(`loadBalancerSourceRanges applies to LoadBalancer Services only, got serviceType ${serviceType}`);
-    }
-    for (const range of props.loadBalancerSourceRanges) {
-      if (!isCidr(range)) {
-        throw new Error(`loadBalancerSourceRanges must hold CIDRs such as 203.0.113.0/24 or 2001:db8::/32, got '${range}'`);
-      }
-    }
-  }
-}
-
-function assertAnnotationKeys(field: string, annotations: Readonly<Record<string, string>> | undefined): void {
-  for (const [key, value] of Object.entries(annotations ?? {})) {
-    if (!isLabelKey(key) || typeof value !== 'string') {
-      throw new Error(`${field} must have Kubernetes annotation keys (an optional DNS prefix and '/', then a name of at most 63 characters) and string values, got key '${key}'`);
-    }
-  }
-}
-
-function isCidr(text: string): boolean {
-  const [address, prefix, ...rest] = text.split('/');
-  if (rest.length > 0 || prefix === undefined || !/^[0-9]{1,3}$/.test(prefix)) {
-    return false;
-  }
-  const bits = Number(prefix);
-  if (/^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(address)) {
-    return bits <= 32 && address.split('.').every((octet) => Number(octet) <= 255);
-  }
-  return bits <= 128 && /^[0-9a-f:]+$/i.test(address) && address.includes(':');
-}
-
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function assertHostname(field: string, hostname: string): void {
@@ -482,9 +481,6 @@ function toYaml(value: unknown): string {
   return yaml.dump(value, { sortKeys: true, lineWidth: -1 });
 }
 
-function sorted(record: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
 
 function defined<T extends object>(props: T): T {
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as T;

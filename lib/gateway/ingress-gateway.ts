@@ -4,17 +4,9 @@ import { Construct } from 'constructs';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ClusterPlatform } from '../core/cluster-platform';
+import { GatewayPlacement, podPlacement } from './gateway-placement';
+import { gatewayServiceFields, GatewayServiceSettings } from './gateway-service';
 import { assertPositiveInteger, assertReplicas, resourceQuantities } from './gateway-sizing';
-
-/** How the ingress gateway's Service is exposed. */
-export enum GatewayServiceType {
-  /** A cloud load balancer in front of the gateway: the usual way in. */
-  LOAD_BALANCER = 'LoadBalancer',
-  /** A port on every node, for clusters without a load balancer controller. */
-  NODE_PORT = 'NodePort',
-  /** Cluster-internal only, for a load balancer managed outside Kubernetes. */
-  CLUSTER_IP = 'ClusterIP',
-}
 
 /** How many gateway pods a voluntary disruption (node drain, upgrade) may take down. */
 export class GatewayDisruptionBudget {
@@ -54,7 +46,7 @@ export interface GatewayResources {
 }
 
 /** Props of an {@link IngressGateway}. */
-export interface IngressGatewayProps {
+export interface IngressGatewayProps extends GatewayServiceSettings {
   /**
    * Namespace of the gateway. It must not carry `istio-injection=disabled`: the gateway pods get
    * their proxy from the injector, and without it they would start with image `auto` and fail.
@@ -74,8 +66,6 @@ export interface IngressGatewayProps {
    * @default - the default revision
    */
   readonly revision?: string;
-  /** Type of the gateway's Service. @default GatewayServiceType.LOAD_BALANCER */
-  readonly serviceType?: GatewayServiceType;
   /**
    * Fewest gateway pods. Two by default (Istio's chart has one) so that a node drain or a crash
    * never leaves the mesh without an entrance.
@@ -90,6 +80,8 @@ export interface IngressGatewayProps {
   readonly disruptionBudget?: GatewayDisruptionBudget;
   /** CPU and memory of the proxy. @default - Istio's gateway chart: 100m/128Mi requested, 2000m/1024Mi limit */
   readonly resources?: GatewayResources;
+  /** Nodes, tolerations and spread of the gateway pods. @default - any node, spread over nodes and zones where possible */
+  readonly placement?: GatewayPlacement;
 }
 
 // The port the injected proxy serves its Prometheus metrics on (merged with the app's).
@@ -141,6 +133,8 @@ export class IngressGateway extends Construct {
     this.selectorLabels = props.labels ?? { app: this.name, istio: this.name.replace(/^istio-/, '') };
     const labels = { ...this.selectorLabels, 'app.kubernetes.io/name': this.name };
     const metadata = { name: this.name, namespace, labels };
+    const service = gatewayServiceFields(props);
+    const placement = podPlacement(props.placement ?? {}, this.selectorLabels);
 
     this.resource = new k8s.KubeDeployment(this, 'Resource', {
       metadata,
@@ -166,6 +160,7 @@ export class IngressGateway extends Construct {
             // Lets the proxy bind 80 and 443 without root or NET_BIND_SERVICE; the sysctl is
             // namespaced and allowed by default since Kubernetes 1.22.
             securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
+            ...placement,
             containers: [{
               name: 'istio-proxy',
               // Replaced by the injector with the proxy image of the control plane's revision.
@@ -190,9 +185,9 @@ export class IngressGateway extends Construct {
     });
 
     new k8s.KubeService(this, 'Service', {
-      metadata,
+      metadata: { ...metadata, annotations: service.annotations },
       spec: {
-        type: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
+        ...service.spec,
         selector: { ...this.selectorLabels },
         ports: [
           { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(15021) },

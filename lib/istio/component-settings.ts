@@ -1,5 +1,5 @@
 import { assertLabels, assertRequestWithinLimit, parseQuantity } from '../core/names';
-import { GatewayServiceType } from '../gateway/ingress-gateway';
+import { GatewayServiceType } from '../gateway/gateway-service';
 
 /** CPU and memory of one container, in Kubernetes quantity strings (`500m`, `2Gi`). */
 export interface ComputeResources {

@@ -1,5 +1,5 @@
 import { SidecarInjection } from '../core/mesh-namespace';
-import { GatewayServiceType } from '../gateway/ingress-gateway';
+import { GatewayServiceType } from '../gateway/gateway-service';
 import { ComponentKubernetesSettings } from './component-settings';
 
 /**

@@ -29,6 +29,14 @@ describe('mesh.yaml ingressGateway.gatewayApi', () => {
     expect(yaml.load(parameters.data.horizontalPodAutoscaler)).toMatchObject({ spec: { minReplicas: 3, maxReplicas: 10 } });
     expect(yaml.load(parameters.data.podDisruptionBudget)).toEqual({ spec: { minAvailable: 2 } });
     expect(yaml.load(parameters.data.service)).toMatchObject({ spec: { externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['203.0.113.0/24'] } });
+    // AND the pods run on the ingress nodes, spread across zones, and plain HTTP only redirects
+    const pod = (yaml.load(parameters.data.deployment) as any).spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ 'node-role.example.com/ingress': 'true' });
+    expect(pod.tolerations).toEqual([{ effect: 'NoSchedule', key: 'node-role.example.com/ingress', operator: 'Exists' }]);
+    expect(pod.topologySpreadConstraints.map((c: any) => [c.topologyKey, c.whenUnsatisfiable])).toEqual([['kubernetes.io/hostname', 'ScheduleAnyway'], ['topology.kubernetes.io/zone', 'DoNotSchedule']]);
+    const redirect = findOne(istio, 'HTTPRoute', 'public-https-redirect');
+    expect(redirect.spec.parentRefs.map((p: any) => p.sectionName)).toEqual(['http']);
+    expect(redirect.spec.rules[0].filters[0].requestRedirect).toEqual({ scheme: 'https', statusCode: 301 });
     // AND no injected gateway: one kind per gateway
     expect(istio.filter((m) => m.kind === 'Deployment')).toEqual([]);
     // AND the scope report counts the Service istiod creates for the Gateway
@@ -57,7 +65,10 @@ describe('mesh.yaml ingressGateway.gatewayApi', () => {
     ['a listener port out of range', (m: any) => { m.ingressGateway.gatewayApi.listeners[0].port = 0; }, 'ingressGateway.gatewayApi.listeners[0].port', /port must be an integer from 1 to 65535, got 0/],
     ['a route to an undeclared service', (m: any) => { m.ingressGateway.gatewayApi.routes[0].service = 'shop/storefrnt'; }, 'ingressGateway.gatewayApi.routes[0].service', /'shop\/storefrnt' is not a service declared under workloads\.namespaces.*did you mean 'shop\/storefront'\?/],
     ['a hostname the listener does not take', (m: any) => { m.ingressGateway.gatewayApi.routes[0].hostname = 'shop.example.org'; }, 'ingressGateway.gatewayApi.routes[0].hostname', /shop\.example\.org is admitted by none of the listeners .*https \(\*\.example\.com\)/],
-    ['externalTrafficPolicy on a ClusterIP', (m: any) => { m.ingressGateway.serviceType = 'ClusterIP'; }, 'ingressGateway.gatewayApi.externalTrafficPolicy', /applies to LoadBalancer and NodePort Services only, got serviceType ClusterIP/],
+    ['externalTrafficPolicy on a ClusterIP', (m: any) => { m.ingressGateway.serviceType = 'ClusterIP'; delete m.ingressGateway.loadBalancerSourceRanges; }, 'ingressGateway.externalTrafficPolicy', /applies to LoadBalancer and NodePort Services only, got serviceType ClusterIP/],
+    ['a redirect without an HTTPS listener', (m: any) => { m.ingressGateway.gatewayApi.listeners = [{ protocol: 'HTTP' }]; delete m.ingressGateway.gatewayApi.routes; }, 'ingressGateway.gatewayApi.redirectHttpToHttps', /needs an HTTPS listener to redirect to/],
+    ['a route on the HTTP listener that only redirects', (m: any) => { m.ingressGateway.gatewayApi.routes[0].listeners = ['http']; }, 'ingressGateway.gatewayApi.routes[0].listeners', /http is an HTTP listener, which only redirects to HTTPS/],
+    ['tolerationSeconds without NoExecute', (m: any) => { m.ingressGateway.placement.tolerations[0].tolerationSeconds = 60; }, 'ingressGateway.placement.tolerations[0].tolerationSeconds', /applies to effect NoExecute only/],
     ['a budget that blocks drains', (m: any) => { m.ingressGateway.disruptionBudget = { minAvailable: 3 }; }, 'ingressGateway.minReplicas', /minAvailable \(3\) must be less than minReplicas \(3\)/],
   ])('refuses %s with its key path', (_name, change, keyPath, message) => {
     // GIVEN

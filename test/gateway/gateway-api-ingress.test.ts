@@ -64,9 +64,10 @@ describe('GatewayApiIngress', () => {
       spec: { minReplicas: 3, maxReplicas: 9, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }] },
     });
     expect(yaml.load(data.podDisruptionBudget)).toEqual({ spec: { maxUnavailable: 1 } });
-    expect(yaml.load(data.deployment)).toEqual({
-      spec: { template: { spec: { containers: [{ name: 'istio-proxy', resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } } }] } } },
-    });
+    const pod = (yaml.load(data.deployment) as any).spec.template.spec;
+    expect(pod.containers).toEqual([{ name: 'istio-proxy', resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } } }]);
+    // AND the pods spread over nodes and zones (test/gateway/gateway-placement.test.ts)
+    expect(pod.topologySpreadConstraints.map((c: any) => c.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
     expect(findOne(manifests, 'Gateway').spec.infrastructure.labels).toEqual({ team: 'edge' });
   });
 
@@ -133,6 +134,47 @@ describe('GatewayApiIngress', () => {
     expect(MeshWarnings.of(chart).all.map((w) => w.code)).toEqual([MeshWarningCode.GATEWAY_API_CRDS, MeshWarningCode.GATEWAY_CERTIFICATE_SECRET]);
   });
 
+  test('redirectHttpToHttps: plain HTTP only redirects, and services attach to HTTPS', () => {
+    // GIVEN
+    const chart = fragmentChart();
+    const service = shopService(chart);
+    const gateway = new GatewayApiIngress(chart, 'ingress', {
+      listeners: [GatewayListener.http(), GatewayListener.https({ hostname: '*.example.com', certificateSecretName: 'wildcard-tls' })],
+      redirectHttpToHttps: true,
+    });
+    // WHEN
+    gateway.expose(service, { hostname: 'shop.example.com' });
+    // THEN
+    const manifests = synthValid(chart);
+    const redirect = findOne(manifests, 'HTTPRoute', 'ingress-https-redirect');
+    expect(redirect.metadata.namespace).toBe('istio-ingress');
+    expect(redirect.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'ingress', namespace: 'istio-ingress', sectionName: 'http' }]);
+    expect(redirect.spec.hostnames).toBeUndefined();
+    // 443 is the https scheme's own port, so the redirect names none
+    expect(redirect.spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+    const route = findOne(manifests, 'HTTPRoute', 'ingress-storefront');
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'ingress', namespace: 'istio-ingress', sectionName: 'https' }]);
+    // AND the HTTP listener admits routes of the gateway's own namespace only
+    const listeners = findOne(manifests, 'Gateway').spec.listeners;
+    expect(listeners.map((l: any) => [l.name, l.allowedRoutes.namespaces.selector.matchExpressions[0].values])).toEqual([['http', ['istio-ingress']], ['https', ['istio-ingress', 'shop']]]);
+  });
+
+  test('redirectHttpToHttps to HTTPS on another port names the port', () => {
+    const chart = fragmentChart();
+    new GatewayApiIngress(chart, 'ingress', {
+      listeners: [GatewayListener.http({ port: 8080 }), GatewayListener.https({ port: 8443, certificateSecretName: 'tls' })],
+      redirectHttpToHttps: true,
+    });
+    const redirect = findOne(synthValid(chart), 'HTTPRoute', 'ingress-https-redirect');
+    expect(redirect.spec.rules[0].filters[0].requestRedirect).toEqual({ scheme: 'https', statusCode: 301, port: 8443 });
+  });
+
+  test('without redirectHttpToHttps no redirect route is rendered', () => {
+    const chart = fragmentChart();
+    new GatewayApiIngress(chart, 'ingress', { listeners: [GatewayListener.http(), GatewayListener.https({ certificateSecretName: 'tls' })] });
+    expect(synthValid(chart).filter((m) => m.kind === 'HTTPRoute')).toEqual([]);
+  });
+
   test('the revision labels the Gateway for its istiod', () => {
     // GIVEN
     const chart = fragmentChart();
@@ -172,13 +214,26 @@ describe('GatewayApiIngress', () => {
       ['no listeners', { listeners: [] }, /listeners must hold at least one listener/],
       ['two listeners of one name', { listeners: [GatewayListener.http(), GatewayListener.http({ port: 8080 })] }, /two listeners are named http/],
       ['two listeners on one port and host', { listeners: [GatewayListener.http(), GatewayListener.http({ name: 'other' })] }, /http and other both take HTTP on port 80/],
-      ['externalTrafficPolicy on ClusterIP', { serviceType: GatewayServiceType.CLUSTER_IP, externalTrafficPolicy: ExternalTrafficPolicy.LOCAL }, /externalTrafficPolicy applies to LoadBalancer and NodePort.*ClusterIP/],
-      ['source ranges on NodePort', { serviceType: GatewayServiceType.NODE_PORT, loadBalancerSourceRanges: ['10.0.0.0/8'] }, /loadBalancerSourceRanges applies to LoadBalancer Services only, got serviceType NodePort/],
-      ['a bad CIDR', { loadBalancerSourceRanges: ['10.0.0.0/33'] }, /loadBalancerSourceRanges must hold CIDRs.*'10\.0\.0\.0\/33'/],
       ['a budget that blocks drains', { minReplicas: 1, disruptionBudget: GatewayDisruptionBudget.minAvailable(1) }, /minAvailable \(1\) must be less than minReplicas \(1\)/],
       ['a name too long for its Service', { name: 'a'.repeat(58) }, /istiod names its Service a+-istio/],
+      ['a redirect without HTTPS listener', { redirectHttpToHttps: true }, /redirectHttpToHttps needs an HTTPS listener to redirect to/],
+      ['a redirect without HTTP listener', { redirectHttpToHttps: true, listeners: [GatewayListener.https({ certificateSecretName: 'tls' })] }, /redirectHttpToHttps needs an HTTP listener to redirect from/],
+      ['a redirect to HTTPS on two ports', {
+        redirectHttpToHttps: true,
+        listeners: [GatewayListener.http(), GatewayListener.https({ certificateSecretName: 'tls' }), GatewayListener.https({ name: 'alt', port: 8443, certificateSecretName: 'tls' })],
+      }, /redirects to one port, but the HTTPS listeners take 443 and 8443/],
     ])('%s', (_name, props, message) => {
       expect(() => new GatewayApiIngress(fragmentChart(), 'ingress', props as any)).toThrow(message);
+    });
+
+    test('a service attached to an HTTP listener that only redirects', () => {
+      const chart = fragmentChart();
+      const gateway = new GatewayApiIngress(chart, 'ingress', {
+        listeners: [GatewayListener.http(), GatewayListener.https({ certificateSecretName: 'tls' })],
+        redirectHttpToHttps: true,
+      });
+      expect(() => gateway.expose(shopService(chart), { hostname: 'shop.example.com', listeners: ['http'] }))
+        .toThrow(/listeners: http is an HTTP listener, which only redirects to HTTPS \(redirectHttpToHttps\): attach the service to an HTTPS listener \(https\)/);
     });
 
     test('a bad certificate Secret name', () => {
