@@ -21,6 +21,7 @@ export * from './dashboards/grafana-json-dashboards';
 export * from './dashboards/istio-dashboards';
 export * from './dashboards/prometheus-datasource';
 export * from './dashboards/sidecar-dashboards';
+export * from './dashboards/sidecar-grafana';
 export * from './gateway/gateway-api-ingress';
 export { GatewayTopologySpread, TaintEffect } from './gateway/gateway-placement';
 export type { GatewayPlacement, GatewayToleration } from './gateway/gateway-placement';

@@ -7,7 +7,7 @@ import { ClusterPlatform } from '../core/cluster-platform';
 import { ImageMirror } from '../core/image-mirror';
 import { NamespaceLabelConflict } from '../core/namespace-registry';
 import { ExistingGrafana } from '../dashboards/existing-grafana';
-import { IGrafanaBackend } from '../dashboards/grafana-backend';
+import { IGrafanaBackend, IGrafanaLink } from '../dashboards/grafana-backend';
 import { DashboardJson } from '../dashboards/dashboard-json';
 import { GrafanaCredentials } from '../dashboards/grafana-credentials';
 import { GrafanaInstance } from '../dashboards/grafana-instance';
@@ -15,6 +15,7 @@ import { GrafanaJsonDashboards } from '../dashboards/grafana-json-dashboards';
 import { IstioDashboard, IstioDashboards } from '../dashboards/istio-dashboards';
 import { PrometheusDatasource } from '../dashboards/prometheus-datasource';
 import { GrafanaSidecarDashboards } from '../dashboards/sidecar-dashboards';
+import { SidecarGrafana } from '../dashboards/sidecar-grafana';
 import { GatewayApiIngress, GatewayListener } from '../gateway/gateway-api-ingress';
 import { GatewayDisruptionBudget, IngressGateway } from '../gateway/ingress-gateway';
 import { CniPlatform, IstioCniOptions } from '../istio/cni';
@@ -656,7 +657,7 @@ class MeshBuilder {
     return PodIdentityLabels.custom(...labels);
   }
 
-  private buildDashboards(prometheus: IPrometheusBackend | undefined): IGrafanaBackend | undefined {
+  private buildDashboards(prometheus: IPrometheusBackend | undefined): IGrafanaLink | undefined {
     const spec = this.spec.dashboards!;
     if (!prometheus) {
       if (!this.spec.metrics) {
@@ -671,8 +672,7 @@ class MeshBuilder {
       json: () => DashboardJson.fromFile(path.resolve(path.dirname(this.file), entry.file)),
     }));
     if (spec.grafana.sidecar) {
-      this.buildSidecarDashboards(dashboards, spec, files);
-      return undefined;
+      return this.buildSidecarDashboards(dashboards, spec, files);
     }
     let grafana: IGrafanaBackend | undefined;
     if (spec.grafana.existing) {
@@ -730,8 +730,11 @@ class MeshBuilder {
     return grafana;
   }
 
-  /** Dashboards as ConfigMaps for a Grafana's sidecar: only from files, nothing for grafana-operator. */
-  private buildSidecarDashboards(chart: Chart, spec: DashboardsSpec, files: readonly { path: string; entry: DashboardFileSpec; json: () => DashboardJson }[]): void {
+  /**
+   * Dashboards as ConfigMaps for a Grafana's sidecar: only from files, nothing for grafana-operator.
+   * Returns that Grafana, for Kiali to link to.
+   */
+  private buildSidecarDashboards(chart: Chart, spec: DashboardsSpec, files: readonly { path: string; entry: DashboardFileSpec; json: () => DashboardJson }[]): IGrafanaLink | undefined {
     const operatorOnly: ReadonlyArray<readonly [keyof DashboardsSpec, string]> = [
       ['istioDashboards', 'the sidecar imports nothing from grafana.com: download the dashboards (or take Istio\'s from its samples/addons/grafana.yaml) and list the JSON files under dashboards.files'],
       ['extraDashboards', 'the sidecar imports nothing from grafana.com: list the downloaded JSON files under dashboards.files'],
@@ -746,10 +749,16 @@ class MeshBuilder {
     if (files.length === 0) {
       this.problems.push({ path: 'dashboards.files', message: 'dashboards.grafana.sidecar needs dashboard JSON files: list them as dashboards.files: [{ name: istio-mesh, file: dashboards/istio-mesh.json }]' });
     }
-    const sidecar = this.attempt('dashboards.grafana.sidecar', spec.grafana.sidecar, () => new GrafanaSidecarDashboards(chart, 'sidecar-dashboards', defined({ ...spec.grafana.sidecar, folder: spec.folder })));
+    const at = 'dashboards.grafana.sidecar';
+    const { serviceName, port, externalUrl, apiCredentials: credentialsSpec, ...sidecarProps } = spec.grafana.sidecar!;
+    const sidecar = this.attempt(at, sidecarProps, () => new GrafanaSidecarDashboards(chart, 'sidecar-dashboards', defined({ ...sidecarProps, folder: spec.folder })));
     files.forEach(({ path: keyPath, entry, json }) => {
       this.attempt(keyPath, entry, () => sidecar?.addDashboard({ name: entry.name, json: json() }));
     });
+    const apiCredentials = credentialsSpec && this.grafanaCredentials(`${at}.apiCredentials`, credentialsSpec);
+    return this.attempt(at, { serviceName, port, externalUrl }, () => SidecarGrafana.inCluster(defined({
+      namespace: sidecarProps.namespace, serviceName, port, externalUrl, apiCredentials,
+    })));
   }
 
   private grafanaCredentials(at: string, spec: GrafanaCredentialsSpec): GrafanaCredentials | undefined {
@@ -762,8 +771,9 @@ class MeshBuilder {
    * The Grafana Kiali links to, when it has what Kiali needs; otherwise each missing key is a
    * problem of the Grafana's own keys, where mesh.yaml sets them.
    */
-  private grafanaForKiali(grafana: IGrafanaBackend, grafanaExternalUrl: string | undefined): IGrafanaBackend | undefined {
-    const at = this.spec.dashboards?.grafana.existing ? 'dashboards.grafana.existing' : 'dashboards.grafana.instance';
+  private grafanaForKiali(grafana: IGrafanaLink, grafanaExternalUrl: string | undefined): IGrafanaLink | undefined {
+    const kinds = this.spec.dashboards?.grafana;
+    const at = kinds?.existing ? 'dashboards.grafana.existing' : kinds?.sidecar ? 'dashboards.grafana.sidecar' : 'dashboards.grafana.instance';
     const missing: ConfigProblem[] = [];
     if (grafana.externalUrl === undefined && grafanaExternalUrl === undefined) {
       missing.push({
@@ -777,7 +787,7 @@ class MeshBuilder {
         path: `${at}.apiCredentials`,
         message: 'is needed by Kiali, which searches Grafana\'s dashboards through its API, refused without credentials unless anonymous access is on: '
           + 'set bearerToken: { secretName: <Secret in Kiali\'s namespace>, key: token } (a Grafana service account token with the Viewer role), '
-          + `basicAuth: { secretName }${at.endsWith('existing') ? ', anonymous: {} for a Grafana open to anonymous viewers' : ''}, or kiali.grafanaLinks: false`,
+          + `basicAuth: { secretName }${at.endsWith('instance') ? '' : ', anonymous: {} for a Grafana open to anonymous viewers'}, or kiali.grafanaLinks: false`,
       });
     }
     // A key that is wrong (reported already) is not reported as missing too.
@@ -786,7 +796,7 @@ class MeshBuilder {
     return missing.length === 0 ? grafana : undefined;
   }
 
-  private buildKiali(controlPlane: ControlPlaneFacts, prometheus: IPrometheusBackend | undefined, grafana: IGrafanaBackend | undefined, tracing: ITracingBackend | undefined): void {
+  private buildKiali(controlPlane: ControlPlaneFacts, prometheus: IPrometheusBackend | undefined, grafana: IGrafanaLink | undefined, tracing: ITracingBackend | undefined): void {
     if (!prometheus) {
       if (!this.spec.metrics) {
         this.problems.push({ path: 'kiali', message: 'needs metrics.prometheus: Kiali reads the mesh\'s metrics from it; add a metrics part' });
@@ -942,12 +952,12 @@ class MeshBuilder {
     return istioctlApp;
   }
 
-  private externalNamespaces(prometheus: IPrometheusBackend | undefined, grafana: IGrafanaBackend | undefined, scoping: SidecarScoping | undefined): string[] {
+  private externalNamespaces(prometheus: IPrometheusBackend | undefined, grafana: IGrafanaLink | undefined, scoping: SidecarScoping | undefined): string[] {
     const names = new Set(this.spec.externalNamespaces ?? []);
     if (prometheus instanceof ExistingPrometheus && prometheus.namespace !== undefined) {
       names.add(prometheus.namespace);
     }
-    if (grafana instanceof ExistingGrafana) {
+    if (grafana instanceof ExistingGrafana || grafana instanceof SidecarGrafana) {
       names.add(grafana.namespace);
     }
     // Declared for the workloads' calls, and so also what their hand-written Sidecars may name.

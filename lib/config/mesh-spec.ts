@@ -4,6 +4,7 @@ import { GrafanaInstanceProps } from '../dashboards/grafana-instance';
 import { GrafanaComDashboardOptions } from '../dashboards/istio-dashboards';
 import { PrometheusDatasourceProps } from '../dashboards/prometheus-datasource';
 import { GrafanaSidecarDashboardsProps } from '../dashboards/sidecar-dashboards';
+import { SidecarGrafanaProps } from '../dashboards/sidecar-grafana';
 import { GatewayApiIngressProps, GatewayExposeOptions } from '../gateway/gateway-api-ingress';
 import { IngressGatewayProps } from '../gateway/ingress-gateway';
 import { IstioCniOptions } from '../istio/cni';
@@ -425,7 +426,19 @@ export interface GrafanaSpec {
    * imports nothing from grafana.com and gets no data source from this file (kube-prometheus-stack
    * provisions its Prometheus as uid `prometheus`).
    */
-  readonly sidecar?: Omit<GrafanaSidecarDashboardsProps, 'dashboards' | 'folder'>;
+  readonly sidecar?: GrafanaSidecarSpec;
+}
+
+/**
+ * A Grafana that provisions dashboards through its sidecar, and what Kiali needs to link to it:
+ * its Service in `namespace`, the URL users open and API credentials.
+ */
+export interface GrafanaSidecarSpec extends Omit<GrafanaSidecarDashboardsProps, 'dashboards' | 'folder'>, Pick<SidecarGrafanaProps, 'serviceName' | 'port' | 'externalUrl'> {
+  /**
+   * How Kiali authenticates to this Grafana's API; Kiali links to Grafana only with it (and
+   * `externalUrl`). @default - none
+   */
+  readonly apiCredentials?: GrafanaCredentialsSpec;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { IEndpoint } from '../core/endpoint';
 import { GrafanaCredentials } from './grafana-credentials';
 
-/** What Kiali and dashboards need from a Grafana instance. */
-export interface IGrafanaBackend {
+/** What Kiali needs to link to a Grafana: where it runs, the URL users open, API credentials. */
+export interface IGrafanaLink {
   /** In-cluster HTTP endpoint (Kiali's `grafana.internal_url`). */
   readonly internalEndpoint: IEndpoint;
   /**
@@ -15,8 +15,12 @@ export interface IGrafanaBackend {
    * a Secret reference, never a value.
    */
   readonly apiCredentials?: GrafanaCredentials;
-  /** Labels that grafana-operator's `instanceSelector` matches on this Grafana. */
-  readonly instanceSelectorLabels: Readonly<Record<string, string>>;
   /** Namespace the Grafana instance runs in. */
   readonly namespace: string;
+}
+
+/** What Kiali and dashboards need from a Grafana instance that grafana-operator manages. */
+export interface IGrafanaBackend extends IGrafanaLink {
+  /** Labels that grafana-operator's `instanceSelector` matches on this Grafana. */
+  readonly instanceSelectorLabels: Readonly<Record<string, string>>;
 }

@@ -11,7 +11,7 @@ import { assertDnsLabel, assertImageReference, assertLabels } from '../core/name
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
 import { ClusterPlatform } from '../core/cluster-platform';
 import { ImageMirror } from '../core/image-mirror';
-import { IGrafanaBackend } from '../dashboards/grafana-backend';
+import { IGrafanaLink } from '../dashboards/grafana-backend';
 import { GrafanaCredentials, GrafanaSecretKey } from '../dashboards/grafana-credentials';
 import { IstioVersion } from '../istio/istio-version';
 import { IstioVersionSupport } from '../istio/version-support';
@@ -97,7 +97,7 @@ export interface KialiProps {
    * Kiali 2 links at the external URL and searches dashboards through the API.
    * @default - Grafana integration disabled
    */
-  readonly grafana?: IGrafanaBackend;
+  readonly grafana?: IGrafanaLink;
   /** Tracing backend Kiali reads traces from. @default - tracing integration disabled */
   readonly tracing?: ITracingBackend;
   /**
@@ -612,7 +612,7 @@ function openIdSpec(openId: KialiOpenIdOptions): crd.KialiSpecAuthOpenid {
   };
 }
 
-function grafanaSpec(grafana: IGrafanaBackend | undefined, externalUrlOverride: string | undefined, credentials: GrafanaCredentials | undefined): crd.KialiSpecExternalServicesGrafana {
+function grafanaSpec(grafana: IGrafanaLink | undefined, externalUrlOverride: string | undefined, credentials: GrafanaCredentials | undefined): crd.KialiSpecExternalServicesGrafana {
   if (!grafana) {
     if (externalUrlOverride !== undefined) {
       throw new Error('grafanaExternalUrl needs grafana: pass the Grafana backend Kiali links to');

@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
+import * as yaml from 'js-yaml';
 import {
-  DashboardJson, ExistingGrafana, ExistingPrometheus, GrafanaJsonDashboards, GrafanaSidecarDashboards, MeshConfigError, MeshTesting, PrometheusDatasource,
-  buildMesh, readManifestFiles, validateManifests,
+  DashboardJson, ExistingGrafana, ExistingPrometheus, GrafanaCredentials, GrafanaJsonDashboards, GrafanaSidecarDashboards, Kiali, MeshConfigError, MeshTesting, PrometheusDatasource,
+  SidecarGrafana, buildMesh, readManifestFiles, validateManifests,
 } from '../../lib';
 import { findOne } from '../helpers/manifests';
 
@@ -131,6 +132,48 @@ describe('mesh.yaml dashboards.grafana.sidecar and dashboards.files', () => {
     expect(validateManifests(objects)).toEqual([]);
   });
 
+  test('the kube-prometheus-stack example: Kiali links to the chart\'s Grafana, its Service, URL and token wired from dashboards.grafana.sidecar', () => {
+    // GIVEN the committed output of the example
+    const objects = readManifestFiles(path.join(example, 'dist')).flatMap(({ manifests }) => manifests) as any[];
+    const kialiConfig = yaml.load(findOne(objects, 'ConfigMap', 'kiali').data['config.yaml']) as any;
+    // THEN the internal URL is the chart's Service (<release>-grafana, port 80), the external URL and the token Secret as configured
+    expect(kialiConfig.external_services.grafana).toEqual({
+      enabled: true,
+      internal_url: 'http://kube-prometheus-stack-grafana.monitoring:80',
+      external_url: 'https://grafana.example.com',
+      auth: { type: 'bearer', token: 'secret:kiali-grafana:token' },
+    });
+    const kiali = findOne(objects, 'Deployment', 'kiali');
+    expect(kiali.spec.template.spec.volumes).toEqual(expect.arrayContaining([{ name: 'grafana-token', secret: { secretName: 'kiali-grafana', items: [{ key: 'token', path: 'value.txt' }] } }]));
+  });
+
+  test('mesh.yaml: Kiali beside the sidecar\'s Grafana needs its externalUrl and apiCredentials, at the sidecar\'s keys; grafanaLinks: false links nothing', () => {
+    const spec = (sidecar: object, kiali: object = {}) => ({
+      metrics: { prometheus: { inCluster: {} } },
+      dashboards: { grafana: { sidecar }, files: [{ name: 'mesh', file: 'dashboards/mesh-requests.json' }] },
+      kiali,
+    });
+    const refused = (sidecar: object, kiali?: object) => {
+      try {
+        buildMesh(Testing.app(), spec(sidecar, kiali), { file: path.join(example, 'mesh.yaml') });
+        return [];
+      } catch (error) {
+        return (error as MeshConfigError).problems.map(({ path: keyPath, message }) => ({ path: keyPath, message }));
+      }
+    };
+    expect(refused({})).toEqual([
+      { path: 'dashboards.grafana.sidecar.externalUrl', message: expect.stringMatching(/^is needed by Kiali, which links dashboards at the URL users open Grafana at .*or kiali.grafanaLinks: false$/) },
+      { path: 'dashboards.grafana.sidecar.apiCredentials', message: expect.stringMatching(/^is needed by Kiali, .*anonymous: \{\} for a Grafana open to anonymous viewers, or kiali.grafanaLinks: false$/) },
+    ]);
+    expect(refused({ externalUrl: 'grafana.example.com', apiCredentials: { anonymous: {} } })).toEqual([
+      { path: 'dashboards.grafana.sidecar.externalUrl', message: expect.stringMatching(/grafana\.example\.com/) },
+    ]);
+    expect(refused({ port: 70000, externalUrl: 'https://grafana.example.com', apiCredentials: { anonymous: {} } })).toEqual([
+      { path: 'dashboards.grafana.sidecar.port', message: expect.stringMatching(/70000/) },
+    ]);
+    expect(refused({}, { grafanaLinks: false })).toEqual([]);
+  });
+
   function problems(dashboards: any): Array<{ path: string; message: string }> {
     try {
       buildMesh(Testing.app(), { metrics: { prometheus: { inCluster: {} } }, dashboards }, { file: path.join(example, 'mesh.yaml') });
@@ -163,5 +206,37 @@ describe('mesh.yaml dashboards.grafana.sidecar and dashboards.files', () => {
     const dashboards = mesh.charts.flatMap((chart) => chart.toJson()).filter((o: any) => o.kind === 'GrafanaDashboard');
     expect(dashboards.map((d: any) => [d.metadata.name, d.spec.grafanaCom ? 'grafana.com' : 'json'])).toEqual([['istio-mesh', 'grafana.com'], ['mesh-requests', 'json']]);
     expect(dashboards[1].spec.datasources).toEqual(dashboards[0].spec.datasources);
+  });
+});
+
+describe('SidecarGrafana', () => {
+  test('Kiali links to it by reference: the chart\'s Service and port, the URL users open, the token Secret; its namespace is external', () => {
+    // GIVEN kube-prometheus-stack's Grafana and Prometheus, installed outside the app
+    const app = Testing.app();
+    const chart = new Chart(app, 'kiali');
+    const grafana = SidecarGrafana.inCluster({
+      namespace: 'observability', serviceName: 'prom-grafana', port: 3000, externalUrl: 'https://grafana.example.com',
+      apiCredentials: GrafanaCredentials.bearerToken({ secretName: 'kiali-grafana' }),
+    });
+    const prometheus = ExistingPrometheus.inCluster({ namespace: 'observability', serviceName: 'prom-prometheus' });
+    // WHEN
+    new Kiali(chart, 'kiali', { prometheus, grafana, namespace: 'kiali' });
+    // THEN the whole app passes the checks, with observability external
+    const objects = MeshTesting.synth(chart) as any[];
+    const config = yaml.load(findOne(objects, 'ConfigMap', 'kiali').data['config.yaml']) as any;
+    expect(config.external_services.grafana).toMatchObject({
+      enabled: true, internal_url: 'http://prom-grafana.observability:3000', external_url: 'https://grafana.example.com', auth: { type: 'bearer' },
+    });
+    expect(grafana.internalEndpoint.url()).toBe('http://prom-grafana.observability:3000');
+  });
+
+  test('defaults: kube-prometheus-stack released as kube-prometheus-stack in monitoring', () => {
+    expect(SidecarGrafana.inCluster().internalEndpoint.url()).toBe('http://kube-prometheus-stack-grafana.monitoring:80');
+  });
+
+  test('refuses a bad Service name, port or URL', () => {
+    expect(() => SidecarGrafana.inCluster({ serviceName: 'Grafana' })).toThrow(/serviceName .*Grafana/);
+    expect(() => SidecarGrafana.inCluster({ port: 0 })).toThrow(/port .*must be an integer from 1 to 65535, got 0/);
+    expect(() => SidecarGrafana.inCluster({ externalUrl: 'grafana.example.com' })).toThrow(/externalUrl.*grafana\.example\.com/);
   });
 });
