@@ -1078,6 +1078,7 @@ const MESH_YAML_FIXES: Partial<Record<MeshWarningCode, () => string>> = {
   [MeshWarningCode.ISTIO_PATCH_NEWER_THAN_KNOWN]: () => 'on installPath sail, install a Sail operator release whose CRD lists the patch before applying; or set controlPlane.version to the newest patch this library knows',
   [MeshWarningCode.JAEGER_V1_END_OF_LIFE]: () => 'move to tracing.backend.jaegerV2, which receives the same Zipkin spans on 9411',
   [MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE]: () => 'keep metrics.prometheus.server.retention as short as losing it is acceptable, or give the Prometheus a persistent volume (spec.storage) from outside this file',
+  [MeshWarningCode.KIALI_AD_HOC_IMAGE]: () => 'run the Kiali operator with ALLOW_AD_HOC_KIALI_IMAGE=true (Helm chart value allowAdHocKialiImage=true), which kiali.image and imageMirror need with kiali.deployment operator-cr',
   [MeshWarningCode.MESH_DEFAULT_SIDECAR]: () => 'on an existing mesh whose other namespaces call each other, set workloads.meshDefaultSidecar: false (or declare those namespaces under workloads.namespaces with their calls)',
 };
 

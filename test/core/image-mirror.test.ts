@@ -149,6 +149,17 @@ describe('ImageMirror', () => {
     expect(findOne(manifests, 'Deployment', 'kiali').spec.template.spec.containers[0].image).toBe(`${MIRROR}/kiali/kiali:v2.29.0`);
   });
 
+  test('mesh.yaml: a Kiali CR under imageMirror warns in mesh.yaml words that the operator must allow the image', () => {
+    const mesh = buildMesh(Testing.app(), {
+      imageMirror: { registry: MIRROR },
+      metrics: { prometheus: { inCluster: {} } },
+      kiali: { deployment: KialiDeployment.OPERATOR_CR },
+    });
+    expect(mesh.warnings.filter((warning) => warning.includes('ad hoc'))).toEqual([expect.stringMatching(
+      new RegExp(`names image ${MIRROR}/kiali/kiali:operator_version: run the Kiali operator with ALLOW_AD_HOC_KIALI_IMAGE=true .*which kiali.image and imageMirror need with kiali.deployment operator-cr$`),
+    )]);
+  });
+
   test('mesh.yaml: a bad imageMirror.registry is refused at its key path', () => {
     expect(problemsOf({ imageMirror: { registry: 'https://registry.example.com' } })).toEqual([{
       path: 'imageMirror.registry',
