@@ -44,6 +44,7 @@ export * from './istio/install-paths/sail-releases';
 export * from './istio/istio-profile';
 export * from './istio/istio-version';
 export * from './istio/version-support';
+export * from './istio/ztunnel';
 export * from './kiali/kiali';
 export * from './metrics/envoy-stats-pod-monitor';
 export * from './metrics/existing-prometheus';

@@ -94,7 +94,7 @@ export interface GatewaySpec extends Pick<GatewayOptions, 'enabled' | 'name' | '
 
 /** The Istio control plane. */
 export interface ControlPlaneSpec extends Pick<IstioControlPlaneProps,
-'kubernetesVersion' | 'installPath' | 'profile' | 'hub' | 'tag' | 'namespace' | 'revision' | 'pilot' | 'dnsProxy' | 'inClusterOperator'> {
+'kubernetesVersion' | 'installPath' | 'profile' | 'hub' | 'tag' | 'namespace' | 'revision' | 'pilot' | 'dnsProxy' | 'inClusterOperator' | 'ztunnel'> {
   /**
    * Istio release to install, a patch release such as `1.30.3` or `1.31.3`. A patch newer than
    * the library knows is allowed with a warning; on Sail it is written as the minor's `v1.31-latest`
@@ -694,7 +694,7 @@ export interface MeshSpec {
   /** Workloads and their Sidecar scoping. @default - none */
   readonly workloads?: WorkloadsSpec;
   /**
-   * Annotate every object with the Argo CD sync wave of its apply phase (10 namespaces, 20 operators, 30 control plane, 40 the rest).
+   * Annotate every object with the Argo CD sync wave of its apply phase (10 namespaces, 20 operators, 30 control plane, 33 the Sail IstioCNI, 36 the Sail ZTunnel, 40 the rest).
    * @default true
    */
   readonly argoCdSyncWaves?: boolean;

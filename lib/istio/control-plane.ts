@@ -17,7 +17,7 @@ import { DnsProxy, DnsProxyOptions } from './dns-proxy';
 import { GatewayConfig, GatewayOptions } from './ingress-gateway-config';
 import { InstallPath } from './install-path';
 import { IstioInClusterOperator } from './install-paths/in-cluster-operator';
-import { IstioCniInstall, IstioInstallModel } from './install-paths/install-model';
+import { IstioCniInstall, IstioInstallModel, IstioZtunnelInstall } from './install-paths/install-model';
 import { IstioOperatorResource } from './install-paths/istio-operator-resource';
 import { newerThanKnownPatch, SailControlPlane, sailProfile, sailVersion } from './install-paths/sail-control-plane';
 import { IMPORTED_SAIL_RELEASE, sailReleaseNeeded } from './install-paths/sail-releases';
@@ -25,6 +25,7 @@ import { IstioProfile } from './istio-profile';
 import { IstioVersion } from './istio-version';
 import { meshConfigOneOfs } from './mesh-config-one-ofs';
 import { IstioVersionSupport } from './version-support';
+import { ZtunnelOptions } from './ztunnel';
 
 /** Settings of Istio's in-cluster operator ({@link InstallPath.IN_CLUSTER_OPERATOR}). */
 export interface InClusterOperatorOptions {
@@ -87,6 +88,14 @@ export interface IstioControlPlaneProps {
    * @default - off (on, with default options, for the ambient and OpenShift profiles and on OpenShift)
    */
   readonly cni?: IstioCniOptions;
+  /**
+   * ztunnel, the ambient node proxy. It runs exactly when the profile is an ambient one
+   * ({@link IstioProfile.AMBIENT}, `OPENSHIFT_AMBIENT`, Istio 1.24 and later), which also turns
+   * on Istio CNI with ambient redirection; namespaces then join the ambient data plane with
+   * `dataPlane: DataPlaneMode.AMBIENT`, beside sidecar namespaces.
+   * @default - with an ambient profile, ztunnel with default options; none otherwise
+   */
+  readonly ztunnel?: ZtunnelOptions;
   /** Mesh-wide DNS proxying of the sidecars. @default - Istio's default (off) */
   readonly dnsProxy?: DnsProxyOptions;
   /** An egress gateway. @default - none */
@@ -121,7 +130,7 @@ const DEFAULT_HUB = 'docker.io/istio';
 /**
  * The Istio control plane: one typed model (version, profile, hub and tag, revision, meshConfig,
  * chart values, components, CNI, DNS proxy, egress gateway), rendered for the chosen install path:
- * - {@link InstallPath.SAIL}: Sail operator `Istio` (and `IstioCNI`);
+ * - {@link InstallPath.SAIL}: Sail operator `Istio` (and `IstioCNI`; with an ambient profile a `ZTunnel`);
  * - {@link InstallPath.IN_CLUSTER_OPERATOR}: an `IstioOperator` and the operator that applies it;
  * - {@link InstallPath.ISTIOCTL}: only the namespaces here; an {@link IstioOperatorFile} in a
  *   chart of its own holds the input of `istioctl install -f`.
@@ -149,6 +158,13 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
   public readonly rootNamespace: string;
   /** The control plane namespace. */
   public readonly controlPlaneNamespace: MeshNamespace;
+  /**
+   * Whether the control plane runs the ambient data plane (an ambient profile: ztunnel, and CNI
+   * with ambient redirection), so that namespaces may be ambient.
+   */
+  public readonly ambient: boolean;
+  /** ztunnel's namespace, with an ambient profile. */
+  public readonly ztunnelNamespace?: MeshNamespace;
   /** The egress gateway's namespace, when an egress gateway is enabled. */
   public readonly egressGatewayNamespace?: MeshNamespace;
   /** The object that installs the control plane (Sail `Istio` or `IstioOperator`); none for ISTIOCTL. */
@@ -160,6 +176,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
   private readonly values: IstioSpecValues;
   private readonly pilot?: ComponentKubernetesSettings;
   private readonly cni?: IstioCniInstall;
+  private readonly ztunnel?: IstioZtunnelInstall;
   private readonly egressGateway?: GatewayConfig;
 
   constructor(scope: Construct, id: string, props: IstioControlPlaneProps = {}) {
@@ -184,6 +201,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     this.kubernetesVersion = props.kubernetesVersion;
     this.installPath = props.installPath ?? (this.istioVersion.isAtLeast(1, 24) ? InstallPath.SAIL : InstallPath.IN_CLUSTER_OPERATOR);
     this.profile = props.profile ?? IstioProfile.DEFAULT;
+    this.ambient = AMBIENT_PROFILES.has(this.profile);
     this.warnOfNewerPatch();
     if (props.hub !== undefined) {
       assertImageRepository('hub', props.hub);
@@ -226,7 +244,12 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     this.cni = this.cniInstall(props);
     if (this.cni) {
       this.emitNamespace('CniNamespace', this.cni.namespace, SidecarInjection.none());
-      this.emitNodeCriticalQuota(this.cni);
+      this.emitCniNodeCriticalQuota(this.cni);
+    }
+    this.ztunnel = this.ztunnelInstall(props);
+    if (this.ztunnel) {
+      this.ztunnelNamespace = this.emitNamespace('ZtunnelNamespace', this.ztunnel.namespace, SidecarInjection.none());
+      this.emitZtunnelNodeCriticalQuota(this.ztunnel);
     }
     if (props.egressGateway) {
       this.egressGateway = this.egressGatewayConfig(props.egressGateway);
@@ -248,7 +271,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
 
     const model = () => this.installModel();
     if (this.installPath === InstallPath.SAIL) {
-      this.resource = new SailControlPlane(this, 'Sail', { model, withCni: this.cni !== undefined }).resource;
+      this.resource = new SailControlPlane(this, 'Sail', { model, withCni: this.cni !== undefined, withZtunnel: this.ztunnel !== undefined }).resource;
     } else if (this.installPath === InstallPath.IN_CLUSTER_OPERATOR) {
       new IstioInClusterOperator(this, 'Operator', {
         hub: this.hub,
@@ -296,6 +319,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
       values: this.values,
       pilot: this.pilot,
       cni: this.cni,
+      ztunnel: this.ztunnel,
       egressGateway: this.egressGateway,
     };
   }
@@ -361,15 +385,17 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
   }
 
   private assertInstallPathFits(): void {
+    if (this.ambient && !this.istioVersion.isAtLeast(1, 24)) {
+      const path = this.installPath === InstallPath.IN_CLUSTER_OPERATOR ? ' (the in-cluster operator, which ends with 1.23, has no GA ambient mode)' : '';
+      throw new Error(`profile ${this.profile} needs Istio 1.24 or later, where the ambient data plane is generally available, got version ${this.istioVersion}${path}: `
+        + `use version ${IstioVersion.LATEST} with InstallPath.SAIL or InstallPath.ISTIOCTL, or a sidecar profile such as IstioProfile.DEFAULT`);
+    }
     if (this.installPath === InstallPath.IN_CLUSTER_OPERATOR && this.istioVersion.isAtLeast(1, 24)) {
       throw new Error(`installPath IN_CLUSTER_OPERATOR needs Istio 1.23 or earlier (Istio 1.24 removed the in-cluster operator), got version ${this.istioVersion}: use InstallPath.SAIL (the Sail operator), or InstallPath.ISTIOCTL with an IstioOperatorFile for istioctl install -f`);
     }
     if (this.installPath === InstallPath.SAIL) {
       sailVersion(this.istioVersion);
       sailProfile(this.profile);
-      if (AMBIENT_PROFILES.has(this.profile)) {
-        throw new Error(`profile ${this.profile} with InstallPath.SAIL also needs a Sail ZTunnel resource, which this library does not render: use a sidecar profile such as IstioProfile.DEFAULT, or InstallPath.ISTIOCTL`);
-      }
     }
   }
 
@@ -403,6 +429,24 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     };
   }
 
+  private ztunnelInstall(props: IstioControlPlaneProps): IstioZtunnelInstall | undefined {
+    if (!this.ambient) {
+      if (props.ztunnel) {
+        throw new Error(`ztunnel runs only with an ambient profile, got profile ${this.profile}: set profile: IstioProfile.AMBIENT (IstioProfile.OPENSHIFT_AMBIENT on OpenShift), or leave ztunnel out`);
+      }
+      return undefined;
+    }
+    const platform = ClusterPlatform.of(this);
+    const namespace = props.ztunnel?.namespace
+      ?? (this.installPath === InstallPath.SAIL ? 'ztunnel' : platform === ClusterPlatform.OPENSHIFT ? 'kube-system' : this.namespace);
+    assertDnsLabel('ztunnel.namespace', namespace);
+    const trusted = props.values?.pilot?.trustedZtunnelNamespace;
+    if (trusted !== undefined && trusted !== namespace) {
+      throw new Error(`values.pilot.trustedZtunnelNamespace is '${trusted}' but ztunnel runs in '${namespace}': istiod would refuse the certificate requests of that ztunnel; leave values.pilot.trustedZtunnelNamespace out (it is written from ztunnel.namespace) or set ztunnel.namespace to '${trusted}'`);
+    }
+    return { namespace, nodeCriticalQuota: platform === ClusterPlatform.GKE && namespace !== 'kube-system' };
+  }
+
   /**
    * Sail's own default for `IstioCNI` (`istio-cni`), a namespace for the node agent alone; the
    * IstioOperator's charts default to istiod's namespace, and on OpenShift to `kube-system`.
@@ -421,12 +465,27 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
    * read, and only the GKE profile of 1.26 and later turns it on). The same scope and limit as
    * the chart's own quota.
    */
-  private emitNodeCriticalQuota(cni: IstioCniInstall): void {
+  private emitCniNodeCriticalQuota(cni: IstioCniInstall): void {
     if (!cni.nodeCriticalQuota || this.installPath !== InstallPath.SAIL || this.istioVersion.isAtLeast(1, 26)) {
       return;
     }
-    new k8s.KubeResourceQuota(this, 'CniResourceQuota', {
-      metadata: { name: 'istio-cni-node-critical-pods', namespace: cni.namespace },
+    this.emitNodeCriticalQuota('CniResourceQuota', 'istio-cni-node-critical-pods', cni.namespace);
+  }
+
+  /**
+   * The same ResourceQuota for ztunnel's `system-node-critical` pods on GKE, on every install
+   * path before Istio 1.26: the ztunnel charts of 1.24 and 1.25 have no quota of their own, those
+   * of 1.26 and later render it under `global.platform=gke`.
+   */
+  private emitZtunnelNodeCriticalQuota(ztunnel: IstioZtunnelInstall): void {
+    if (ztunnel.nodeCriticalQuota && !this.istioVersion.isAtLeast(1, 26)) {
+      this.emitNodeCriticalQuota('ZtunnelResourceQuota', 'ztunnel-node-critical-pods', ztunnel.namespace);
+    }
+  }
+
+  private emitNodeCriticalQuota(id: string, name: string, namespace: string): void {
+    new k8s.KubeResourceQuota(this, id, {
+      metadata: { name, namespace },
       spec: {
         hard: { pods: k8s.Quantity.fromString('5000') },
         scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['system-node-critical'] }] },

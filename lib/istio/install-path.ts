@@ -1,7 +1,7 @@
 /** How the control plane gets into the cluster. */
 export enum InstallPath {
   /**
-   * The Sail operator (sailoperator.io/v1 `Istio`, and `IstioCNI` when CNI is on): the in-cluster
+   * The Sail operator (sailoperator.io/v1 `Istio`, `IstioCNI` when CNI is on, `ZTunnel` for ambient): the in-cluster
    * path for Istio 1.24 and later, and the default there. The Sail operator itself must already
    * run in the cluster.
    */

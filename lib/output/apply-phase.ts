@@ -26,16 +26,26 @@ export class ApplyPhase {
   /** The control plane's install resources (Sail `Istio`, `IstioCNI`; an `IstioOperator`). */
   public static readonly CONTROL_PLANE = new ApplyPhase(30, 'control-plane', 'the operators: running');
   /**
+   * The Sail `IstioCNI`. The node agent follows the control plane: Sail updates it in place, and
+   * an agent newer than istiod (or, in ambient, one redirecting pods to a ztunnel istiod does not
+   * serve yet) breaks pods.
+   */
+  public static readonly CNI = new ApplyPhase(33, 'cni', 'the control plane: the Sail Istio Ready');
+  /** The Sail `ZTunnel`, last of the ambient components Sail updates in place: after istiod and the CNI agent. */
+  public static readonly ZTUNNEL = new ApplyPhase(36, 'ztunnel', 'the CNI agent: the Sail IstioCNI Ready');
+  /**
    * Everything that needs a running control plane: Istio's objects, gateways (injected, or Gateway
    * API Gateways that istiod deploys) and workloads, observability. Gateway API objects also need
    * the Gateway API CRDs, which neither Istio nor the output installs: a prerequisite like the
    * operators'.
    */
   public static readonly MESH = new ApplyPhase(40, 'mesh',
-    'the control plane: istiod ready, its injector and Istio\'s CRDs in place (and the Gateway API CRDs, installed beforehand, for Gateway API objects)');
+    'the control plane: istiod ready, its injector and Istio\'s CRDs in place (and the Gateway API CRDs, installed beforehand, for Gateway API objects; in ambient, the Sail ZTunnel Ready)');
 
   /** Every phase, in apply order. */
-  public static readonly ALL: readonly ApplyPhase[] = [ApplyPhase.NAMESPACES, ApplyPhase.OPERATORS, ApplyPhase.CONTROL_PLANE, ApplyPhase.MESH];
+  public static readonly ALL: readonly ApplyPhase[] = [
+    ApplyPhase.NAMESPACES, ApplyPhase.OPERATORS, ApplyPhase.CONTROL_PLANE, ApplyPhase.CNI, ApplyPhase.ZTUNNEL, ApplyPhase.MESH,
+  ];
 
   /** Puts every object below `scope` into `phase`, but namespaces and CRDs, which stay first. */
   public static assign(scope: IConstruct, phase: ApplyPhase): void {
@@ -65,6 +75,12 @@ export class ApplyPhase {
     const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
     if (NAMESPACE_PHASE_KINDS.includes(kind) && (group === '' || group === 'apiextensions.k8s.io' || group === 'scheduling.k8s.io')) {
       return ApplyPhase.NAMESPACES;
+    }
+    if (group === 'sailoperator.io' && kind === 'IstioCNI') {
+      return ApplyPhase.CNI;
+    }
+    if (group === 'sailoperator.io' && kind === 'ZTunnel') {
+      return ApplyPhase.ZTUNNEL;
     }
     return CONTROL_PLANE_GROUPS.includes(group) ? ApplyPhase.CONTROL_PLANE : ApplyPhase.MESH;
   }

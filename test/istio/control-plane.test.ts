@@ -311,11 +311,9 @@ describe('version and install path checks', () => {
     expect(() => new IstioControlPlane(fragmentChart(), 'istio', { version: IstioVersion.of('1.25.0'), installPath: InstallPath.ISTIOCTL })).not.toThrow();
   });
 
-  test('profiles Sail lacks, and ambient on Sail, are refused', () => {
+  test('profiles Sail lacks are refused', () => {
     expect(() => new IstioControlPlane(fragmentChart(), 'istio', { profile: IstioProfile.MINIMAL }))
       .toThrow(/profile minimal does not exist for the Sail operator/);
-    expect(() => new IstioControlPlane(fragmentChart(), 'istio', { profile: IstioProfile.AMBIENT }))
-      .toThrow(/profile ambient with InstallPath.SAIL also needs a Sail ZTunnel resource/);
   });
 
   test('ISTIOCTL leaves only the namespaces in the cluster', () => {

@@ -13,7 +13,9 @@ describe('ApplyPhase', () => {
     ['apiextensions.k8s.io/v1', 'CustomResourceDefinition', ApplyPhase.NAMESPACES],
     ['v1', 'ResourceQuota', ApplyPhase.NAMESPACES],
     ['sailoperator.io/v1', 'Istio', ApplyPhase.CONTROL_PLANE],
-    ['sailoperator.io/v1', 'IstioCNI', ApplyPhase.CONTROL_PLANE],
+    // Sail updates ambient components in place, in the order control plane, CNI, ztunnel
+    ['sailoperator.io/v1', 'IstioCNI', ApplyPhase.CNI],
+    ['sailoperator.io/v1', 'ZTunnel', ApplyPhase.ZTUNNEL],
     ['install.istio.io/v1alpha1', 'IstioOperator', ApplyPhase.CONTROL_PLANE],
     ['telemetry.istio.io/v1', 'Telemetry', ApplyPhase.MESH],
     ['apps/v1', 'Deployment', ApplyPhase.MESH],

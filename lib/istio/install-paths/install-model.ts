@@ -21,6 +21,14 @@ export interface IstioCniInstall {
   readonly nodeCriticalQuota: boolean;
 }
 
+/** ztunnel as installed, for an ambient profile. */
+export interface IstioZtunnelInstall {
+  /** Namespace of the node proxy, which istiod trusts (`pilot.trustedZtunnelNamespace`). */
+  readonly namespace: string;
+  /** Whether its namespace needs a ResourceQuota for `system-node-critical` pods (GKE, outside `kube-system`), as for CNI. */
+  readonly nodeCriticalQuota: boolean;
+}
+
 /**
  * Everything an install path needs, with all defaults applied and every contribution merged: the
  * one model that the IstioOperator (istioctl or in-cluster operator) and the Sail `Istio` are
@@ -46,6 +54,8 @@ export interface IstioInstallModel {
   readonly values: IstioSpecValues;
   readonly pilot?: ComponentKubernetesSettings;
   readonly cni?: IstioCniInstall;
+  /** ztunnel, with an ambient profile. */
+  readonly ztunnel?: IstioZtunnelInstall;
   readonly egressGateway?: GatewayConfig;
 }
 

@@ -27,6 +27,9 @@ export function istioOperatorSpec(model: IstioInstallModel): Record<string, unkn
   if (model.cni) {
     components.cni = { enabled: true, namespace: model.cni.namespace };
   }
+  if (model.ztunnel) {
+    components.ztunnel = { enabled: true, namespace: model.ztunnel.namespace };
+  }
   components.ingressGateways = PROFILE_INGRESS_GATEWAYS_OFF.map((entry) => ({ ...entry }));
   if (model.egressGateway) {
     components.egressGateways = [gatewayComponent(model.egressGateway, istioOperatorK8s(model.egressGateway.k8s, model.egressGateway.serviceType))];
@@ -49,6 +52,12 @@ export function istioOperatorSpec(model: IstioInstallModel): Record<string, unkn
     if (model.cni.platform) {
       values.global = { ...values.global, platform: model.cni.platform };
     }
+  }
+
+  if (model.ztunnel) {
+    // istiod trusts only the ztunnel of this namespace to ask for workload certificates; the
+    // openshift-ambient profile says kube-system, so it is written whatever the namespace.
+    values.pilot = { ...values.pilot, trustedZtunnelNamespace: model.ztunnel.namespace };
   }
 
   const meshConfig = toJson_IstioSpecValuesMeshConfig(model.meshConfig) ?? {};

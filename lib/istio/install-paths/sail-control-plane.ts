@@ -10,6 +10,7 @@ import {
   IstioSpecVersion,
 } from '../../../imports/sail-istio-sailoperator.io';
 import { IstioCni, IstioCniSpec, IstioCniSpecProfile, IstioCniSpecVersion } from '../../../imports/sail-istiocni-sailoperator.io';
+import { ZTunnel, ZTunnelSpec, ZTunnelSpecTargetRefKind, ZTunnelSpecVersion } from '../../../imports/sail-ztunnel-sailoperator.io';
 import { ComponentKubernetesSettings, ComputeResources } from '../component-settings';
 import { ConfigMerger } from '../config-merger';
 import { IstioProfile } from '../istio-profile';
@@ -19,6 +20,8 @@ import { SAIL_VERSIONS, sailPatchesOf } from './sail-releases';
 
 /** Sail's `IstioCNI` must be named `default` (a CEL rule of its CRD): one per cluster. */
 const SAIL_CNI_NAME = 'default';
+/** Sail's `ZTunnel` must be named `default` too (a CEL rule of its CRD). */
+const SAIL_ZTUNNEL_NAME = 'default';
 
 /**
  * The newest patch of `istioVersion`'s minor that this library knows (a known Sail release
@@ -69,18 +72,25 @@ export interface SailControlPlaneProps {
   readonly model: () => IstioInstallModel;
   /** Whether Istio CNI is on, known at construction: decides whether an `IstioCNI` exists. */
   readonly withCni: boolean;
+  /** Whether ztunnel runs (an ambient profile), known at construction: decides whether a `ZTunnel` exists. @default false */
+  readonly withZtunnel?: boolean;
 }
 
 /**
  * The control plane as Sail operator resources: a cluster-scoped `Istio` named after the revision
  * (Sail names the IstioRevision after it with the default InPlace strategy, and `default` is
- * the revision that `istio-injection=enabled` selects) and, when CNI is on, the `IstioCNI`.
+ * the revision that `istio-injection=enabled` selects), when CNI is on the `IstioCNI`, and with
+ * an ambient profile the `ZTunnel`, which takes the control plane's global values and meshConfig
+ * from the `Istio` it targets. Sail updates ambient components in place, and they must follow in
+ * the order control plane, CNI, ztunnel: each kind has an apply phase of its own, in that order.
  */
 export class SailControlPlane extends Construct {
   /** The `Istio` resource. */
   public readonly resource: ApiObject;
   /** The `IstioCNI` resource, when CNI is on. */
   public readonly cniResource?: ApiObject;
+  /** The `ZTunnel` resource, with an ambient profile. */
+  public readonly ztunnelResource?: ApiObject;
 
   constructor(scope: Construct, id: string, props: SailControlPlaneProps) {
     super(scope, id);
@@ -94,6 +104,13 @@ export class SailControlPlane extends Construct {
       this.cniResource = new IstioCni(this, 'Cni', {
         metadata: { name: SAIL_CNI_NAME },
         spec: Lazy.any({ produce: () => sailIstioCniSpec(props.model()) }) as unknown as IstioCniSpec,
+      });
+    }
+    if (props.withZtunnel) {
+      const istioName = this.resource.name;
+      this.ztunnelResource = new ZTunnel(this, 'Ztunnel', {
+        metadata: { name: SAIL_ZTUNNEL_NAME },
+        spec: Lazy.any({ produce: () => sailZtunnelSpec(props.model(), istioName) }) as unknown as ZTunnelSpec,
       });
     }
   }
@@ -117,6 +134,12 @@ function sailIstioSpec(model: IstioInstallModel): IstioSpec {
     values.add({ meshConfig: model.meshConfig }, 'meshConfig');
   }
   values.add({ pilot: sailPilotValues(model.pilot) }, 'pilot');
+  if (model.ztunnel) {
+    // istiod signs workload certificates only for the ztunnel of the namespace it trusts, which
+    // is its own unless told (the openshift profiles say kube-system): written always, so the
+    // Istio and the ZTunnel cannot disagree.
+    values.add({ pilot: { trustedZtunnelNamespace: model.ztunnel.namespace } }, 'ztunnel.namespace');
+  }
   if (model.cni) {
     // istiod renders pods without the istio-init container only when told that CNI is there.
     values.add({ pilot: { cni: { enabled: true, provider: model.cni.values.provider } } }, 'cni');
@@ -143,6 +166,16 @@ function sailIstioCniSpec(model: IstioInstallModel): IstioCniSpec {
       cni: Object.keys(cni.values).length > 0 ? cni.values : undefined,
       global: cni.platform || images ? { ...images, platform: cni.platform } : undefined,
     },
+  };
+}
+
+function sailZtunnelSpec(model: IstioInstallModel, istioName: string): ZTunnelSpec {
+  return {
+    namespace: model.ztunnel!.namespace,
+    version: sailVersion(model.istioVersion) as ZTunnelSpecVersion,
+    // The ZTunnel copies global values (hub, tag, platform, istiod's namespace), meshConfig and
+    // revision from the active revision of the Istio it targets: nothing is written twice.
+    targetRef: { kind: ZTunnelSpecTargetRefKind.ISTIO, name: istioName },
   };
 }
 
