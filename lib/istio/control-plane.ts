@@ -90,9 +90,9 @@ export interface IstioControlPlaneProps {
   readonly cni?: IstioCniOptions;
   /**
    * ztunnel, the ambient node proxy. It runs exactly when the profile is an ambient one
-   * ({@link IstioProfile.AMBIENT}, `OPENSHIFT_AMBIENT`, Istio 1.24 and later), which also turns
-   * on Istio CNI with ambient redirection; namespaces then join the ambient data plane with
-   * `dataPlane: DataPlaneMode.AMBIENT`, beside sidecar namespaces.
+   * (`ambient` or `openshift-ambient`, Istio 1.24 and later), which also turns on Istio CNI with
+   * ambient redirection; namespaces then join the ambient data plane by their data plane mode,
+   * beside sidecar namespaces.
    * @default - with an ambient profile, ztunnel with default options; none otherwise
    */
   readonly ztunnel?: ZtunnelOptions;
