@@ -60,7 +60,7 @@ import { parseDurationString } from './duration-string';
 import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
   CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DashboardsSpec, DisruptionBudgetSpec, GatewayListenerProtocolSpec,
-  GatewayListenerSpec, GatewayRouteSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
+  GatewayListenerSpec, GatewayRouteSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewayRouteSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
   JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, TracingProtocolSpec, TracingSpec, WorkloadsSpec,
 } from './mesh-spec';
 
@@ -194,6 +194,7 @@ class MeshBuilder {
   /** Namespaces and services (`namespace/service`) whose declaration failed and was reported. */
   private readonly failedDeclarations = new Set<string>();
   private gatewayApiIngress?: GatewayApiIngress;
+  private ingressGateway?: IngressGateway;
 
   constructor(private readonly app: App, private readonly spec: MeshSpec, private readonly options: BuildMeshOptions) {
     this.file = options.file ?? 'mesh.yaml';
@@ -243,6 +244,8 @@ class MeshBuilder {
     const scoping = spec.workloads && !this.skipped('workloads') ? this.buildWorkloads(spec.workloads, facts, controlPlane) : undefined;
     if (spec.ingressGateway?.gatewayApi && !this.skipped('ingressGateway') && !this.skipped('workloads')) {
       this.exposeGatewayRoutes(spec.ingressGateway.gatewayApi.routes ?? []);
+    } else if (spec.ingressGateway?.routes && !this.skipped('ingressGateway') && !this.skipped('workloads')) {
+      this.exposeIngressGatewayRoutes(spec.ingressGateway.routes);
     }
     if (!this.skipped('externalNamespaces')) {
       (spec.externalNamespaces ?? []).forEach((name, index) => {
@@ -426,7 +429,7 @@ class MeshBuilder {
     if (!injection) {
       return;
     }
-    this.attempt('ingressGateway', spec, () => new IngressGateway(istio, 'ingress-gateway', defined({
+    this.ingressGateway = this.attempt('ingressGateway', spec, () => new IngressGateway(istio, 'ingress-gateway', defined({
       namespace: new MeshNamespace(istio, 'ingress-gateway-namespace', { name: spec.namespace ?? DEFAULT_NAMESPACES.ingressGateway, injection }),
       revision: controlPlane.revision,
       name: spec.name,
@@ -456,6 +459,13 @@ class MeshBuilder {
         path: 'ingressGateway.injection',
         message: `is for the injected gateway only, and ${at} makes this a Gateway API gateway, whose pods istiod creates without injection `
           + '(the namespace label would be ignored): leave injection out, or remove gatewayApi for the injected gateway',
+      });
+    }
+    if (spec.routes !== undefined) {
+      this.problems.push({
+        path: 'ingressGateway.routes',
+        message: `are the injected gateway's (an Istio Gateway and VirtualServices), and ${at} makes this a Gateway API gateway: `
+          + `put its routes in ${at}.routes, or remove gatewayApi for the injected gateway`,
       });
     }
     if (spec.labels !== undefined) {
@@ -511,14 +521,9 @@ class MeshBuilder {
   private exposeGatewayRoutes(routes: readonly GatewayRouteSpec[]): void {
     routes.forEach((route, index) => {
       this.attempt(`ingressGateway.gatewayApi.routes[${index}]`, route, () => {
-        const service = this.declaredServices.get(route.service);
+        const service = this.routedService(route.service, route.port);
         if (!service) {
-          if (this.failedDeclarations.has(route.service) || this.failedDeclarations.has(route.service.split('/')[0])) {
-            return;
-          }
-          const suggestion = didYouMean(route.service, [...this.declaredServices.keys()]);
-          throw new Error(`service '${route.service}' is not a service declared under workloads.namespaces (<namespace>/<service>)`
-            + (suggestion ? `; did you mean '${suggestion}'?` : ': declare it under workloads.namespaces.<namespace>.services with its ports'));
+          return;
         }
         this.gatewayApiIngress?.expose(service, defined({
           hostname: route.hostname,
@@ -529,6 +534,46 @@ class MeshBuilder {
         }));
       });
     });
+  }
+
+  /** The injected gateway's routes: a VirtualService per hostname, to services declared under workloads. */
+  private exposeIngressGatewayRoutes(routes: readonly IngressGatewayRouteSpec[]): void {
+    routes.forEach((route, index) => {
+      this.attempt(`ingressGateway.routes[${index}]`, route, () => {
+        const service = this.routedService(route.service, route.port);
+        if (!service) {
+          return;
+        }
+        this.ingressGateway?.expose(service, defined({
+          hostname: route.hostname,
+          pathPrefix: route.pathPrefix,
+          port: route.port,
+          certificateSecretName: route.certificateSecretName,
+          routeName: route.routeName,
+        }));
+      });
+    });
+  }
+
+  /**
+   * The declared service a route names (`<namespace>/<service>`); undefined when its declaration
+   * failed and was reported already.
+   * @throws if no such service is declared, or it does not declare the route's port
+   */
+  private routedService(name: string, port: number | undefined): MeshService | undefined {
+    const service = this.declaredServices.get(name);
+    if (service) {
+      if (port !== undefined && !service.ports.includes(port)) {
+        throw new Error(`port ${port} is not a port of service ${name} (its ports: ${service.ports.join(', ')}): use one of them, or declare it under workloads.namespaces.${service.namespaceName}.services.${service.name}.ports`);
+      }
+      return service;
+    }
+    if (this.failedDeclarations.has(name) || this.failedDeclarations.has(name.split('/')[0])) {
+      return undefined;
+    }
+    const suggestion = didYouMean(name, [...this.declaredServices.keys()]);
+    throw new Error(`service '${name}' is not a service declared under workloads.namespaces (<namespace>/<service>)`
+      + (suggestion ? `; did you mean '${suggestion}'?` : ': declare it under workloads.namespaces.<namespace>.services with its ports'));
   }
 
   private buildMetrics(controlPlane: ControlPlaneFacts): IPrometheusBackend | undefined {

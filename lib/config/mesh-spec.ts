@@ -6,7 +6,7 @@ import { PrometheusDatasourceProps } from '../dashboards/prometheus-datasource';
 import { GrafanaSidecarDashboardsProps } from '../dashboards/sidecar-dashboards';
 import { SidecarGrafanaProps } from '../dashboards/sidecar-grafana';
 import { GatewayApiIngressProps, GatewayExposeOptions } from '../gateway/gateway-api-ingress';
-import { IngressGatewayProps } from '../gateway/ingress-gateway';
+import { IngressGatewayExposeOptions, IngressGatewayProps } from '../gateway/ingress-gateway';
 import { IstioCniOptions } from '../istio/cni';
 import { IstioControlPlaneProps } from '../istio/control-plane';
 import { GatewayOptions } from '../istio/ingress-gateway-config';
@@ -191,6 +191,18 @@ export interface GatewayRouteSpec extends Pick<GatewayExposeOptions, 'hostname' 
 }
 
 /**
+ * A service of `workloads` exposed through the injected gateway: the hostname's VirtualService in
+ * the service's namespace, bound to the gateway's Istio Gateway.
+ */
+export interface IngressGatewayRouteSpec extends Pick<IngressGatewayExposeOptions, 'hostname' | 'pathPrefix' | 'port' | 'certificateSecretName' | 'routeName'> {
+  /**
+   * The service, as declared under `workloads.namespaces`: `<namespace>/<service>`.
+   * @pattern ^[a-z0-9][-a-z0-9]{0,62}/[a-z0-9][-a-z0-9]{0,62}$
+   */
+  readonly service: string;
+}
+
+/**
  * What makes the ingress gateway a Gateway API gateway: a `Gateway` of class `istio`, which istiod
  * deploys itself, with its listeners and routes. The Gateway API CRDs must be installed first
  * (Istio does not install them).
@@ -228,6 +240,12 @@ export interface IngressGatewaySpec extends Pick<IngressGatewayProps,
   readonly injection?: InjectionSpec;
   /** Pods a voluntary disruption may take down. @default { minAvailable: 1 } */
   readonly disruptionBudget?: DisruptionBudgetSpec;
+  /**
+   * Services exposed through the injected gateway (an Istio Gateway and a VirtualService per
+   * hostname); a Gateway API gateway has its routes in `gatewayApi.routes`.
+   * @default - none
+   */
+  readonly routes?: IngressGatewayRouteSpec[];
   /** Makes this a Gateway API gateway instead of the injected Deployment. @default - the injected gateway */
   readonly gatewayApi?: GatewayApiSpec;
 }

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { MeshNamespace } from '../core/mesh-namespace';
-import { assertDnsLabel, assertLabels, isDnsSubdomain } from '../core/names';
+import { assertDnsLabel, assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
 import { MeshService } from '../scoping/mesh-service';
 import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
@@ -13,6 +13,7 @@ import { ReferenceGrant } from '../../imports/gateway-api-referencegrant-gateway
 import { GatewayPlacement, podPlacement, podPlacementJson } from './gateway-placement';
 import { assertAnnotationKeys, gatewayServiceFields, GatewayServiceSettings, sortedRecord } from './gateway-service';
 import { assertReplicas, resourceQuantities } from './gateway-sizing';
+import { assertDnsSubdomain, assertHostname, assertPathPrefix } from './route-checks';
 import { GatewayDisruptionBudget, GatewayResources } from './ingress-gateway';
 
 /** The GatewayClass whose Gateways istiod deploys itself (a Deployment and Service per Gateway). */
@@ -453,27 +454,6 @@ function assertListeners(listeners: readonly GatewayListener[]): void {
       throw new Error(`listeners: ${other.name} and ${listener.name} both take ${listener.protocol} on port ${listener.port} for ${listener.hostname ?? 'any host'}: give one another port or hostname`);
     }
     ports.set(key, listener);
-  }
-}
-
-const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function assertHostname(field: string, hostname: string): void {
-  if (!HOSTNAME.test(hostname) || hostname.length > 253) {
-    throw new Error(`${field} must be a lower-case DNS name such as shop.example.com, optionally with a leading '*.' wildcard, got '${hostname}'`);
-  }
-}
-
-function assertDnsSubdomain(field: string, name: string): void {
-  if (!isDnsSubdomain(name)) {
-    throw new Error(`${field} must be a DNS subdomain name (lower case letters, digits, '-' and '.'), got '${name}'`);
-  }
-}
-
-function assertPathPrefix(pathPrefix: string): void {
-  // The Gateway API's CEL rules refuse `//`, `/./`, `/../`, `%2f` and `#` in paths.
-  if (!/^\/[A-Za-z0-9/\-._~%!$&'()*+,;=:@]*$/.test(pathPrefix) || /\/\/|\/\.\.?(\/|$)|%2f|%2F/.test(pathPrefix) || pathPrefix.length > 1024) {
-    throw new Error(`pathPrefix must be an absolute URL path such as /shop, without '//', '/./', '/../' or '%2f', got '${pathPrefix}'`);
   }
 }
 

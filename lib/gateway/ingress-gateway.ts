@@ -1,12 +1,16 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ClusterPlatform } from '../core/cluster-platform';
+import { MeshService } from '../scoping/mesh-service';
+import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
+import { Gateway, VirtualService } from '../../imports/istio-networking.istio.io';
 import { GatewayPlacement, podPlacement } from './gateway-placement';
 import { gatewayServiceFields, GatewayServiceSettings } from './gateway-service';
 import { assertPositiveInteger, assertReplicas, resourceQuantities } from './gateway-sizing';
+import { assertDnsSubdomain, assertHostname, assertPathPrefix } from './route-checks';
 
 /** How many gateway pods a voluntary disruption (node drain, upgrade) may take down. */
 export class GatewayDisruptionBudget {
@@ -84,6 +88,47 @@ export interface IngressGatewayProps extends GatewayServiceSettings {
   readonly placement?: GatewayPlacement;
 }
 
+/** Options of {@link IngressGateway.expose}. */
+export interface IngressGatewayExposeOptions {
+  /** Host the service answers on outside the cluster (`shop.example.com`, or `*.example.com`). */
+  readonly hostname: string;
+  /** Requests whose path starts with this prefix (whole segments) go to the service. @default '/' */
+  readonly pathPrefix?: string;
+  /** The service's port the requests go to. @default - the service's first port */
+  readonly port?: number;
+  /**
+   * Serve the hostname over HTTPS (port 443) with the certificate and key of this
+   * `kubernetes.io/tls` Secret in the gateway's namespace (an Istio gateway reads certificates from
+   * its own namespace only); plain HTTP for the hostname then answers with a redirect to HTTPS.
+   * @default - plain HTTP on port 80
+   */
+  readonly certificateSecretName?: string;
+  /**
+   * Name of the hostname's VirtualService, in the service's namespace (one per hostname, holding
+   * all its paths).
+   * @default `<gateway name>-<hostname with '-' for '.'>`, `*.` as `wildcard-`
+   */
+  readonly routeName?: string;
+}
+
+/** One path of an exposed hostname, and the service it goes to. */
+interface ExposedPath {
+  readonly pathPrefix: string;
+  readonly service: string;
+  readonly destination: { readonly host: string; readonly port: { readonly number: number } };
+}
+
+/** One hostname the gateway serves: from which namespace, how, and its VirtualService. */
+interface ExposedHost {
+  readonly namespace: string;
+  readonly certificateSecretName?: string;
+  readonly virtualService: ApiObject;
+  readonly paths: ExposedPath[];
+}
+
+const HTTP_PORT = 80;
+const HTTPS_PORT = 443;
+
 // The port the injected proxy serves its Prometheus metrics on (merged with the app's).
 const PROXY_METRICS_PORT = 15020;
 
@@ -102,6 +147,9 @@ export class IngressGateway extends Construct {
   public readonly selectorLabels: Readonly<Record<string, string>>;
   /** The generated Deployment. */
   public readonly resource: ApiObject;
+  /** Hostnames exposed through the gateway, by hostname. */
+  private readonly hosts = new Map<string, ExposedHost>();
+  private istioGateway?: ApiObject;
 
   constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id);
@@ -231,6 +279,129 @@ export class IngressGateway extends Construct {
         maxUnavailable: budget.maxUnavailablePods === undefined ? undefined : k8s.IntOrString.fromNumber(budget.maxUnavailablePods),
       },
     });
+  }
+
+  /**
+   * Exposes `service` on `hostname` (under `pathPrefix`): the hostname's VirtualService, in the
+   * service's namespace, bound to this gateway's Istio `Gateway` (one per gateway, in its
+   * namespace, selecting its pods), which serves the hostname over HTTP, or over HTTPS with
+   * `certificateSecretName` (HTTP then redirects). Each hostname has one VirtualService holding
+   * all its paths, longest prefix first: Istio merges several VirtualServices of one host on a
+   * gateway in no defined order, so a `/` route could shadow `/static`.
+   *
+   * @throws if the hostname is exposed already with another certificate, from another namespace
+   * or under another route name, or the path is taken
+   */
+  public expose(service: MeshService, options: IngressGatewayExposeOptions): ApiObject {
+    assertHostname('hostname', options.hostname);
+    const pathPrefix = (options.pathPrefix ?? '/').replace(/(.)\/$/, '$1');
+    assertPathPrefix(pathPrefix);
+    const backend = service.endpoint(options.port);
+    if (options.certificateSecretName !== undefined) {
+      assertDnsSubdomain('certificateSecretName', options.certificateSecretName);
+    }
+    if (options.routeName !== undefined) {
+      assertDnsSubdomain('routeName', options.routeName);
+    }
+    const host = this.hosts.get(options.hostname) ?? this.addHost(service.namespaceName, options);
+    const how = (certificate?: string) => (certificate === undefined ? 'plain HTTP' : `HTTPS with certificate Secret ${certificate}`);
+    if (host.certificateSecretName !== options.certificateSecretName) {
+      throw new Error(`hostname ${options.hostname} is exposed already over ${how(host.certificateSecretName)}, so it cannot also be served over ${how(options.certificateSecretName)}: `
+        + 'give every exposure of one hostname the same certificateSecretName');
+    }
+    if (host.namespace !== service.namespaceName) {
+      throw new Error(`hostname ${options.hostname} is exposed already from namespace ${host.namespace}: one hostname's routes must come from one namespace, `
+        + `or each team could take over another's paths; use another hostname for ${service.namespaceName}/${service.name}`);
+    }
+    if (options.routeName !== undefined && options.routeName !== host.virtualService.name) {
+      throw new Error(`routeName ${options.routeName}: hostname ${options.hostname} has its VirtualService ${host.virtualService.name} already, which holds all its paths; leave routeName out or give it ${host.virtualService.name}`);
+    }
+    const taken = host.paths.find((path) => path.pathPrefix === pathPrefix);
+    if (taken) {
+      throw new Error(`pathPrefix ${pathPrefix} of hostname ${options.hostname} goes to ${taken.service} already: expose ${service.name} under another pathPrefix or hostname`);
+    }
+    host.paths.push({ pathPrefix, service: service.name, destination: { host: service.fqdn, port: { number: backend.port } } });
+    if (options.certificateSecretName !== undefined) {
+      MeshWarnings.of(this).add(this, {
+        code: MeshWarningCode.GATEWAY_CERTIFICATE_SECRET,
+        message: `the HTTPS server of Gateway ${this.namespace.name}/${this.name} for ${options.hostname} serves the certificate of Secret `
+          + `${this.namespace.name}/${options.certificateSecretName}, which the output does not contain`,
+        fix: 'create it in the gateway\'s namespace before the hostname is needed (a cert-manager Certificate, or kubectl create secret tls); until it exists the server is not programmed',
+      });
+    }
+    return host.virtualService;
+  }
+
+  /** The VirtualService of a newly exposed hostname, whose routes are read at synth time. */
+  private addHost(namespace: string, options: IngressGatewayExposeOptions): ExposedHost {
+    const gateway = this.gateway();
+    const name = options.routeName ?? `${this.name}-${options.hostname.replace(/^\*\./, 'wildcard.').replace(/\./g, '-')}`;
+    assertDnsSubdomain('routeName', name);
+    const paths: ExposedPath[] = [];
+    const virtualService = new VirtualService(this, `Route-${namespace}-${name}`, {
+      metadata: { name, namespace },
+      spec: {
+        hosts: [options.hostname],
+        gateways: [`${this.namespace.name}/${gateway.name}`],
+        // Longest prefix first, as the Gateway API orders PathPrefix matches.
+        http: Lazy.any({
+          produce: () => [...paths].sort((a, b) => b.pathPrefix.length - a.pathPrefix.length || (a.pathPrefix < b.pathPrefix ? -1 : 1)).map((path) => ({
+            // An Istio prefix matches characters, not segments: /shop would take /shopping too.
+            match: path.pathPrefix === '/' ? [{ uri: { prefix: '/' } }] : [{ uri: { exact: path.pathPrefix } }, { uri: { prefix: `${path.pathPrefix}/` } }],
+            route: [{ destination: path.destination }],
+          })),
+        }) as any,
+      },
+    });
+    const host: ExposedHost = { namespace, certificateSecretName: options.certificateSecretName, virtualService, paths };
+    this.hosts.set(options.hostname, host);
+    return host;
+  }
+
+  /** The Istio Gateway of this gateway's pods, made on the first exposure: without one it would serve nothing. */
+  private gateway(): ApiObject {
+    if (this.istioGateway) {
+      return this.istioGateway;
+    }
+    const namespace = this.namespace.name;
+    this.istioGateway = new Gateway(this, 'Gateway', {
+      metadata: { name: this.name, namespace },
+      spec: {
+        selector: { ...this.selectorLabels },
+        servers: Lazy.any({ produce: () => this.servers() }) as any,
+      },
+    });
+    return this.istioGateway;
+  }
+
+  /**
+   * Plain hostnames on port 80; HTTPS hostnames on 443, one server per certificate (chosen by SNI),
+   * and a port 80 server for them that only redirects.
+   */
+  private servers(): Record<string, unknown>[] {
+    const hosts = [...this.hosts.entries()].map(([hostname, host]) => ({ ...host, gatewayHost: `${host.namespace}/${hostname}` }));
+    // `<namespace>/<hostname>`: the Gateway admits VirtualServices for the host from that namespace only.
+    const hostsOf = (selected: typeof hosts) => selected.map((host) => host.gatewayHost).sort();
+    const plain = hosts.filter((host) => host.certificateSecretName === undefined);
+    const secure = hosts.filter((host) => host.certificateSecretName !== undefined);
+    const certificates = [...new Set(secure.map((host) => host.certificateSecretName!))].sort();
+    const servers: Record<string, unknown>[] = [];
+    if (plain.length > 0) {
+      servers.push({ name: 'http', port: { name: 'http', number: HTTP_PORT, protocol: 'HTTP' }, hosts: hostsOf(plain) });
+    }
+    if (secure.length > 0) {
+      servers.push({ name: 'http-to-https', port: { name: 'http-to-https', number: HTTP_PORT, protocol: 'HTTP' }, hosts: hostsOf(secure), tls: { httpsRedirect: true } });
+    }
+    certificates.forEach((certificate, index) => {
+      const name = `https-${index + 1}`;
+      servers.push({
+        name,
+        port: { name, number: HTTPS_PORT, protocol: 'HTTPS' },
+        hosts: hostsOf(secure.filter((host) => host.certificateSecretName === certificate)),
+        tls: { mode: 'SIMPLE', credentialName: certificate },
+      });
+    });
+    return servers;
   }
 }
 

@@ -69,6 +69,8 @@ export function renderMeshDiagram(manifests: readonly Manifest[]): string {
       case 'Gateway':
         if (manifest.apiVersion.startsWith('gateway.networking.k8s.io/')) {
           addComponent(namespace!, `Gateway ${name} (${spec.gatewayClassName})`);
+        } else if (manifest.apiVersion.startsWith('networking.istio.io/')) {
+          addComponent(namespace!, `Istio Gateway ${name}`);
         }
         break;
       case 'HTTPRoute':
@@ -77,6 +79,16 @@ export function renderMeshDiagram(manifests: readonly Manifest[]): string {
           if ((parent.kind ?? 'Gateway') === 'Gateway' && (parent.namespace ?? namespace) !== namespace) {
             addComponent(parent.namespace, '');
             edges.push({ from: parent.namespace, to: namespace!, label: `routes ${(spec.hostnames ?? []).join(', ')}`.trim() });
+          }
+        }
+        break;
+      case 'VirtualService':
+        // Bound to a gateway elsewhere, a VirtualService routes from that gateway's namespace into its own.
+        for (const gateway of spec.gateways ?? []) {
+          const gatewayNamespace = String(gateway).includes('/') ? String(gateway).split('/')[0] : namespace;
+          if (gateway !== 'mesh' && gatewayNamespace !== namespace) {
+            addComponent(gatewayNamespace!, '');
+            edges.push({ from: gatewayNamespace!, to: namespace!, label: `routes ${(spec.hosts ?? []).join(', ')}`.trim() });
           }
         }
         break;

@@ -1,6 +1,14 @@
 import { Testing } from 'cdk8s';
-import { GatewayDisruptionBudget, GatewayServiceType, IngressGateway, MeshNamespace, SidecarInjection } from '../../lib';
-import { findOne, synthValid } from '../helpers/manifests';
+import {
+  GatewayDisruptionBudget, GatewayServiceType, IngressGateway, MeshNamespace, MeshWarningCode, MeshWarnings, SidecarInjection, SidecarScoping,
+} from '../../lib';
+import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
+
+function bookinfo(chart: ReturnType<typeof fragmentChart>) {
+  const scoping = new SidecarScoping(chart, 'scoping', { rootNamespace: 'istio-system', meshDefaultSidecar: false });
+  const namespace = scoping.addNamespace('bookinfo', { name: 'bookinfo' });
+  return { productpage: namespace.addService('productpage', { ports: [9080] }), ratings: namespace.addService('ratings', { ports: [9080, 9090] }) };
+}
 
 describe('IngressGateway', () => {
   test("renders the gateway chart's objects in their own namespace", () => {
@@ -162,5 +170,121 @@ describe('IngressGateway', () => {
     new IngressGateway(chart, 'ingress', { minReplicas: 1, disruptionBudget: GatewayDisruptionBudget.maxUnavailable(1) });
     // THEN
     expect(findOne(synthValid(chart), 'HorizontalPodAutoscaler').spec.minReplicas).toBe(1);
+  });
+});
+
+describe('IngressGateway.expose', () => {
+  test('an Istio Gateway selecting the gateway pods, and a VirtualService in the service namespace', () => {
+    // GIVEN
+    const chart = fragmentChart();
+    const { productpage } = bookinfo(chart);
+    const gateway = new IngressGateway(chart, 'ingress');
+    // WHEN
+    gateway.expose(productpage, { hostname: 'bookinfo.example.com' });
+    // THEN
+    const manifests = synthValid(chart);
+    const istioGateway = findOne(manifests, 'Gateway', 'istio-ingressgateway');
+    expect(istioGateway.apiVersion).toBe('networking.istio.io/v1');
+    expect(istioGateway.metadata.namespace).toBe('istio-ingress');
+    // By reference: the selector is the gateway's, whatever its labels
+    expect(istioGateway.spec.selector).toEqual(gateway.selectorLabels);
+    // The host is admitted for VirtualServices of the service's namespace only
+    expect(istioGateway.spec.servers).toEqual([{ name: 'http', port: { name: 'http', number: 80, protocol: 'HTTP' }, hosts: ['bookinfo/bookinfo.example.com'] }]);
+    const route = findOne(manifests, 'VirtualService', 'istio-ingressgateway-bookinfo-example-com');
+    expect(route.metadata.namespace).toBe('bookinfo');
+    expect(route.spec).toEqual({
+      hosts: ['bookinfo.example.com'],
+      gateways: ['istio-ingress/istio-ingressgateway'],
+      http: [{ match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: 'productpage.bookinfo.svc.cluster.local', port: { number: 9080 } } }] }],
+    });
+  });
+
+  test('a path prefix matches whole segments, as the Gateway API PathPrefix does', () => {
+    const chart = fragmentChart();
+    const { ratings } = bookinfo(chart);
+    new IngressGateway(chart, 'ingress').expose(ratings, { hostname: '*.example.com', pathPrefix: '/ratings/', port: 9090 });
+    const route = findOne(synthValid(chart), 'VirtualService', 'istio-ingressgateway-wildcard-example-com');
+    expect(route.spec.http[0].match).toEqual([{ uri: { exact: '/ratings' } }, { uri: { prefix: '/ratings/' } }]);
+    expect(route.spec.http[0].route[0].destination.port).toEqual({ number: 9090 });
+  });
+
+  test('HTTPS: one server per certificate on 443, plain HTTP for those hosts only redirects', () => {
+    // GIVEN
+    const chart = fragmentChart();
+    const { productpage, ratings } = bookinfo(chart);
+    const gateway = new IngressGateway(chart, 'ingress');
+    // WHEN
+    gateway.expose(ratings, { hostname: 'ratings.example.com', certificateSecretName: 'ratings-tls' });
+    gateway.expose(productpage, { hostname: 'shop.example.com', certificateSecretName: 'shop-tls' });
+    gateway.expose(ratings, { hostname: 'shop.example.com', pathPrefix: '/ratings', certificateSecretName: 'shop-tls' });
+    gateway.expose(productpage, { hostname: 'plain.example.com', routeName: 'plain' });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(findOne(manifests, 'Gateway').spec.servers).toEqual([
+      { name: 'http', port: { name: 'http', number: 80, protocol: 'HTTP' }, hosts: ['bookinfo/plain.example.com'] },
+      { name: 'http-to-https', port: { name: 'http-to-https', number: 80, protocol: 'HTTP' }, hosts: ['bookinfo/ratings.example.com', 'bookinfo/shop.example.com'], tls: { httpsRedirect: true } },
+      { name: 'https-1', port: { name: 'https-1', number: 443, protocol: 'HTTPS' }, hosts: ['bookinfo/ratings.example.com'], tls: { mode: 'SIMPLE', credentialName: 'ratings-tls' } },
+      { name: 'https-2', port: { name: 'https-2', number: 443, protocol: 'HTTPS' }, hosts: ['bookinfo/shop.example.com'], tls: { mode: 'SIMPLE', credentialName: 'shop-tls' } },
+    ]);
+    // One VirtualService per hostname, its paths longest first: Istio would merge two of one host in no defined order
+    expect(manifests.filter((m) => m.kind === 'VirtualService').map((m) => m.metadata!.name))
+      .toEqual(['istio-ingressgateway-ratings-example-com', 'istio-ingressgateway-shop-example-com', 'plain']);
+    const shop = findOne(manifests, 'VirtualService', 'istio-ingressgateway-shop-example-com');
+    expect(shop.spec.http.map((h: any) => [h.match, h.route[0].destination.host])).toEqual([
+      [[{ uri: { exact: '/ratings' } }, { uri: { prefix: '/ratings/' } }], 'ratings.bookinfo.svc.cluster.local'],
+      [[{ uri: { prefix: '/' } }], 'productpage.bookinfo.svc.cluster.local'],
+    ]);
+    // AND the synth summary says the certificate Secrets must exist in the gateway's namespace
+    const warnings = MeshWarnings.of(chart).all.filter((w) => w.code === MeshWarningCode.GATEWAY_CERTIFICATE_SECRET);
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining('Secret istio-ingress/ratings-tls'), expect.stringContaining('Secret istio-ingress/shop-tls'),
+    ]);
+  });
+
+  test('without exposures there is no Istio Gateway', () => {
+    const chart = fragmentChart();
+    new IngressGateway(chart, 'ingress');
+    expect(synthValid(chart).filter((m) => m.kind === 'Gateway' || m.kind === 'VirtualService')).toEqual([]);
+  });
+
+  test('same input, same output', () => {
+    const render = () => {
+      const chart = fragmentChart();
+      const { productpage, ratings } = bookinfo(chart);
+      const gateway = new IngressGateway(chart, 'ingress');
+      gateway.expose(ratings, { hostname: 'b.example.com', certificateSecretName: 'b' });
+      gateway.expose(productpage, { hostname: 'a.example.com', certificateSecretName: 'a' });
+      return JSON.stringify(Testing.synth(chart));
+    };
+    expect(render()).toEqual(render());
+  });
+
+  test.each([
+    ['an upper-case hostname', { hostname: 'Shop.example.com' }, /hostname must be a lower-case DNS name.*'Shop\.example\.com'/],
+    ['a relative path', { hostname: 'a.example.com', pathPrefix: 'shop' }, /pathPrefix must be an absolute URL path.*'shop'/],
+    ['a port the service lacks', { hostname: 'a.example.com', port: 80 }, /service productpage in namespace bookinfo has no port 80 \(its ports: 9080\)/],
+    ['a bad certificate Secret name', { hostname: 'a.example.com', certificateSecretName: 'Bad_Name' }, /certificateSecretName must be a DNS subdomain name.*'Bad_Name'/],
+  ])('refuses %s', (_name, options, message) => {
+    const chart = fragmentChart();
+    const { productpage } = bookinfo(chart);
+    expect(() => new IngressGateway(chart, 'ingress').expose(productpage, options)).toThrow(message);
+  });
+
+  test('refuses one hostname over HTTP and HTTPS, from two namespaces, the same path twice, or under two route names', () => {
+    // GIVEN
+    const chart = fragmentChart();
+    const { productpage } = bookinfo(chart);
+    const other = new SidecarScoping(chart, 'other', { rootNamespace: 'istio-system', meshDefaultSidecar: false }).addNamespace('shop', { name: 'shop' }).addService('web', { ports: [8080] });
+    const gateway = new IngressGateway(chart, 'ingress');
+    gateway.expose(productpage, { hostname: 'shop.example.com', certificateSecretName: 'shop-tls' });
+    // THEN
+    expect(() => gateway.expose(productpage, { hostname: 'shop.example.com', routeName: 'again' }))
+      .toThrow(/hostname shop\.example\.com is exposed already over HTTPS with certificate Secret shop-tls, so it cannot also be served over plain HTTP/);
+    expect(() => gateway.expose(other, { hostname: 'shop.example.com', certificateSecretName: 'shop-tls' }))
+      .toThrow(/hostname shop\.example\.com is exposed already from namespace bookinfo: one hostname's routes must come from one namespace/);
+    expect(() => gateway.expose(productpage, { hostname: 'shop.example.com', certificateSecretName: 'shop-tls' }))
+      .toThrow(/pathPrefix \/ of hostname shop\.example\.com goes to productpage already/);
+    expect(() => gateway.expose(productpage, { hostname: 'shop.example.com', certificateSecretName: 'shop-tls', pathPrefix: '/a', routeName: 'shop' }))
+      .toThrow(/routeName shop: hostname shop\.example\.com has its VirtualService istio-ingressgateway-shop-example-com already/);
   });
 });

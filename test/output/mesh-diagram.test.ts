@@ -52,6 +52,26 @@ describe('renderMeshDiagram', () => {
     expect(vertices).toContainEqual({ id: 'ns_istio_ingress', lines: ['istio-ingress', 'gateway istio-ingressgateway'] });
   });
 
+  test("an Istio Gateway's VirtualService draws a route from the gateway's namespace into the service's", () => {
+    // GIVEN
+    const routed: Manifest[] = [
+      ...manifests,
+      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'istio-ingressgateway', namespace: 'istio-ingress' }, spec: { selector: { istio: 'ingressgateway' } } },
+      {
+        apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'shop', namespace: 'shop' },
+        spec: { hosts: ['shop.example.com'], gateways: ['istio-ingress/istio-ingressgateway'] },
+      },
+      // A mesh-internal VirtualService routes nothing from a gateway
+      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api', namespace: 'payments' }, spec: { hosts: ['api'], gateways: ['mesh'] } },
+    ];
+    // WHEN
+    const { vertices, edges } = parsed(renderMeshDiagram(routed));
+    // THEN
+    expect(edges).toContainEqual({ from: 'ns_istio_ingress', to: 'ns_shop', text: 'routes shop.example.com' });
+    expect(edges.filter((edge) => edge.to === 'ns_payments' && edge.from === 'ns_istio_ingress')).toEqual([]);
+    expect(vertices).toContainEqual({ id: 'ns_istio_ingress', lines: ['istio-ingress', 'Istio Gateway istio-ingressgateway', 'gateway istio-ingressgateway'] });
+  });
+
   test('is the same for the same manifests', () => {
     expect(renderMeshDiagram(manifests)).toBe(renderMeshDiagram([...manifests]));
   });
