@@ -15,7 +15,7 @@ const MIRROR = 'registry.example.com:5000/mirror';
 /** Kinds whose objects run no pod: nothing to pull. */
 const PODLESS_KINDS = new Set([
   'Namespace', 'ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding',
-  'CustomResourceDefinition', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Kustomization', 'PeerAuthentication', 'Sidecar',
+  'CustomResourceDefinition', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Kustomization', 'PeerAuthentication', 'Sidecar', 'VirtualService', 'DestinationRule', 'AuthorizationPolicy',
   'Telemetry', 'ServiceEntry', 'HTTPRoute', 'ReferenceGrant', 'PodMonitor', 'ServiceMonitor', 'PrometheusRule', 'GrafanaDashboard',
   'GrafanaDatasource', 'GrafanaFolder',
 ]);

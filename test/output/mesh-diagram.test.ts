@@ -68,7 +68,7 @@ describe('renderMeshDiagram', () => {
     const { vertices, edges } = parsed(renderMeshDiagram(routed));
     // THEN
     expect(edges).toContainEqual({ from: 'ns_istio_ingress', to: 'ns_shop', text: 'routes shop.example.com' });
-    expect(edges.filter((edge) => edge.to === 'ns_payments' && edge.from === 'ns_istio_ingress')).toEqual([]);
+    expect(edges!.filter((edge) => edge.to === 'ns_payments' && edge.from === 'ns_istio_ingress')).toEqual([]);
     expect(vertices).toContainEqual({ id: 'ns_istio_ingress', lines: ['istio-ingress', 'Istio Gateway istio-ingressgateway', 'gateway istio-ingressgateway'] });
   });
 
