@@ -55,6 +55,7 @@ export * from './metrics/istiod-service-monitor';
 export * from './metrics/prometheus-backend';
 export * from './metrics/prometheus-merge';
 export * from './metrics/prometheus-server';
+export * from './metrics/prometheus-storage';
 export * from './output/apply-phase';
 export * from './output/argocd-sync-waves';
 export * from './output/atomic-output';

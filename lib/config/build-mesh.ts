@@ -37,6 +37,7 @@ import { IPrometheusBackend } from '../metrics/prometheus-backend';
 import { PrometheusMerge } from '../metrics/prometheus-merge';
 import { assertPrometheusLabelName } from '../metrics/prometheus-duration';
 import { PrometheusServer } from '../metrics/prometheus-server';
+import { PrometheusStorage } from '../metrics/prometheus-storage';
 import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
 import { ExternalNamespace, IEgressTarget } from '../scoping/egress-target';
 import { MeshMtls } from '../scoping/mesh-mtls';
@@ -61,7 +62,7 @@ import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
   CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DashboardsSpec, DisruptionBudgetSpec, GatewayListenerProtocolSpec,
   GatewayListenerSpec, GatewayRouteSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewayRouteSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
-  JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, TracingProtocolSpec, TracingSpec, WorkloadsSpec,
+  JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, PrometheusServerSpec, PrometheusStorageSpec, TracingProtocolSpec, TracingSpec, WorkloadsSpec,
 } from './mesh-spec';
 
 /** Options of {@link buildMesh}. */
@@ -576,6 +577,20 @@ class MeshBuilder {
       + (suggestion ? `; did you mean '${suggestion}'?` : ': declare it under workloads.namespaces.<namespace>.services with its ports'));
   }
 
+  private prometheusStorage(at: string, spec: PrometheusStorageSpec): PrometheusStorage | undefined {
+    if (spec.persistentVolume) {
+      const volume = spec.persistentVolume;
+      return this.attempt(`${at}.persistentVolume`, volume, () => PrometheusStorage.persistentVolume(defined({
+        size: volume.sizeGibibytes === undefined ? undefined : wholeGibibytes('sizeGibibytes', volume.sizeGibibytes),
+        storageClassName: volume.storageClassName,
+      })));
+    }
+    const emptyDir = spec.emptyDir!;
+    return this.attempt(`${at}.emptyDir`, emptyDir, () => PrometheusStorage.emptyDir(defined({
+      sizeLimit: emptyDir.sizeLimitGibibytes === undefined ? undefined : wholeGibibytes('sizeLimitGibibytes', emptyDir.sizeLimitGibibytes),
+    })));
+  }
+
   private buildMetrics(controlPlane: ControlPlaneFacts): IPrometheusBackend | undefined {
     const metrics = this.spec.metrics!;
     const rendersObjects = metrics.prometheus.server !== undefined || metrics.scrapeConfig !== undefined
@@ -592,7 +607,9 @@ class MeshBuilder {
     } else {
       const props = source.server!;
       const at = 'metrics.prometheus.server';
+      const storage = props.storage && this.prometheusStorage(`${at}.storage`, props.storage);
       server = this.attempt(at, props, () => {
+        assertRetentionSizeFits(props);
         const namespace = new MeshNamespace(monitoring!, 'namespace', { name: props.namespace ?? DEFAULT_NAMESPACES.prometheus });
         return new PrometheusServer(monitoring!, 'prometheus', defined({
           namespace: namespace.name,
@@ -603,6 +620,9 @@ class MeshBuilder {
           scrapeInterval: optionalDuration('scrapeInterval', props.scrapeInterval),
           evaluationInterval: optionalDuration('evaluationInterval', props.evaluationInterval),
           retention: optionalDuration('retention', props.retention),
+          storage,
+          retentionSize: props.retentionSizeGibibytes === undefined ? undefined : wholeGibibytes('retentionSizeGibibytes', props.retentionSizeGibibytes),
+          resources: props.resources && containerResources(props.resources),
         }));
       });
       prometheus = server;
@@ -1124,7 +1144,7 @@ const MESH_YAML_FIXES: Partial<Record<MeshWarningCode, () => string>> = {
   [MeshWarningCode.ISTIO_END_OF_LIFE]: () => `set controlPlane.version to a supported release (${IstioVersionSupport.supportedMinors().join(', ')}), such as ${IstioVersion.LATEST}, one minor at a time`,
   [MeshWarningCode.ISTIO_PATCH_NEWER_THAN_KNOWN]: () => 'on installPath sail, install a Sail operator release whose CRD lists the patch before applying; or set controlPlane.version to the newest patch this library knows',
   [MeshWarningCode.JAEGER_V1_END_OF_LIFE]: () => 'move to tracing.backend.jaegerV2, which receives the same Zipkin spans on 9411',
-  [MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE]: () => 'keep metrics.prometheus.server.retention as short as losing it is acceptable, or give the Prometheus a persistent volume (spec.storage) from outside this file',
+  [MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE]: () => 'set metrics.prometheus.server.storage.persistentVolume (sizeGibibytes, storageClassName) instead of emptyDir, or keep metrics.prometheus.server.retention as short as losing it is acceptable',
   [MeshWarningCode.KIALI_AD_HOC_IMAGE]: () => 'run the Kiali operator with ALLOW_AD_HOC_KIALI_IMAGE=true (Helm chart value allowAdHocKialiImage=true), which kiali.image and imageMirror need with kiali.deployment operator-cr',
   [MeshWarningCode.MESH_DEFAULT_SIDECAR]: () => 'on an existing mesh whose other namespaces call each other, set workloads.meshDefaultSidecar: false (or declare those namespaces under workloads.namespaces with their calls)',
 };
@@ -1191,6 +1211,30 @@ function grafanaCredentials(spec: GrafanaCredentialsSpec): GrafanaCredentials {
 
 function jaegerV2Storage(spec: JaegerV2StorageSpec): JaegerV2Storage {
   return spec.elasticsearch ? JaegerV2Storage.elasticsearch(spec.elasticsearch) : JaegerV2Storage.memory(spec.memory);
+}
+
+/**
+ * Refuses a retentionSizeGibibytes that leaves the volume no headroom, in mesh.yaml's units
+ * (PrometheusServer refuses the same in mebibytes).
+ */
+function assertRetentionSizeFits(spec: PrometheusServerSpec): void {
+  const retentionSize = spec.retentionSizeGibibytes;
+  const volume = spec.storage?.emptyDir
+    ? { key: 'storage.emptyDir.sizeLimitGibibytes', size: spec.storage.emptyDir.sizeLimitGibibytes }
+    : { key: 'storage.persistentVolume.sizeGibibytes', size: spec.storage?.persistentVolume?.sizeGibibytes ?? 50 };
+  if (retentionSize === undefined || volume.size === undefined || retentionSize <= volume.size * 0.85) {
+    return;
+  }
+  throw new Error(`retentionSizeGibibytes ${retentionSize} does not fit the ${volume.size} GiB volume (${volume.key}): Prometheus needs the rest for its head, WAL and compaction; `
+    + `keep it at most 85% of the volume (${Math.floor(volume.size * 0.85)}), or set ${volume.key} to at least ${Math.ceil(retentionSize / 0.85)}`);
+}
+
+/** A mesh.yaml size in gibibytes, which the keys take as whole numbers. */
+function wholeGibibytes(key: string, value: number): Size {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${key} must be a whole number of gibibytes, at least 1, got ${value}`);
+  }
+  return Size.gibibytes(value);
 }
 
 function jaegerStorage(spec: JaegerStorageSpec): JaegerStorage {

@@ -352,14 +352,53 @@ export interface ExternalPrometheusSpec extends ExternalPrometheusProps {
   readonly url: string;
 }
 
+/** A PersistentVolumeClaim per Prometheus pod. */
+export interface PrometheusPersistentVolumeSpec {
+  /**
+   * Size of each claim in gibibytes; a whole number.
+   * @default 50 (15 days of about 250,000 active series at a 15s scrape interval)
+   */
+  readonly sizeGibibytes?: number;
+  /** StorageClass of the claims. @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+}
+
+/** An emptyDir: the samples go with the pod. */
+export interface PrometheusEmptyDirSpec {
+  /** Most the volume may hold, in gibibytes; a whole number. @default - no limit: the node's disk */
+  readonly sizeLimitGibibytes?: number;
+}
+
+/**
+ * Where Prometheus keeps its samples: exactly one of the keys.
+ * @minProperties 1
+ * @maxProperties 1
+ */
+export interface PrometheusStorageSpec {
+  /** A PersistentVolumeClaim per pod, kept across restarts. */
+  readonly persistentVolume?: PrometheusPersistentVolumeSpec;
+  /** An emptyDir, for a throwaway cluster (the synth summary warns). */
+  readonly emptyDir?: PrometheusEmptyDirSpec;
+}
+
 /** A Prometheus run by prometheus-operator and rendered by the app. */
 export interface PrometheusServerSpec extends Pick<PrometheusServerProps, 'name' | 'namespace' | 'monitorSelectorLabels' | 'replicas' | 'version'> {
   /** Default interval between scrapes. @default '15s' */
   readonly scrapeInterval?: DurationString;
   /** Default interval between rule evaluations. @default '30s' */
   readonly evaluationInterval?: DurationString;
-  /** How long samples are kept. @default '15d' */
+  /** How long samples are kept at most (retentionSizeGibibytes deletes older ones first when the volume fills). @default '15d' */
   readonly retention?: DurationString;
+  /** Where the samples are kept. @default { persistentVolume: {} } */
+  readonly storage?: PrometheusStorageSpec;
+  /**
+   * Most the samples may take on the volume, in gibibytes (Prometheus deletes the oldest blocks
+   * above it); at most 85% of the volume.
+   * @default - 80% of the volume; none for an emptyDir without sizeLimitGibibytes
+   */
+  readonly retentionSizeGibibytes?: number;
+  /** Container requests and limits. @default - requests 500m CPU and 2048 MiB, limits 2000m CPU and 4096 MiB */
+  readonly resources?: ContainerResourcesSpec;
 }
 
 /**

@@ -4,3 +4,4 @@
 export type { IstioSpecProfile, IstioSpecValues, IstioSpecValuesMeshConfig } from '../../imports/sail-istio-sailoperator.io';
 export type { IstioCniSpecValuesCni } from '../../imports/sail-istiocni-sailoperator.io';
 export { PeerAuthentication } from '../../imports/istio-security.istio.io';
+export type { PrometheusSpecStorage } from '../../imports/prometheus-prometheus-monitoring.coreos.com';

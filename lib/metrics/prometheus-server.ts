@@ -1,8 +1,9 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, Duration, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Prometheus, PrometheusSpec } from '../../imports/prometheus-prometheus-monitoring.coreos.com';
+import { Prometheus, PrometheusSpec, PrometheusSpecResourcesLimits, PrometheusSpecResourcesRequests } from '../../imports/prometheus-prometheus-monitoring.coreos.com';
 import { chosenNamespace } from '../core/chosen-namespace';
+import { resolveContainerResources } from '../core/container-resources';
 import { ImageMirror } from '../core/image-mirror';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
@@ -12,6 +13,16 @@ import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { IstioScrapeConfig, IstioScrapeConfigOptions } from './istio-scrape-config';
 import { IPrometheusBackend } from './prometheus-backend';
 import { prometheusDuration } from './prometheus-duration';
+import { PrometheusStorage } from './prometheus-storage';
+
+/**
+ * Share of the volume the default retention size takes: the Prometheus storage documentation
+ * advises at most 80-85% of the disk, as the size retention deletes whole blocks only after the
+ * head, WAL and compaction have already written theirs.
+ */
+const DEFAULT_RETENTION_SHARE = 0.8;
+/** The most a retention size may take of its volume, the documentation's upper bound. */
+const MAX_RETENTION_SHARE = 0.85;
 
 /** Props of a {@link PrometheusServer}. */
 export interface PrometheusServerProps {
@@ -37,8 +48,33 @@ export interface PrometheusServerProps {
   readonly scrapeInterval?: Duration;
   /** Default interval between rule evaluations. @default Duration.seconds(30) */
   readonly evaluationInterval?: Duration;
-  /** How long samples are kept. @default Duration.days(15) */
+  /**
+   * How long samples are kept at most; the retention size deletes older blocks first when the
+   * volume fills before that.
+   * @default Duration.days(15)
+   */
   readonly retention?: Duration;
+  /**
+   * Where the samples are kept (`spec.storage`), per pod.
+   * @default PrometheusStorage.persistentVolume(): 50 GiB of the cluster's default StorageClass
+   */
+  readonly storage?: PrometheusStorage;
+  /**
+   * Most the samples may take on the volume (`spec.retentionSize`): above it Prometheus deletes
+   * the oldest blocks, whatever the time `retention` says, so a volume that is too small for the
+   * traffic loses old samples instead of filling up and stopping Prometheus. At most 85% of the
+   * volume (the head, WAL and compaction need the rest).
+   * @default - 80% of the volume; none for an emptyDir without sizeLimit
+   */
+  readonly retentionSize?: Size;
+  /**
+   * Container requests and limits of Prometheus (`spec.resources`); a part left out keeps its
+   * default. Prometheus holds the last two hours of every active series in memory, a few KiB
+   * each: the defaults hold the 250,000 series the default volume is sized for, with room for
+   * queries.
+   * @default - requests 500m CPU and 2 GiB, limits 2 CPU and 4 GiB
+   */
+  readonly resources?: ContainerResources;
   /** Number of Prometheus pods, each scraping every target. @default 1 */
   readonly replicas?: number;
   /**
@@ -109,13 +145,18 @@ export class PrometheusServer extends Construct implements IPrometheusBackend {
     });
 
     const retention = props.retention ?? Duration.days(15);
-    // The operator gives a Prometheus without spec.storage an emptyDir: the samples of the
-    // retention period go with the pod.
-    MeshWarnings.of(this).add(this, {
-      code: MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE,
-      message: `Prometheus ${this.namespace}/${this.name} keeps ${retention.toHumanString()} of samples (retention) in an emptyDir: a restarted or rescheduled pod starts empty, and the volume counts against the node's disk`,
-      fix: 'give it a persistent volume (spec.storage.volumeClaimTemplate, e.g. through a JSON patch on the Prometheus object), or keep retention as short as losing it is acceptable',
+    const storage = props.storage ?? PrometheusStorage.persistentVolume();
+    const retentionSize = this.retentionSizeOf(storage, props.retentionSize);
+    const resources = resolveContainerResources('resources', props.resources, {
+      cpuRequest: Cpu.millis(500), cpuLimit: Cpu.units(2), memoryRequest: Size.gibibytes(2), memoryLimit: Size.gibibytes(4),
     });
+    if (!storage.persistent) {
+      MeshWarnings.of(this).add(this, {
+        code: MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE,
+        message: `Prometheus ${this.namespace}/${this.name} keeps ${retention.toHumanString()} of samples (retention) in an emptyDir: a restarted or rescheduled pod starts empty, and the volume counts against the node's disk`,
+        fix: 'give it a persistent volume (storage: PrometheusStorage.persistentVolume({ size, storageClassName })), or keep retention as short as losing it is acceptable',
+      });
+    }
     const selector = { matchLabels: { ...this.monitorSelectorLabels } };
     this.resource = new Prometheus(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
@@ -127,6 +168,13 @@ export class PrometheusServer extends Construct implements IPrometheusBackend {
         scrapeInterval: prometheusDuration('scrapeInterval', props.scrapeInterval ?? Duration.seconds(15)),
         evaluationInterval: prometheusDuration('evaluationInterval', props.evaluationInterval ?? Duration.seconds(30)),
         retention: prometheusDuration('retention', retention),
+        // Prometheus reads MB as 2^20 bytes (its units are powers of two).
+        ...(retentionSize !== undefined && { retentionSize: `${retentionSize.toMebibytes()}MB` }),
+        storage: storage.storageSpec,
+        resources: {
+          requests: { cpu: PrometheusSpecResourcesRequests.fromString(resources.requests.cpu), memory: PrometheusSpecResourcesRequests.fromString(resources.requests.memory) },
+          limits: { cpu: PrometheusSpecResourcesLimits.fromString(resources.limits.cpu), memory: PrometheusSpecResourcesLimits.fromString(resources.limits.memory) },
+        },
         // Namespace selectors left unset: the operator then reads monitors and rules from this
         // namespace only, so no other namespace can add scrape jobs or rules to this Prometheus.
         serviceMonitorSelector: selector,
@@ -143,6 +191,23 @@ export class PrometheusServer extends Construct implements IPrometheusBackend {
         },
       },
     });
+  }
+
+  /** The retention size asked for, or 80% of a bounded volume; refused when it leaves the volume no headroom. */
+  private retentionSizeOf(storage: PrometheusStorage, retentionSize: Size | undefined): Size | undefined {
+    const capacityMebibytes = storage.capacity?.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR });
+    if (retentionSize === undefined) {
+      return capacityMebibytes === undefined ? undefined : Size.mebibytes(Math.floor(capacityMebibytes * DEFAULT_RETENTION_SHARE));
+    }
+    const mebibytes = retentionSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+    if (!Number.isInteger(mebibytes) || mebibytes < 1) {
+      throw new Error(`retentionSize must be a whole number of mebibytes, at least 1, got ${mebibytes} MiB`);
+    }
+    if (capacityMebibytes !== undefined && mebibytes > Math.floor(capacityMebibytes * MAX_RETENTION_SHARE)) {
+      throw new Error(`retentionSize ${mebibytes} MiB does not fit a volume of ${capacityMebibytes} MiB: Prometheus needs the rest for its head, WAL and compaction; `
+        + `keep retentionSize at most 85% of the volume (${Math.floor(capacityMebibytes * MAX_RETENTION_SHARE)} MiB), or make the volume at least ${Math.ceil(mebibytes / MAX_RETENTION_SHARE)} MiB`);
+    }
+    return retentionSize;
   }
 
   /**

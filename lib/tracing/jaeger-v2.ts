@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObject, Size } from 'cdk8s';
+import { ApiObject, Size, SizeRoundingBehavior } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
@@ -7,15 +7,38 @@ import { chosenNamespace } from '../core/chosen-namespace';
 import { ExternalEndpoint } from '../core/endpoint';
 import { ImageMirror } from '../core/image-mirror';
 import { MeshNamespace } from '../core/mesh-namespace';
-import { assertDnsLabel, assertImageReference, assertLabels, assertRequestWithinLimit } from '../core/names';
+import { resolveContainerResources } from '../core/container-resources';
+import { assertDnsLabel, assertImageReference, assertLabels } from '../core/names';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
 import { ClusterPlatform } from '../core/cluster-platform';
 import { ITracingBackend, TracingProvider } from './tracing-backend';
 
 /** Props of {@link JaegerV2Storage.memory}. */
 export interface JaegerV2MemoryStorageProps {
-  /** Traces kept before the oldest are dropped (`memory.max_traces`). @default 100000 */
+  /**
+   * Traces kept before the oldest are dropped (`memory.max_traces`); refused when they cannot
+   * fit the container's memory limit (see {@link JaegerV2Storage.memory}).
+   * @default - as many as half the memory limit holds: 16384 for the default 1 GiB
+   */
   readonly maxTraces?: number;
+}
+
+/**
+ * Memory a trace is budgeted in Jaeger's in-memory store. Jaeger keeps the spans as decoded
+ * OpenTelemetry objects, each with its attributes; a span of Istio's proxies carries some twenty
+ * (node, cluster, peer, URL, user agent, ...) and takes 2 to 3 KiB that way, and a request through
+ * a gateway and a few services makes about ten spans: 32 KiB a trace.
+ */
+const TRACE_BUDGET_BYTES = 32 * 1024;
+/**
+ * Share of the memory limit the stored traces may take: the rest is the collector's receive
+ * queues and batches, query responses, and the Go garbage collector's headroom.
+ */
+const TRACE_MEMORY_SHARE = 0.5;
+
+/** Traces that fit half of `memoryLimit` at {@link TRACE_BUDGET_BYTES} each. */
+function tracesFitting(memoryLimit: Size): number {
+  return Math.floor((memoryLimit.toKibibytes({ rounding: SizeRoundingBehavior.FLOOR }) * 1024 * TRACE_MEMORY_SHARE) / TRACE_BUDGET_BYTES);
 }
 
 /** Props of {@link JaegerV2Storage.elasticsearch}. */
@@ -28,13 +51,19 @@ export interface JaegerV2ElasticsearchStorageProps {
 
 /** Where a {@link JaegerV2} stores spans: one backend of its `jaeger_storage` extension. */
 export abstract class JaegerV2Storage {
-  /** In the pod's memory: lost on restart, and only one replica. */
+  /**
+   * In the pod's memory: lost on restart, and only one replica. The store is bounded by
+   * `maxTraces`, not by bytes, so the count is sized from the container's memory limit: each
+   * trace is budgeted 32 KiB (about ten spans of Istio's proxies, 2 to 3 KiB each as Jaeger holds
+   * them), and the traces may take half the limit. A `maxTraces` above that is refused, naming
+   * the memory limit it needs.
+   */
   public static memory(props: JaegerV2MemoryStorageProps = {}): JaegerV2Storage {
-    const maxTraces = props.maxTraces ?? 100000;
-    if (!Number.isInteger(maxTraces) || maxTraces < 1) {
+    const maxTraces = props.maxTraces;
+    if (maxTraces !== undefined && (!Number.isInteger(maxTraces) || maxTraces < 1)) {
       throw new Error(`maxTraces must be a positive integer, got ${maxTraces}`);
     }
-    return new BackendStorage(false, { memory: { max_traces: maxTraces } });
+    return new MemoryStorage(maxTraces);
   }
 
   /** An Elasticsearch cluster run elsewhere, without authentication. */
@@ -44,18 +73,47 @@ export abstract class JaegerV2Storage {
     }
     props.serverUrls.forEach((url, i) => ExternalEndpoint.fromUrl(`serverUrls[${i}]`, url));
     const indices = props.indexPrefix === undefined ? undefined : { index_prefix: props.indexPrefix };
-    return new BackendStorage(true, { elasticsearch: { server_urls: [...props.serverUrls], ...(indices && { indices }) } });
+    return new ElasticsearchStorage({ elasticsearch: { server_urls: [...props.serverUrls], ...(indices && { indices }) } });
   }
 
   /** Whether spans outlive a pod and are shared by several replicas. */
   public abstract readonly persistent: boolean;
-  /** The backend's entry under `extensions.jaeger_storage.backends.<name>`. */
-  public abstract readonly backendConfig: Readonly<Record<string, unknown>>;
+  /**
+   * The backend's entry under `extensions.jaeger_storage.backends.<name>`, for a Jaeger
+   * container with memory limit `memoryLimit` (what the in-memory store is sized from).
+   * @throws if the storage cannot fit that memory limit
+   */
+  public abstract backendConfig(memoryLimit: Size): Readonly<Record<string, unknown>>;
 }
 
-class BackendStorage extends JaegerV2Storage {
-  constructor(public readonly persistent: boolean, public readonly backendConfig: Readonly<Record<string, unknown>>) {
+class MemoryStorage extends JaegerV2Storage {
+  public readonly persistent = false;
+  constructor(private readonly maxTraces: number | undefined) {
     super();
+  }
+
+  public backendConfig(memoryLimit: Size): Readonly<Record<string, unknown>> {
+    const fitting = tracesFitting(memoryLimit);
+    if (fitting < 1) {
+      throw new Error(`resources: a memory limit of ${memoryLimit.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR })} MiB holds no trace of in-memory storage (each is budgeted 32 KiB, in half the limit): raise the memory limit (resources)`);
+    }
+    if (this.maxTraces !== undefined && this.maxTraces > fitting) {
+      const neededMebibytes = Math.ceil((this.maxTraces * TRACE_BUDGET_BYTES) / TRACE_MEMORY_SHARE / (1024 * 1024));
+      throw new Error(`storage.memory.maxTraces ${this.maxTraces} does not fit the memory limit of ${memoryLimit.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR })} MiB `
+        + `(each trace is budgeted 32 KiB, in half the limit: ${fitting} traces): lower maxTraces to at most ${fitting}, or raise the memory limit (resources) to at least ${neededMebibytes} MiB`);
+    }
+    return { memory: { max_traces: this.maxTraces ?? fitting } };
+  }
+}
+
+class ElasticsearchStorage extends JaegerV2Storage {
+  public readonly persistent = true;
+  constructor(private readonly config: Readonly<Record<string, unknown>>) {
+    super();
+  }
+
+  public backendConfig(): Readonly<Record<string, unknown>> {
+    return this.config;
   }
 }
 
@@ -176,7 +234,10 @@ export class JaegerV2 extends Construct implements ITracingBackend {
     const labels = { ...props.labels, ...selector };
     const metadata = (objectName: string) => ({ name: objectName, namespace, labels });
 
-    this.config = jaegerConfig(name, storage);
+    const resources = resolveContainerResources('resources', props.resources, {
+      cpuRequest: Cpu.millis(100), cpuLimit: Cpu.units(1), memoryRequest: Size.mebibytes(256), memoryLimit: Size.gibibytes(1),
+    });
+    this.config = jaegerConfig(name, storage.backendConfig(resources.memoryLimit));
     const configYaml = yaml.dump(this.config, { lineWidth: -1, noRefs: true });
     const configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: metadata(`${name}-config`),
@@ -194,7 +255,6 @@ export class JaegerV2 extends Construct implements ITracingBackend {
       spec: { type: 'ClusterIP', selector, ports: servicePorts([QUERY_HTTP, QUERY_GRPC]) },
     });
 
-    const resources = resourceRequirements(props.resources);
     const healthProbe: k8s.Probe = { httpGet: { path: '/status', port: k8s.IntOrString.fromString(HEALTH.name) } };
     this.resource = new k8s.KubeDeployment(this, 'Resource', {
       metadata: metadata(name),
@@ -225,7 +285,10 @@ export class JaegerV2 extends Construct implements ITracingBackend {
                 .map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
               readinessProbe: healthProbe,
               livenessProbe: healthProbe,
-              resources,
+              resources: resources.requirements,
+              // The Go runtime collects harder as the heap nears this, instead of growing past the
+              // container's limit into an OOM kill (90%: the rest is the runtime's own).
+              env: [{ name: 'GOMEMLIMIT', value: `${Math.floor(resources.memoryLimit.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }) * 0.9)}MiB` }],
               securityContext: {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
@@ -258,7 +321,7 @@ export class JaegerV2 extends Construct implements ITracingBackend {
 }
 
 /** The Jaeger v2 config: OpenTelemetry Collector pipelines plus Jaeger's storage and query extensions. */
-function jaegerConfig(name: string, storage: JaegerV2Storage): Record<string, unknown> {
+function jaegerConfig(name: string, backendConfig: Readonly<Record<string, unknown>>): Record<string, unknown> {
   return {
     service: {
       extensions: ['jaeger_storage', 'jaeger_query', 'healthcheckv2'],
@@ -274,7 +337,7 @@ function jaegerConfig(name: string, storage: JaegerV2Storage): Record<string, un
     extensions: {
       healthcheckv2: { use_v2: true, http: listen(HEALTH) },
       jaeger_query: { storage: { traces: STORE }, http: listen(QUERY_HTTP), grpc: listen(QUERY_GRPC) },
-      jaeger_storage: { backends: { [STORE]: storage.backendConfig } },
+      jaeger_storage: { backends: { [STORE]: backendConfig } },
     },
     // Listen addresses are explicit: recent collector releases default to localhost, which
     // nothing outside the pod could reach.
@@ -284,18 +347,5 @@ function jaegerConfig(name: string, storage: JaegerV2Storage): Record<string, un
     },
     processors: { batch: {} },
     exporters: { jaeger_storage_exporter: { trace_storage: STORE } },
-  };
-}
-
-function resourceRequirements(resources: ContainerResources = {}): k8s.ResourceRequirements {
-  const cpuRequest = resources.cpu?.request ?? Cpu.millis(100);
-  const cpuLimit = resources.cpu?.limit ?? Cpu.units(1);
-  const memoryRequest = resources.memory?.request ?? Size.mebibytes(256);
-  const memoryLimit = resources.memory?.limit ?? Size.gibibytes(1);
-  assertRequestWithinLimit('resources', 'cpu', cpuRequest.amount, cpuLimit.amount);
-  assertRequestWithinLimit('resources', 'memory', `${memoryRequest.toMebibytes()}Mi`, `${memoryLimit.toMebibytes()}Mi`);
-  return {
-    requests: { cpu: k8s.Quantity.fromString(cpuRequest.amount), memory: k8s.Quantity.fromString(`${memoryRequest.toMebibytes()}Mi`) },
-    limits: { cpu: k8s.Quantity.fromString(cpuLimit.amount), memory: k8s.Quantity.fromString(`${memoryLimit.toMebibytes()}Mi`) },
   };
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ARGOCD_SYNC_WAVE, Manifest, MeshSpec } from '../../lib';
+import { ARGOCD_SYNC_WAVE, Manifest, MeshSpec, MeshWarningCode, MeshWarnings } from '../../lib';
 import { findOne } from '../helpers/manifests';
 import { buildValidated, problemsOf } from '../helpers/mesh-build';
 
@@ -74,6 +74,36 @@ describe('buildMesh', () => {
     expect(findOne(byChart.istio, 'ServiceEntry').spec.hosts).toEqual(['zipkin.example.com']);
     expect(findOne(byChart.kiali, 'ConfigMap').data['config.yaml']).toContain('url: https://prometheus.example.com:443');
     expect(mesh.externalNamespaces).toEqual([]);
+  });
+
+  test('a rendered Prometheus sized in mesh.yaml: volume, StorageClass, retention size and resources; an emptyDir warns', () => {
+    // GIVEN
+    const sized: MeshSpec = {
+      controlPlane: {},
+      metrics: {
+        prometheus: {
+          server: {
+            storage: { persistentVolume: { sizeGibibytes: 100, storageClassName: 'premium-rwo' } },
+            retentionSizeGibibytes: 80,
+            resources: { cpuRequestMillicores: 1000, memoryLimitMebibytes: 8192 },
+          },
+        },
+      },
+    };
+    const scratch: MeshSpec = { controlPlane: {}, metrics: { prometheus: { server: { storage: { emptyDir: { sizeLimitGibibytes: 10 } } } } } };
+    // WHEN
+    const built = build(sized);
+    const throwaway = build(scratch);
+    // THEN
+    const spec = findOne(built.byChart.monitoring, 'Prometheus').spec;
+    expect(spec.storage).toEqual({ volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } }, storageClassName: 'premium-rwo' } } });
+    expect(spec.retentionSize).toBe('81920MB');
+    expect(spec.resources).toEqual({ requests: { cpu: '1000m', memory: '2048Mi' }, limits: { cpu: '2', memory: '8192Mi' } });
+    expect(MeshWarnings.of(built.mesh.charts[0]).all.map((w) => w.code)).not.toContain(MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE);
+    const scratchSpec = findOne(throwaway.byChart.monitoring, 'Prometheus').spec;
+    expect(scratchSpec.storage).toEqual({ emptyDir: { sizeLimit: '10Gi' } });
+    expect(scratchSpec.retentionSize).toBe('8192MB');
+    expect(MeshWarnings.of(throwaway.mesh.charts[0]).all.map((w) => w.code)).toContain(MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE);
   });
 
   test('a rendered Prometheus and Grafana: their namespaces, the scrape Secret wired in, durations as written', () => {

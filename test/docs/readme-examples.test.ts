@@ -41,7 +41,7 @@ function withPrelude(code: string): string {
   const imported = new Set([...code.matchAll(/import\s*\{([^}]*)\}/g)].flatMap((m) => m[1].split(',').map((n) => n.trim().split(/\s+as\s+/).pop()!)));
   const libraryValues = Object.keys(library).filter((name) => !declared.has(name) && !imported.has(name));
   const libraryTypes = ['IPrometheusBackend', 'IGrafanaBackend', 'ITracingBackend'].filter((name) => !imported.has(name));
-  const cdk8sNames = ['App', 'Chart', 'Duration'].filter((name) => !declared.has(name) && !imported.has(name));
+  const cdk8sNames = ['App', 'Chart', 'Duration', 'Size'].filter((name) => !declared.has(name) && !imported.has(name));
   const fixture = Object.entries(FIXTURE).filter(([name]) => !declared.has(name)).map(([name, type]) => `declare const ${name}: ${type};`);
   return [
     `import { ${cdk8sNames.join(', ')} } from 'cdk8s';`,

@@ -1,6 +1,7 @@
-import { Duration, Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import * as yaml from 'js-yaml';
-import { PrometheusServer } from '../../lib';
+import { PrometheusServer, PrometheusStorage } from '../../lib';
 import { findOne, synthValid } from '../helpers/manifests';
 
 describe('PrometheusServer', () => {
@@ -89,6 +90,58 @@ describe('PrometheusServer', () => {
     server.addIstioScrapeConfig();
     // THEN
     expect(() => server.addIstioScrapeConfig()).toThrow(/already has Istio's scrape config/);
+  });
+
+  test('keeps its samples on a 50 GiB volume by default, bounded to 80% of it, with requests and limits', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new PrometheusServer(chart, 'prometheus');
+    // THEN
+    const spec = findOne(synthValid(chart), 'Prometheus').spec;
+    expect(spec.storage).toEqual({ volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } } } });
+    expect(spec.retention).toBe('15d');
+    expect(spec.retentionSize).toBe('40960MB');
+    expect(spec.resources).toEqual({ requests: { cpu: '500m', memory: '2048Mi' }, limits: { cpu: '2', memory: '4096Mi' } });
+  });
+
+  test('takes a sized volume of a StorageClass, an emptyDir, a retention size and resources', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new PrometheusServer(chart, 'volume', {
+      name: 'volume',
+      storage: PrometheusStorage.persistentVolume({ size: Size.gibibytes(200), storageClassName: 'premium-rwo' }),
+      retentionSize: Size.gibibytes(150),
+      resources: { cpu: { request: Cpu.units(1) }, memory: { limit: Size.gibibytes(8) } },
+    });
+    new PrometheusServer(chart, 'scratch', { name: 'scratch', storage: PrometheusStorage.emptyDir({ sizeLimit: Size.gibibytes(10) }) });
+    new PrometheusServer(chart, 'unbounded', { name: 'unbounded', storage: PrometheusStorage.emptyDir() });
+    // THEN
+    const manifests = synthValid(chart);
+    const volume = findOne(manifests, 'Prometheus', 'volume').spec;
+    expect(volume.storage.volumeClaimTemplate.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '200Gi' } }, storageClassName: 'premium-rwo' });
+    expect(volume.retentionSize).toBe('153600MB');
+    expect(volume.resources).toEqual({ requests: { cpu: '1', memory: '2048Mi' }, limits: { cpu: '2', memory: '8192Mi' } });
+    const scratch = findOne(manifests, 'Prometheus', 'scratch').spec;
+    expect(scratch.storage).toEqual({ emptyDir: { sizeLimit: '10Gi' } });
+    expect(scratch.retentionSize).toBe('8192MB');
+    const unbounded = findOne(manifests, 'Prometheus', 'unbounded').spec;
+    expect(unbounded.storage).toEqual({ emptyDir: {} });
+    expect(unbounded.retentionSize).toBeUndefined();
+  });
+
+  test('refuses a retention size that leaves the volume no headroom, and bad sizes', () => {
+    const chart = Testing.chart();
+    expect(() => new PrometheusServer(chart, 'a', { retentionSize: Size.gibibytes(45) }))
+      .toThrow(/^retentionSize 46080 MiB does not fit a volume of 51200 MiB: .*at most 85% of the volume \(43520 MiB\), or make the volume at least 54212 MiB$/);
+    expect(() => new PrometheusServer(chart, 'b', { retentionSize: Size.gibibytes(42) })).not.toThrow();
+    expect(() => new PrometheusServer(chart, 'c', { storage: PrometheusStorage.emptyDir({ sizeLimit: Size.gibibytes(1) }), retentionSize: Size.gibibytes(1) }))
+      .toThrow(/retentionSize 1024 MiB does not fit a volume of 1024 MiB/);
+    expect(() => new PrometheusServer(chart, 'd', { retentionSize: Size.kibibytes(1) })).toThrow(/retentionSize must be a whole number of mebibytes/);
+    expect(() => PrometheusStorage.persistentVolume({ size: Size.kibibytes(1) })).toThrow(/^size must be at least 1 MiB/);
+    expect(() => PrometheusStorage.persistentVolume({ storageClassName: 'Fast_SSD' })).toThrow(/storageClassName must be a StorageClass name .*got 'Fast_SSD'/);
+    expect(() => new PrometheusServer(chart, 'e', { resources: { memory: { request: Size.gibibytes(8) } } })).toThrow(/the memory request 8192Mi is above the memory limit 4096Mi/);
   });
 
   test('rejects bad names, namespaces, replicas and intervals', () => {

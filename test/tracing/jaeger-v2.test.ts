@@ -117,6 +117,30 @@ describe('JaegerV2', () => {
     expect(checksum(1000)).not.toBe(checksum(2000));
   });
 
+  test('in-memory storage keeps as many traces as half the memory limit holds, and GOMEMLIMIT sits below the limit', () => {
+    // GIVEN the default 1 GiB limit, and a 4 GiB one
+    const defaults = Testing.chart();
+    const larger = Testing.chart();
+    // WHEN
+    const small = new JaegerV2(defaults, 'jaeger');
+    const big = new JaegerV2(larger, 'jaeger', { resources: { memory: { limit: Size.gibibytes(4) } } });
+    // THEN 512 MiB / 32 KiB = 16384 traces, four times that with four times the memory
+    const backend = (jaeger: JaegerV2) => Object.values((jaeger.config as any).extensions.jaeger_storage.backends)[0];
+    expect(backend(small)).toEqual({ memory: { max_traces: 16384 } });
+    expect(backend(big)).toEqual({ memory: { max_traces: 65536 } });
+    const container = findOne(synthValid(larger), 'Deployment').spec.template.spec.containers[0];
+    expect(container.resources.limits.memory).toBe('4096Mi');
+    expect(container.env).toEqual([{ name: 'GOMEMLIMIT', value: '3686MiB' }]);
+  });
+
+  test('refuses more in-memory traces than the memory limit holds, naming both and what would fit', () => {
+    const chart = Testing.chart();
+    // The old default: 100,000 traces under 1 GiB
+    expect(() => new JaegerV2(chart, 'a', { storage: JaegerV2Storage.memory({ maxTraces: 100000 }) }))
+      .toThrow(/^storage\.memory\.maxTraces 100000 does not fit the memory limit of 1024 MiB .*lower maxTraces to at most 16384, or raise the memory limit \(resources\) to at least 6250 MiB$/);
+    expect(() => new JaegerV2(chart, 'b', { storage: JaegerV2Storage.memory({ maxTraces: 100000 }), resources: { memory: { limit: Size.mebibytes(6250) } } })).not.toThrow();
+  });
+
   test('errors', () => {
     // GIVEN
     const chart = Testing.chart();

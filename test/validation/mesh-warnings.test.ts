@@ -5,7 +5,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
   InstallPath, IstioControlPlane, IstioVersion, Jaeger, JaegerV2, Kiali, KialiAuthStrategy, KialiDeployment, MeshWarningCode, MeshWarnings,
-  PrometheusServer, SidecarScoping, formatMeshWarning,
+  PrometheusServer, PrometheusStorage, SidecarScoping, formatMeshWarning,
 } from '../../lib';
 import { runSynth } from '../config/run-synth';
 import { backends } from '../kiali/fixtures';
@@ -129,13 +129,17 @@ describe('what warns', () => {
     })]);
   });
 
-  test('Prometheus retention without storage names the retention', () => {
+  test('Prometheus retention in an emptyDir names the retention; the default persistent volume does not warn', () => {
     const chart = fragmentChart();
-    new PrometheusServer(chart, 'prometheus', { retention: Duration.days(30) });
+    new PrometheusServer(chart, 'prometheus', { retention: Duration.days(30), storage: PrometheusStorage.emptyDir() });
     expect(warningsOf(chart)).toEqual([expect.objectContaining({
       code: MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE,
       message: expect.stringMatching(/^Prometheus monitoring\/prometheus keeps 30 days of samples \(retention\) in an emptyDir/),
+      fix: expect.stringContaining('PrometheusStorage.persistentVolume'),
     })]);
+    const persistent = fragmentChart();
+    new PrometheusServer(persistent, 'prometheus', { retention: Duration.days(30) });
+    expect(warningsOf(persistent)).toEqual([]);
   });
 
   test('the mesh-wide default Sidecar, unless turned off', () => {
@@ -163,7 +167,7 @@ describe('the synth summary of a mesh.yaml', () => {
     fs.writeFileSync(configPath, yaml.dump({
       controlPlane: { version: '1.28.3' },
       tracing: { backend: { jaeger: {} } },
-      metrics: { prometheus: { server: { retention: '7d' } } },
+      metrics: { prometheus: { server: { retention: '7d', storage: { emptyDir: {} } } } },
       kiali: {},
       workloads: { namespaces: { shop: { services: { web: { ports: [8080] } } } } },
     }));
@@ -182,7 +186,7 @@ describe('the synth summary of a mesh.yaml', () => {
       expect.stringMatching(/^ {2}- Kiali istio-system\/kiali does not support Istio 1\.28/),
       expect.stringMatching(/^ {2}- Kiali istio-system\/kiali does not start until Secret istio-system\/kiali-signing-key exists/),
       expect.stringMatching(/^ {2}- the mesh-wide default Sidecar .*: .*set workloads\.meshDefaultSidecar: false/),
-      expect.stringMatching(/^ {2}- Prometheus monitoring\/prometheus keeps 7 days .*: keep metrics\.prometheus\.server\.retention as short/),
+      expect.stringMatching(/^ {2}- Prometheus monitoring\/prometheus keeps 7 days .*: set metrics\.prometheus\.server\.storage\.persistentVolume \(sizeGibibytes, storageClassName\) instead of emptyDir/),
     ]);
     expect(run().report.split('\n').slice(start)).toEqual(lines.slice(start));
   });
