@@ -18,6 +18,7 @@ export * from './dashboards/grafana-backend';
 export * from './dashboards/grafana-credentials';
 export * from './dashboards/grafana-instance';
 export * from './dashboards/grafana-json-dashboards';
+export * from './dashboards/istio-dashboard-revisions';
 export * from './dashboards/istio-dashboards';
 export * from './dashboards/prometheus-datasource';
 export * from './dashboards/sidecar-dashboards';

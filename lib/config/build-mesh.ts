@@ -238,7 +238,7 @@ class MeshBuilder {
     }
 
     const prometheus = spec.metrics && !this.skipped('metrics') ? this.buildMetrics(facts) : undefined;
-    const grafana = spec.dashboards && !this.skipped('dashboards') ? this.buildDashboards(prometheus) : undefined;
+    const grafana = spec.dashboards && !this.skipped('dashboards') ? this.buildDashboards(prometheus, controlPlane?.istioVersion) : undefined;
     if (spec.kiali && !this.skipped('kiali')) {
       this.buildKiali(facts, prometheus, grafana, tracingBackend);
     }
@@ -723,7 +723,7 @@ class MeshBuilder {
     return PodIdentityLabels.custom(...labels);
   }
 
-  private buildDashboards(prometheus: IPrometheusBackend | undefined): IGrafanaLink | undefined {
+  private buildDashboards(prometheus: IPrometheusBackend | undefined, istioVersion: IstioVersion | undefined): IGrafanaLink | undefined {
     const spec = this.spec.dashboards!;
     if (!prometheus) {
       if (!this.spec.metrics) {
@@ -778,6 +778,7 @@ class MeshBuilder {
       const added = this.attempt('dashboards', spec, () => new IstioDashboards(dashboards, 'istio-dashboards', defined({
         datasource,
         dashboards: istioDashboards,
+        istioVersion,
         folder: spec.folder,
         resyncPeriod: optionalDuration('resyncPeriod', spec.resyncPeriod),
       })));
@@ -1146,6 +1147,7 @@ const MESH_YAML_FIXES: Partial<Record<MeshWarningCode, () => string>> = {
   [MeshWarningCode.JAEGER_V1_END_OF_LIFE]: () => 'move to tracing.backend.jaegerV2, which receives the same Zipkin spans on 9411',
   [MeshWarningCode.PROMETHEUS_RETENTION_WITHOUT_STORAGE]: () => 'set metrics.prometheus.server.storage.persistentVolume (sizeGibibytes, storageClassName) instead of emptyDir, or keep metrics.prometheus.server.retention as short as losing it is acceptable',
   [MeshWarningCode.KIALI_AD_HOC_IMAGE]: () => 'run the Kiali operator with ALLOW_AD_HOC_KIALI_IMAGE=true (Helm chart value allowAdHocKialiImage=true), which kiali.image and imageMirror need with kiali.deployment operator-cr',
+  [MeshWarningCode.ISTIO_DASHBOARDS_UNPINNED]: () => 'set dashboards.istioDashboards.<mesh|performance|service|workload|controlPlane>.revision to the revision whose description on grafana.com names the Istio release (one number for the five: Istio uploads them together)',
   [MeshWarningCode.MESH_DEFAULT_SIDECAR]: () => 'on an existing mesh whose other namespaces call each other, set workloads.meshDefaultSidecar: false (or declare those namespaces under workloads.namespaces with their calls)',
 };
 

@@ -553,7 +553,10 @@ export interface DatasourceSpec extends Pick<PrometheusDatasourceProps, 'datasou
 
 /** One of Istio's dashboards. */
 export interface IstioDashboardSpec {
-  /** grafana.com revision to pin. @default - the newest revision when the operator fetches it */
+  /**
+   * grafana.com revision to pin.
+   * @default - the revision published with controlPlane.version's release where the library knows it (1.29, 1.28, 1.26, 1.20); otherwise grafana.com's newest, with a synth warning
+   */
   readonly revision?: number;
 }
 

@@ -2,7 +2,10 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GrafanaDashboard } from '../../imports/grafana-dashboard-grafana.integreatly.org';
 import { assertDnsLabel } from '../core/names';
+import { IstioVersion } from '../istio/istio-version';
 import { goDuration } from '../metrics/prometheus-duration';
+import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
+import { IstioDashboardRevisions } from './istio-dashboard-revisions';
 import { PrometheusDatasource } from './prometheus-datasource';
 
 /**
@@ -44,7 +47,7 @@ export class IstioDashboard {
     public readonly id: number,
     /** Name of the `GrafanaDashboard` object. */
     public readonly name: string,
-    /** Pinned revision, if any. */
+    /** Revision chosen with {@link withRevision}, if any; otherwise {@link IstioDashboards} pins the one of its Istio release. */
     public readonly revision?: number,
   ) {}
 
@@ -65,6 +68,14 @@ export interface IstioDashboardsProps {
   readonly datasource: PrometheusDatasource;
   /** The Istio dashboards to import. @default IstioDashboard.all() */
   readonly dashboards?: readonly IstioDashboard[];
+  /**
+   * The Istio release the dashboards show (`controlPlane.istioVersion`): each dashboard without a
+   * revision of its own ({@link IstioDashboard.withRevision}) is pinned to the grafana.com
+   * revision published with that release ({@link IstioDashboardRevisions}). Where none is known,
+   * the dashboards follow grafana.com's newest revision, and the app warns.
+   * @default IstioVersion.LATEST
+   */
+  readonly istioVersion?: IstioVersion;
   /** Grafana folder the dashboards appear in. @default 'Istio' */
   readonly folder?: string;
   /** How often the operator re-applies the dashboards. @default - the operator's default (10 minutes) */
@@ -94,8 +105,27 @@ export class IstioDashboards extends Construct {
       throw new Error("folder must not be empty: it is the Grafana folder title, e.g. 'Istio'");
     }
     this.resyncPeriod = props.resyncPeriod && goDuration('resyncPeriod', props.resyncPeriod);
+    const istioVersion = props.istioVersion ?? IstioVersion.LATEST;
+    const published = IstioDashboardRevisions.publishedFor(istioVersion);
+    const unpinned: IstioDashboard[] = [];
     for (const dashboard of props.dashboards ?? IstioDashboard.all()) {
-      this.addDashboard(dashboard);
+      const revision = dashboard.revision ?? published;
+      if (revision === undefined) {
+        unpinned.push(dashboard);
+      }
+      this.addDashboard({ id: dashboard.id, name: dashboard.name, revision });
+    }
+    if (unpinned.length > 0) {
+      const example = unpinned[0];
+      // Istio uploads the five together, so one number pins them all.
+      MeshWarnings.of(this).add(this, {
+        code: MeshWarningCode.ISTIO_DASHBOARDS_UNPINNED,
+        message: `Istio's dashboards ${unpinned.map((d) => `${d.name} (${d.id})`).join(', ')} in ${this.namespace} follow grafana.com's newest revision, `
+          + `which may be the dashboard of a newer Istio release or of a release candidate: this library knows no verified revision for Istio ${istioVersion.minorVersion} `
+          + `(it knows ${IstioDashboardRevisions.knownMinors().join(', ')})`,
+        fix: `pin each to the revision whose description names Istio ${istioVersion} (https://grafana.com/grafana/dashboards/${example.id}?tab=revisions): `
+          + 'dashboards: IstioDashboard.all().map((dashboard) => dashboard.withRevision(<revision>)), or add the release to IstioDashboardRevisions',
+      });
     }
   }
 

@@ -29,6 +29,8 @@ export enum MeshWarningCode {
   GATEWAY_API_CRDS = 'gateway-api-crds',
   /** An HTTPS listener's certificate Secret is not part of the output. */
   GATEWAY_CERTIFICATE_SECRET = 'gateway-certificate-secret',
+  /** Istio's grafana.com dashboards are not pinned to the revision of the Istio release: they follow the newest. */
+  ISTIO_DASHBOARDS_UNPINNED = 'istio-dashboards-unpinned',
   /** A mesh-wide default Sidecar scopes namespaces outside the app. */
   MESH_DEFAULT_SIDECAR = 'mesh-default-sidecar',
 }

@@ -142,6 +142,29 @@ describe('buildMesh', () => {
     ]);
   });
 
+  test('Istio\'s dashboards are pinned to the revision of controlPlane.version\'s release; a revision key wins; an unknown release warns in mesh.yaml words', () => {
+    // GIVEN
+    const withIstio = (version: string | undefined, istioDashboards?: NonNullable<MeshSpec['dashboards']>['istioDashboards']): MeshSpec => ({
+      controlPlane: version === undefined ? {} : { version },
+      metrics: { prometheus: { inCluster: { namespace: 'monitoring' } } },
+      dashboards: { grafana: { instance: { externalUrl: 'https://grafana.example.com' } }, ...(istioDashboards && { istioDashboards }) },
+    });
+    // WHEN
+    const pinned = build(withIstio('1.29.6'));
+    const overridden = build(withIstio('1.29.6', { mesh: { revision: 299 }, service: {} }));
+    const unknown = build(withIstio('1.30.3'));
+    // THEN
+    const revisions = (built: ReturnType<typeof build>) => built.byChart.dashboards.filter((m) => m.kind === 'GrafanaDashboard').map((d: any) => d.spec.grafanaCom.revision);
+    expect(revisions(pinned)).toEqual([300, 300, 300, 300, 300]);
+    expect(revisions(overridden)).toEqual([299, 300]);
+    expect(revisions(unknown)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    const codes = (built: ReturnType<typeof build>) => MeshWarnings.of(built.mesh.charts[0]).all.map((w) => w.code);
+    expect(codes(pinned)).not.toContain(MeshWarningCode.ISTIO_DASHBOARDS_UNPINNED);
+    expect(codes(unknown)).toContain(MeshWarningCode.ISTIO_DASHBOARDS_UNPINNED);
+    expect(unknown.mesh.warnings.find((line) => line.startsWith("Istio's dashboards"))).toMatch(
+      /follow grafana\.com's newest revision.*Istio 1\.30 .*: set dashboards\.istioDashboards\.<mesh\|performance\|service\|workload\|controlPlane>\.revision to the revision whose description on grafana\.com names the Istio release/);
+  });
+
   test('each target is scraped once: the scrape Secret and a monitor for the same targets are refused', () => {
     // GIVEN
     const metrics = (more: Partial<MeshSpec['metrics']>): MeshSpec => ({

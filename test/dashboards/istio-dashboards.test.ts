@@ -1,5 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
-import { ExistingGrafana, ExistingPrometheus, GrafanaInstance, IstioDashboard, IstioDashboards, PrometheusDatasource } from '../../lib';
+import {
+  ExistingGrafana, ExistingPrometheus, GrafanaInstance, IstioDashboard, IstioDashboardRevisions, IstioDashboards, IstioVersion, MeshWarningCode, MeshWarnings, PrometheusDatasource,
+} from '../../lib';
 import { findOne, synthValid } from '../helpers/manifests';
 
 function datasourceIn(chart: ReturnType<typeof Testing.chart>) {
@@ -30,8 +32,61 @@ describe('IstioDashboards', () => {
       expect(dashboard.metadata.namespace).toBe(datasourceObject.metadata.namespace);
       expect(dashboard.spec.datasources).toEqual([{ inputName: 'DS_PROMETHEUS', datasourceName: datasourceObject.spec.datasource.name }]);
       expect(dashboard.spec.folder).toBe('Istio');
-      expect(dashboard.spec.grafanaCom.revision).toBeUndefined();
     }
+  });
+
+  test('pins the five to the revision published with the Istio release, one number for all', () => {
+    // GIVEN Istio 1.29, whose dashboards were published as revision 300 with 1.29.2
+    const chart = Testing.chart();
+    // WHEN
+    new IstioDashboards(chart, 'dashboards', { datasource: datasourceIn(chart), istioVersion: IstioVersion.of('1.29.0') });
+    // THEN
+    const dashboards = synthValid(chart).filter((m) => m.kind === 'GrafanaDashboard') as any[];
+    expect(dashboards.map((d) => d.spec.grafanaCom)).toEqual([
+      { id: 7639, revision: 300 }, { id: 11829, revision: 300 }, { id: 7636, revision: 300 }, { id: 7630, revision: 300 }, { id: 7645, revision: 300 },
+    ]);
+    expect(MeshWarnings.of(chart).all).toEqual([]);
+    expect(IstioDashboardRevisions.publishedWith(IstioVersion.of('1.29.0'))).toBe('1.29.2');
+    expect(IstioDashboardRevisions.publishedFor(IstioVersion.of('1.28.4'))).toBe(280);
+  });
+
+  test('a revision of the app\'s own wins over the release\'s', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new IstioDashboards(chart, 'dashboards', {
+      datasource: datasourceIn(chart), istioVersion: IstioVersion.of('1.28.1'), dashboards: [IstioDashboard.MESH.withRevision(279), IstioDashboard.SERVICE],
+    });
+    // THEN
+    const dashboards = synthValid(chart).filter((m) => m.kind === 'GrafanaDashboard') as any[];
+    expect(dashboards.map((d) => d.spec.grafanaCom)).toEqual([{ id: 7639, revision: 279 }, { id: 7636, revision: 280 }]);
+    expect(MeshWarnings.of(chart).all).toEqual([]);
+  });
+
+  test('a release without a verified revision follows the newest, and the app warns naming the unpinned dashboards and how to pin', () => {
+    // GIVEN Istio 1.30 (no verified revision yet), the mesh dashboard pinned by the app
+    const chart = Testing.chart();
+    // WHEN
+    new IstioDashboards(chart, 'dashboards', {
+      datasource: datasourceIn(chart), istioVersion: IstioVersion.of('1.30.3'), dashboards: [IstioDashboard.MESH.withRevision(310), IstioDashboard.WORKLOAD],
+    });
+    // THEN
+    const dashboards = synthValid(chart).filter((m) => m.kind === 'GrafanaDashboard') as any[];
+    expect(dashboards.map((d) => d.spec.grafanaCom)).toEqual([{ id: 7639, revision: 310 }, { id: 7630 }]);
+    expect(MeshWarnings.of(chart).all).toEqual([expect.objectContaining({
+      code: MeshWarningCode.ISTIO_DASHBOARDS_UNPINNED,
+      message: expect.stringMatching(/^Istio's dashboards istio-workload \(7630\) in grafana follow grafana\.com's newest revision, .*release candidate: this library knows no verified revision for Istio 1\.30 \(it knows 1\.29, 1\.28, 1\.26, 1\.20\)$/),
+      fix: expect.stringMatching(/^pin each to the revision whose description names Istio 1\.30\.3 \(https:\/\/grafana\.com\/grafana\/dashboards\/7630\?tab=revisions\): dashboards: IstioDashboard\.all\(\)\.map/),
+    })]);
+  });
+
+  test('without istioVersion the dashboards are those of IstioVersion.LATEST', () => {
+    const chart = Testing.chart();
+    new IstioDashboards(chart, 'dashboards', { datasource: datasourceIn(chart) });
+    const revisions = Testing.synth(chart).filter((m) => m.kind === 'GrafanaDashboard').map((d: any) => d.spec.grafanaCom.revision);
+    const published = IstioDashboardRevisions.publishedFor(IstioVersion.LATEST);
+    expect(revisions).toEqual(Array(5).fill(published));
+    expect(MeshWarnings.of(chart).all.map((w) => w.code)).toEqual(published === undefined ? [MeshWarningCode.ISTIO_DASHBOARDS_UNPINNED] : []);
   });
 
   test('pins revisions, picks dashboards, and takes folder and resync period', () => {
