@@ -26,6 +26,10 @@ export const MESH_YAML_WORDING: ReadonlyArray<readonly [typescript: string, mesh
     'wire the backend by reference (its endpoint) instead of typing the host, fix the name, or declare the namespace in externalNamespaces (a public host in externalHosts)',
     'fix the URL or the name, or list the namespace in the top-level externalNamespaces of the config (write a public host with a final dot: example.com.)',
   ],
+  [
+    '(ClusterPlatform.use(app, ClusterPlatform.OPENSHIFT) makes the parts of this library do so)',
+    '(platform: openshift at the top of the config makes the parts it renders do so)',
+  ],
 ];
 
 /** `finding` with its fix in mesh.yaml words. */

@@ -39,6 +39,12 @@ export enum MeshRule {
    * Istio's Control Plane and Performance dashboards select istiod by (`app="istiod"`).
    */
   ISTIOD_APP_LABEL = 'istiod-app-label',
+  /**
+   * A pod of an output that installs Istio for OpenShift asks for a fixed user or group id
+   * (`runAsUser`, `runAsGroup`, `fsGroup`), which OpenShift's restricted-v2 SCC refuses: it
+   * assigns each namespace's pods ids from the namespace's range.
+   */
+  OPENSHIFT_FIXED_IDS = 'openshift-fixed-ids',
 }
 
 /** One problem in the output, in the words of the check that found it. */
@@ -130,7 +136,11 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
  *   Service endpoints), port name, metrics path and namespaces, and label requirements of which
  *   one includes the other; definitions this cannot read (other relabelings) are left out;
  * - a ServiceMonitor that selects istiod's Services (`istio=pilot`) copies their `app` label
- *   (`targetLabels`), which Istio's dashboards select istiod by.
+ *   (`targetLabels`), which Istio's dashboards select istiod by;
+ * - in an output that installs Istio for OpenShift (a Sail `Istio` or `IstioCNI`, or an
+ *   `IstioOperator`, with profile `openshift` or `values.global.platform: openshift`), no pod
+ *   template, Pod or prometheus-operator `Prometheus`/`Alertmanager` sets `runAsUser`,
+ *   `runAsGroup` or `fsGroup` (pod or container securityContext).
  *
  * Runs in time linear in the size of the output: everything is looked up in maps.
  *
@@ -215,7 +225,35 @@ class MeshAnalysis {
     }
     this.checkInstalledObjects(identities);
     this.checkDuplicateScrapes();
+    if (this.manifests.some(installsForOpenShift)) {
+      this.manifests.forEach((manifest) => this.checkNoFixedIds(manifest));
+    }
     return this.findings;
+  }
+
+  private checkNoFixedIds(manifest: Manifest): void {
+    for (const { path, podSpec } of podSpecsOf(manifest)) {
+      const contexts: Array<[string, unknown]> = [[`${path}.securityContext`, podSpec.securityContext]];
+      for (const field of ['initContainers', 'containers']) {
+        (Array.isArray(podSpec[field]) ? podSpec[field] : []).forEach((container: Record<string, any>, index: number) => {
+          contexts.push([`${path}.${field}[${index}].securityContext`, container?.securityContext]);
+        });
+      }
+      for (const [contextPath, context] of contexts) {
+        if (context === null || typeof context !== 'object') {
+          continue;
+        }
+        for (const id of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
+          const value = (context as Record<string, unknown>)[id];
+          if (value !== undefined && value !== null) {
+            this.report(MeshRule.OPENSHIFT_FIXED_IDS, manifest, `${contextPath}.${id}`,
+              `${id} ${JSON.stringify(value)} is fixed, but the output installs Istio for OpenShift, whose restricted-v2 SCC assigns each pod `
+              + `its ids from the namespace's range and refuses a pod that asks for another: leave ${id} out there `
+              + '(ClusterPlatform.use(app, ClusterPlatform.OPENSHIFT) makes the parts of this library do so)');
+          }
+        }
+      }
+    }
   }
 
   private index(): void {
@@ -703,6 +741,39 @@ function egressHostReaches(host: string, sidecarNamespace: string, namespaces: r
 function objectIdentity(manifest: Manifest): string {
   const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.slice(0, manifest.apiVersion.indexOf('/')) : '';
   return JSON.stringify([group, manifest.kind, manifest.metadata?.namespace ?? '', manifest.metadata?.name]);
+}
+
+/** Whether `manifest` installs Istio for OpenShift: the platform its charts are told, or the profile. */
+function installsForOpenShift(manifest: Manifest): boolean {
+  const key = `${manifest.apiVersion}/${manifest.kind}`;
+  if (key !== 'sailoperator.io/v1/Istio' && key !== 'sailoperator.io/v1/IstioCNI' && key !== 'install.istio.io/v1alpha1/IstioOperator') {
+    return false;
+  }
+  const installSpec = spec(manifest);
+  return installSpec.profile === 'openshift' || installSpec.profile === 'openshift-ambient' || installSpec.values?.global?.platform === 'openshift';
+}
+
+/** The pod specs of an object, with their paths: pod templates, Pods, and prometheus-operator's pod-level fields. */
+function podSpecsOf(manifest: Manifest): Array<{ path: string; podSpec: Record<string, any> }> {
+  const key = `${manifest.apiVersion}/${manifest.kind}`;
+  const objectSpec = spec(manifest);
+  const found: Array<{ path: string; podSpec: Record<string, any> }> = [];
+  const add = (path: string, value: unknown) => {
+    if (value !== null && typeof value === 'object') {
+      found.push({ path, podSpec: value as Record<string, any> });
+    }
+  };
+  if (WORKLOAD_KINDS.has(key) || key === 'batch/v1/Job') {
+    add('spec.template.spec', objectSpec.template?.spec);
+  } else if (key === 'batch/v1/CronJob') {
+    add('spec.jobTemplate.spec.template.spec', objectSpec.jobTemplate?.spec?.template?.spec);
+  } else if (key === 'v1/Pod') {
+    add('spec', objectSpec);
+  } else if (key === 'monitoring.coreos.com/v1/Prometheus' || key === 'monitoring.coreos.com/v1/Alertmanager') {
+    // The operator copies spec.securityContext and spec.containers into the StatefulSet's pods.
+    add('spec', objectSpec);
+  }
+  return found;
 }
 
 function spec(manifest: Manifest): Record<string, any> {

@@ -87,6 +87,10 @@ const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: s
     recommendation: 'istiod\'s series carry its Service\'s app label, which Istio\'s dashboards select istiod by',
     fix: 'Add app to the ServiceMonitor\'s spec.targetLabels',
   },
+  [MeshRule.OPENSHIFT_FIXED_IDS]: {
+    recommendation: 'On OpenShift, pods leave their user and group ids to the restricted-v2 SCC, which assigns them from the namespace\'s range',
+    fix: 'Leave runAsUser, runAsGroup and fsGroup out (ClusterPlatform.use(app, ClusterPlatform.OPENSHIFT) before creating the parts)',
+  },
 };
 
 /**

@@ -113,6 +113,39 @@ describe('analyzeMesh', () => {
     });
   });
 
+  describe('fixed user ids on OpenShift', () => {
+    const sailIstio = (platform?: string): Manifest => ({
+      apiVersion: 'sailoperator.io/v1', kind: 'Istio', metadata: { name: 'default' },
+      spec: { namespace: 'istio-system', profile: 'default', values: platform === undefined ? {} : { global: { platform } } },
+    });
+    const openShiftOperator: Manifest = { apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'istio', namespace: 'istio-system' }, spec: { profile: 'openshift' } };
+    const pinned: Manifest[] = [
+      namespace('ingress'), namespace('monitoring'), namespace('istio-system'),
+      {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gateway', namespace: 'ingress' },
+        spec: { selector: {}, template: { spec: { securityContext: { runAsUser: 1337 }, containers: [{ name: 'proxy', securityContext: { runAsGroup: 1337, runAsNonRoot: true } }] } } },
+      },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: { name: 'prometheus', namespace: 'monitoring' }, spec: { securityContext: { runAsNonRoot: true, fsGroup: 2000 } } },
+    ];
+
+    test('are refused, each at its field, in an output that installs Istio for OpenShift', () => {
+      const findings = (install: Manifest) => analyzeMesh([install, ...pinned]).filter((finding) => finding.rule === MeshRule.OPENSHIFT_FIXED_IDS);
+      for (const install of [sailIstio('openshift'), openShiftOperator]) {
+        expect(findings(install).map((finding) => `${finding.object} ${finding.path}`)).toEqual([
+          'Deployment/ingress/gateway spec.template.spec.securityContext.runAsUser',
+          'Deployment/ingress/gateway spec.template.spec.containers[0].securityContext.runAsGroup',
+          'Prometheus/monitoring/prometheus spec.securityContext.fsGroup',
+        ]);
+      }
+      expect(findings(sailIstio('openshift'))[0].message).toMatch(/^runAsUser 1337 is fixed, but the output installs Istio for OpenShift, whose restricted-v2 SCC assigns .*leave runAsUser out there \(ClusterPlatform\.use\(app, ClusterPlatform\.OPENSHIFT\)/);
+    });
+
+    test('are fine on other platforms', () => {
+      expect(analyzeMesh([sailIstio(), ...pinned])).toEqual([]);
+      expect(analyzeMesh([sailIstio('gke'), ...pinned])).toEqual([]);
+    });
+  });
+
   describe('one object per identity', () => {
     // case, the manifests, the findings
     const IDENTITIES: ReadonlyArray<readonly [string, Manifest[], unknown[]]> = [

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ClusterPlatform } from '../../core/cluster-platform';
 import { MeshNamespace } from '../../core/mesh-namespace';
 import { assertDnsLabel } from '../../core/names';
 import { ApplyPhase } from '../../output/apply-phase';
@@ -95,6 +96,7 @@ export class IstioInClusterOperator extends Construct {
       Object.entries(values).filter(([, q]) => q !== undefined).map(([k, q]) => [k, k8s.Quantity.fromString(q as string)]));
     // Not `istio.io/rev`: that label would have the operator's own pod injected with a sidecar.
     const selector = { 'app.kubernetes.io/name': 'istio-operator', 'app.kubernetes.io/instance': name };
+    const operatorIds = ClusterPlatform.of(this).fixedIds({ runAsUser: OPERATOR_UID, runAsGroup: OPERATOR_UID });
     this.resource = new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name, namespace: namespaceName, labels },
       spec: {
@@ -104,7 +106,8 @@ export class IstioInClusterOperator extends Construct {
           metadata: { labels: { ...labels, ...selector } },
           spec: {
             serviceAccountName: serviceAccount.name,
-            securityContext: { runAsNonRoot: true, runAsUser: OPERATOR_UID, runAsGroup: OPERATOR_UID, seccompProfile: { type: 'RuntimeDefault' } },
+            // OpenShift assigns the ids from the namespace's range (and refuses fixed ones).
+            securityContext: { runAsNonRoot: true, ...operatorIds, seccompProfile: { type: 'RuntimeDefault' } },
             containers: [{
               name: 'istio-operator',
               image: `${props.hub}/operator:${props.tag}`,
@@ -116,8 +119,7 @@ export class IstioInClusterOperator extends Construct {
                 privileged: false,
                 readOnlyRootFilesystem: true,
                 runAsNonRoot: true,
-                runAsUser: OPERATOR_UID,
-                runAsGroup: OPERATOR_UID,
+                ...operatorIds,
               },
               resources: { requests: quantities(resources.requests as Record<string, string | undefined>), limits: quantities(resources.limits as Record<string, string | undefined>) },
               // The environment the operator binary reads (istio-operator chart, Istio 1.23).

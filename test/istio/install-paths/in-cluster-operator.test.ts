@@ -1,5 +1,5 @@
-import { Testing } from 'cdk8s';
-import { InstallPath, IstioControlPlane, IstioInClusterOperator, IstioVersion } from '../../../lib';
+import { Chart, Testing } from 'cdk8s';
+import { ClusterPlatform, InstallPath, IstioControlPlane, IstioInClusterOperator, IstioProfile, IstioVersion, Manifest, MeshRule, analyzeMesh } from '../../../lib';
 import { findOne, synthValid } from '../../helpers/manifests';
 
 describe('in-cluster operator (Istio 1.23)', () => {
@@ -64,6 +64,24 @@ describe('in-cluster operator (Istio 1.23)', () => {
     expect(container.env).toContainEqual({ name: 'WATCH_NAMESPACE', value: 'istio-system' });
     // the revision label would get the operator itself injected
     expect(deployment.spec.template.metadata.labels['istio.io/rev']).toBeUndefined();
+  });
+
+  test('on OpenShift the operator leaves its user and group ids to the platform (checked by the openshift-fixed-ids rule)', () => {
+    // GIVEN an app for OpenShift
+    const app = Testing.app();
+    ClusterPlatform.use(app, ClusterPlatform.OPENSHIFT);
+    const chart = new Chart(app, 'chart');
+    // WHEN
+    new IstioControlPlane(chart, 'istio', { version: IstioVersion.of('1.23.6'), installPath: InstallPath.IN_CLUSTER_OPERATOR, profile: IstioProfile.OPENSHIFT });
+    // THEN
+    const manifests = synthValid(chart);
+    const pod = findOne(manifests, 'Deployment', 'istio-operator').spec.template.spec;
+    for (const context of [pod.securityContext, pod.containers[0].securityContext]) {
+      expect(context).toMatchObject({ runAsNonRoot: true });
+      expect(context.runAsUser).toBeUndefined();
+      expect(context.runAsGroup).toBeUndefined();
+    }
+    expect(analyzeMesh(manifests as Manifest[]).filter((finding) => finding.rule === MeshRule.OPENSHIFT_FIXED_IDS)).toEqual([]);
   });
 
   test('RBAC: no wildcard verbs, leader election only in its namespace', () => {
