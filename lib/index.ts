@@ -33,6 +33,7 @@ export * from './istio/cni';
 export * from './istio/component-settings';
 export type { MergeSource } from './istio/config-merger';
 export * from './istio/control-plane';
+export * from './istio/control-plane-revisions';
 export * from './istio/dns-proxy';
 export * from './istio/ingress-gateway-config';
 export * from './istio/install-path';

@@ -19,6 +19,7 @@ import { SidecarGrafana } from '../dashboards/sidecar-grafana';
 import { GatewayApiIngress, GatewayListener } from '../gateway/gateway-api-ingress';
 import { GatewayDisruptionBudget, IngressGateway } from '../gateway/ingress-gateway';
 import { CniPlatform, IstioCniOptions } from '../istio/cni';
+import { ControlPlaneRevisions, ControlPlaneRevisionsError, ControlPlaneRevisionsOptions, newestRelease } from '../istio/control-plane-revisions';
 import { IstioControlPlane, IstioControlPlaneProps } from '../istio/control-plane';
 import { GatewayOptions } from '../istio/ingress-gateway-config';
 import { InstallPath } from '../istio/install-path';
@@ -182,6 +183,8 @@ export function buildMesh(app: App, spec: MeshSpec, options: BuildMeshOptions = 
 interface ControlPlaneFacts extends IIstioControlPlaneRef {
   readonly rootNamespace: string;
   readonly revision?: string;
+  /** The checked revisions and tags, when controlPlane.revisions was given and the control plane built. */
+  readonly revisions?: ControlPlaneRevisions;
   /** The release, when the control plane could be built. */
   readonly istioVersion?: IstioVersion;
 }
@@ -346,8 +349,13 @@ class MeshBuilder {
   private buildControlPlane(istio: Chart, spec: ControlPlaneSpec, tracing: MeshTracing | undefined): IstioControlPlane | undefined {
     // The release and the cluster's Kubernetes are checked first, with their own key paths;
     // a release the library does not know cannot be built at all.
+    const revisions = spec.revisions && this.revisionsOptions(spec);
+    if (spec.revisions && !revisions) {
+      return undefined;
+    }
     const version = this.attempt('controlPlane.version', undefined, () => {
-      const parsed = spec.version === undefined ? IstioVersion.LATEST : IstioVersion.of(spec.version);
+      const parsed = revisions ? newestRelease(revisions.versions)!
+        : spec.version === undefined ? IstioVersion.LATEST : IstioVersion.of(spec.version);
       IstioVersionSupport.assertKnown(parsed);
       if ((spec.installPath ?? (parsed.isAtLeast(1, 24) ? InstallPath.SAIL : InstallPath.IN_CLUSTER_OPERATOR)) === InstallPath.SAIL) {
         sailVersion(parsed);
@@ -357,22 +365,74 @@ class MeshBuilder {
     if (!version) {
       return undefined;
     }
+    // Every running revision must support the cluster's Kubernetes.
     const kubernetesSupported = spec.kubernetesVersion !== undefined
       && this.attempt('controlPlane.kubernetesVersion', undefined, () => {
-        IstioVersionSupport.assertSupports(version, spec.kubernetesVersion!);
+        for (const running of revisions?.versions ?? [version]) {
+          IstioVersionSupport.assertSupports(running, spec.kubernetesVersion!);
+        }
         return true;
       }) === true;
     return this.attempt('controlPlane', spec, () => new IstioControlPlane(istio, 'control-plane', this.controlPlaneProps(spec, {
-      version: spec.version === undefined ? undefined : version,
+      version: spec.version === undefined || revisions ? undefined : version,
       kubernetesVersion: kubernetesSupported ? spec.kubernetesVersion : undefined,
       tracing,
+      revisions,
     })));
   }
 
-  private controlPlaneProps(spec: ControlPlaneSpec, checked: Pick<IstioControlPlaneProps, 'version' | 'kubernetesVersion' | 'tracing'>): IstioControlPlaneProps {
+  /**
+   * controlPlane.revisions as props, each problem at its own key: releases, tags, and the rules
+   * between them (each release once, at most two minors apart, tags on running releases).
+   */
+  private revisionsOptions(spec: ControlPlaneSpec): ControlPlaneRevisionsOptions | undefined {
+    const at = 'controlPlane.revisions';
+    const revisionsSpec = spec.revisions!;
+    const before = this.problems.length;
+    for (const key of ['version', 'revision'] as const) {
+      if (spec[key] !== undefined) {
+        this.problems.push({
+          path: `controlPlane.${key}`,
+          message: `is replaced by ${at} (the newest of ${at}.versions is the active revision, and Sail names each revision after its release): leave controlPlane.${key} out`,
+        });
+      }
+    }
+    const sail = onSail(spec);
+    const release = (keyPath: string, text: string) => this.attempt(keyPath, undefined, () => {
+      const parsed = IstioVersion.of(text);
+      IstioVersionSupport.assertKnown(parsed);
+      if (sail) {
+        sailVersion(parsed);
+      }
+      return parsed;
+    });
+    const versions = revisionsSpec.versions.map((text, index) => release(`${at}.versions[${index}]`, text));
+    const tags = Object.entries(revisionsSpec.tags ?? {}).map(([tag, text]) => [tag, release(joinPath(`${at}.tags`, tag), text)] as const);
+    if (this.problems.length > before) {
+      return undefined;
+    }
+    const options: ControlPlaneRevisionsOptions = defined({
+      versions: versions as IstioVersion[],
+      tags: revisionsSpec.tags && Object.fromEntries(tags) as Record<string, IstioVersion>,
+      inactiveRevisionDeletionGracePeriodSeconds: revisionsSpec.inactiveRevisionDeletionGracePeriodSeconds,
+    });
+    try {
+      ControlPlaneRevisions.of(options, 'default', at, sail);
+    } catch (error) {
+      if (!(error instanceof ControlPlaneRevisionsError)) {
+        throw error;
+      }
+      this.problems.push({ path: error.key.startsWith('tags.') ? joinPath(`${at}.tags`, error.key.slice(5)) : `${at}.${error.key}`, message: error.problem });
+      return undefined;
+    }
+    return options;
+  }
+
+  private controlPlaneProps(spec: ControlPlaneSpec, checked: Pick<IstioControlPlaneProps, 'version' | 'kubernetesVersion' | 'tracing' | 'revisions'>): IstioControlPlaneProps {
     const at = 'controlPlane';
     return defined({
       version: checked.version,
+      revisions: checked.revisions,
       kubernetesVersion: checked.kubernetesVersion,
       installPath: spec.installPath,
       profile: spec.profile,
@@ -393,14 +453,23 @@ class MeshBuilder {
       }),
       dnsProxy: spec.dnsProxy,
       ztunnel: spec.ztunnel,
-      egressGateway: spec.egressGateway && this.gatewayOptions(`${at}.egressGateway`, spec.egressGateway, spec.revision),
+      egressGateway: spec.egressGateway && this.gatewayOptions(`${at}.egressGateway`, spec.egressGateway, spec.revision, checked.revisions),
       tracing: checked.tracing,
       inClusterOperator: spec.inClusterOperator,
       sourceKeyPath: at,
     });
   }
 
-  private gatewayOptions(at: string, spec: GatewaySpec, revision: string | undefined): GatewayOptions {
+  private gatewayOptions(at: string, spec: GatewaySpec, revision: string | undefined, revisionsOptions: ControlPlaneRevisionsOptions | undefined): GatewayOptions {
+    const revisionTag = spec.revisionTag;
+    if (revisionTag !== undefined) {
+      const revisions = revisionsOptions && ControlPlaneRevisions.of(revisionsOptions, 'default', 'controlPlane.revisions', onSail(this.spec.controlPlane ?? {}));
+      const selectable = this.revisionSelector(`${at}.revisionTag`, revisionTag, spec.injection, revisions);
+      return defined({
+        enabled: spec.enabled, name: spec.name, namespace: spec.namespace, labels: spec.labels, serviceType: spec.serviceType, k8s: spec.k8s,
+        injection: selectable ? SidecarInjection.revision(revisionTag) : undefined,
+      });
+    }
     return defined({
       enabled: spec.enabled,
       name: spec.name,
@@ -418,9 +487,14 @@ class MeshBuilder {
       this.buildGatewayApiIngress(istio, spec, controlPlane);
       return;
     }
-    const injection = spec.injection === undefined
-      ? controlPlane.revision === undefined ? SidecarInjection.enabled() : SidecarInjection.revision(controlPlane.revision)
-      : this.attempt('ingressGateway.injection', undefined, () => {
+    const revisionTag = this.gatewayRevisionTag(spec, controlPlane);
+    if (revisionTag === null) {
+      return;
+    }
+    const injection = revisionTag !== undefined ? SidecarInjection.revision(revisionTag)
+      : spec.injection === undefined
+        ? controlPlane.revision === undefined ? SidecarInjection.enabled() : SidecarInjection.revision(controlPlane.revision)
+        : this.attempt('ingressGateway.injection', undefined, () => {
         if (spec.injection === InjectionSpec.DISABLED) {
           throw new Error(`the gateway namespace ${spec.namespace ?? DEFAULT_NAMESPACES.ingressGateway} must not be labelled istio-injection=disabled, `
             + 'because the gateway\'s proxy is injected (injection template gateway): use enabled, revision or none, or leave injection out');
@@ -432,7 +506,7 @@ class MeshBuilder {
     }
     this.ingressGateway = this.attempt('ingressGateway', spec, () => new IngressGateway(istio, 'ingress-gateway', defined({
       namespace: new MeshNamespace(istio, 'ingress-gateway-namespace', { name: spec.namespace ?? DEFAULT_NAMESPACES.ingressGateway, injection }),
-      revision: controlPlane.revision,
+      revision: revisionTag ?? controlPlane.revision,
       name: spec.name,
       labels: spec.labels,
       serviceType: spec.serviceType,
@@ -449,12 +523,61 @@ class MeshBuilder {
   }
 
   /**
+   * ingressGateway.revisionTag, checked against controlPlane.revisions: required there (the
+   * gateway moves between revisions explicitly, unless a tag is named default), refused beside
+   * injection. `null` when refused.
+   */
+  private gatewayRevisionTag(spec: IngressGatewaySpec, controlPlane: ControlPlaneFacts): string | undefined | null {
+    const revisions = controlPlane.revisions;
+    const tag = spec.revisionTag;
+    const at = 'ingressGateway.revisionTag';
+    if (tag === undefined) {
+      if (revisions && !revisions.selects('default')) {
+        this.problems.push({
+          path: at,
+          message: `is required with controlPlane.revisions, so that the gateway changes revision only when this line does: set it to one of ${revisions.selectors().join(', ')}`,
+        });
+        return null;
+      }
+      return undefined;
+    }
+    return this.revisionSelector(at, tag, spec.injection, revisions) ? tag : null;
+  }
+
+  /** Whether a revisionTag may be written: a running tag or revision, never beside injection. */
+  private revisionSelector(at: string, tag: string, injection: InjectionSpec | undefined, revisions: ControlPlaneRevisions | undefined): boolean {
+    if (injection !== undefined) {
+      this.problems.push({ path: at, message: `'${tag}' and injection ${injection} are set together: istio.io/rev and istio-injection are never combined (istio-injection wins); leave injection out` });
+      return false;
+    }
+    if (!revisions) {
+      // controlPlane.revisions that could not be built is reported at its own key already.
+      if (this.spec.controlPlane?.revisions === undefined) {
+        this.problems.push({ path: at, message: `'${tag}' selects a revision tag, but there is no controlPlane.revisions: add controlPlane.revisions with this tag, or use injection` });
+      }
+      return false;
+    }
+    if (!revisions.selects(tag)) {
+      this.problems.push({
+        path: at,
+        message: `'${tag}' is not a tag or revision of controlPlane.revisions (${revisions.selectors().join(', ')}): pick one of them, or add the tag under controlPlane.revisions.tags`,
+      });
+      return false;
+    }
+    return true;
+  }
+
+  /**
    * The ingress gateway as a Gateway API Gateway that istiod deploys; the keys of the injected
    * kind are refused, so that each gateway is of one kind.
    */
   private buildGatewayApiIngress(istio: Chart, spec: IngressGatewaySpec, controlPlane: ControlPlaneFacts): void {
     const gatewayApi = spec.gatewayApi!;
     const at = 'ingressGateway.gatewayApi';
+    const revisionTag = this.gatewayRevisionTag({ ...spec, injection: undefined }, controlPlane);
+    if (revisionTag === null) {
+      return;
+    }
     if (spec.injection !== undefined) {
       this.problems.push({
         path: 'ingressGateway.injection',
@@ -493,7 +616,7 @@ class MeshBuilder {
     try {
       this.gatewayApiIngress = new GatewayApiIngress(istio, 'ingress-gateway', defined({
         namespace: new MeshNamespace(istio, 'ingress-gateway-namespace', { name: spec.namespace ?? DEFAULT_NAMESPACES.ingressGateway }),
-        revision: controlPlane.revision,
+        revision: revisionTag ?? controlPlane.revision,
         name: spec.name,
         listeners: listeners as GatewayListener[],
         serviceType: spec.serviceType,
@@ -915,10 +1038,26 @@ class MeshBuilder {
     }
     for (const [name, namespaceSpec] of Object.entries(spec.namespaces ?? {})) {
       const at = joinPath('workloads.namespaces', name);
+      const revisionTag = namespaceSpec.revisionTag;
+      if (revisionTag !== undefined && !this.revisionSelector(joinPath(at, 'revisionTag'), revisionTag, namespaceSpec.injection, controlPlane.revisions)) {
+        failed.add(name);
+        continue;
+      }
+      const revisions = controlPlane.revisions;
+      if (revisions && revisionTag === undefined && (namespaceSpec.injection ?? InjectionSpec.ENABLED) !== InjectionSpec.NONE
+        && namespaceSpec.injection !== InjectionSpec.DISABLED && !revisions.selects('default')) {
+        this.problems.push({
+          path: joinPath(at, 'revisionTag'),
+          message: `is required with controlPlane.revisions (no tag is named default, which injection enabled selects): set it to one of ${revisions.selectors().join(', ')}`,
+        });
+        failed.add(name);
+        continue;
+      }
       const namespace = this.attempt(at, namespaceSpec, () => scoping.addNamespace(name, defined({
         name,
         labels: namespaceSpec.labels,
-        injection: namespaceSpec.injection && sidecarInjection(namespaceSpec.injection, controlPlane.revision),
+        injection: revisionTag !== undefined ? SidecarInjection.revision(revisionTag)
+          : namespaceSpec.injection && sidecarInjection(namespaceSpec.injection, controlPlane.revision),
       })));
       if (!namespace) {
         failed.add(name);
@@ -1015,6 +1154,13 @@ class MeshBuilder {
     // istioctl's input, never applied: its IstioOperator names the control plane namespace that
     // istioctl creates, so the checks of applied output do not fit it (MeshSynthesis checks it).
     MeshValidation.disable(istioctlApp);
+    if (controlPlane.revisions) {
+      // One file per revision, each run with the istioctl of its release.
+      for (const revision of controlPlane.revisions.revisions) {
+        new IstioOperatorFile(new Chart(istioctlApp, `istio-operator-${revision.name}`, { namespace: controlPlane.namespace }), 'install', { controlPlane, revision: revision.name });
+      }
+      return istioctlApp;
+    }
     new IstioOperatorFile(new Chart(istioctlApp, 'istio-operator', { namespace: controlPlane.namespace }), 'install', { controlPlane });
     return istioctlApp;
   }
@@ -1092,6 +1238,22 @@ class MeshBuilder {
       return undefined;
     }
   }
+}
+
+/**
+ * Whether controlPlane installs with Sail, whose spelling of a version names the revisions: the
+ * default path follows the newest of revisions.versions (or version).
+ */
+function onSail(spec: ControlPlaneSpec): boolean {
+  const releases = (spec.revisions?.versions ?? (spec.version === undefined ? [] : [spec.version])).flatMap((text) => {
+    try {
+      return [IstioVersion.of(text)];
+    } catch {
+      return [];
+    }
+  });
+  const newest = newestRelease(releases) ?? IstioVersion.LATEST;
+  return (spec.installPath ?? (newest.isAtLeast(1, 24) ? InstallPath.SAIL : InstallPath.IN_CLUSTER_OPERATOR)) === InstallPath.SAIL;
 }
 
 /** Stops a step whose problems were reported already, one by one. */

@@ -90,7 +90,46 @@ export interface GatewaySpec extends Pick<GatewayOptions, 'enabled' | 'name' | '
    * @default - enabled, or revision when the control plane has a revision
    */
   readonly injection?: InjectionSpec;
+  /**
+   * Revision tag (or revision name) of `controlPlane.revisions` whose injector configures the
+   * gateway: its namespace gets `istio.io/rev=<tag>`, instead of `injection`.
+   * @default - per injection (required with controlPlane.revisions unless a tag is named default)
+   */
+  readonly revisionTag?: string;
 }
+
+/**
+ * A canary upgrade: revisions of several Istio releases running side by side (Sail's
+ * `RevisionBased` update strategy), with revision tags that namespaces and the gateway select.
+ */
+export interface ControlPlaneRevisionsSpec {
+  /**
+   * The Istio releases running at the same time, each a revision named `default-v1-30-7` (Sail's
+   * name: the Istio's name and version). The newest is the active revision; an older one must have
+   * been the newest in an earlier apply and runs while a tag or namespace uses it. At most two
+   * minors apart.
+   * @minItems 1
+   */
+  readonly versions: IstioRelease[];
+  /**
+   * Revision tags, tag to the release of the revision it points at (`prod-stable: 1.30.7`).
+   * Moving a tag is changing its release here.
+   * @default - none
+   */
+  readonly tags?: Record<string, IstioRelease>;
+  /**
+   * Seconds the Sail operator waits, once nothing uses an older revision, before deleting it.
+   * @minimum 0
+   * @default - Sail's default, 30
+   */
+  readonly inactiveRevisionDeletionGracePeriodSeconds?: number;
+}
+
+/**
+ * An Istio patch release such as `1.31.3`.
+ * @pattern ^[0-9]+\.[0-9]+\.[0-9]+$
+ */
+export type IstioRelease = string;
 
 /** The Istio control plane. */
 export interface ControlPlaneSpec extends Pick<IstioControlPlaneProps,
@@ -103,6 +142,15 @@ export interface ControlPlaneSpec extends Pick<IstioControlPlaneProps,
    * @default - the newest release the library is tested with (IstioVersion.LATEST)
    */
   readonly version?: string;
+  /**
+   * Revisions of a canary upgrade and their tags, instead of `version` and `revision`: on Sail one
+   * revision-based `Istio` and an `IstioRevisionTag` per tag; on istioctl one IstioOperator file
+   * per revision (`istioctl/istio-operator-default-v1-30-7`), each with its tags in
+   * `values.revisionTags`; on the in-cluster operator path an IstioOperator and an operator per
+   * revision.
+   * @default - one revision, updated in place
+   */
+  readonly revisions?: ControlPlaneRevisionsSpec;
   /**
    * Mesh-wide configuration (Istio's MeshConfig) in Istio's own spelling, e.g.
    * `{ accessLogFile: /dev/stdout, outboundTrafficPolicy: { mode: REGISTRY_ONLY } }`. Checked
@@ -238,6 +286,13 @@ export interface IngressGatewaySpec extends Pick<IngressGatewayProps,
    * @default - enabled, or revision when the control plane has a revision
    */
   readonly injection?: InjectionSpec;
+  /**
+   * Revision tag (or revision name) of `controlPlane.revisions` the gateway runs with: its
+   * namespace and pods get `istio.io/rev=<tag>` (the Gateway, for gatewayApi). Required with
+   * revisions, so that the gateway moves between revisions only when this line changes.
+   * @default - the control plane's revision (none with controlPlane.revisions)
+   */
+  readonly revisionTag?: string;
   /** Pods a voluntary disruption may take down. @default { minAvailable: 1 } */
   readonly disruptionBudget?: DisruptionBudgetSpec;
   /**
@@ -626,6 +681,13 @@ export interface RootServiceSpec extends Pick<MeshServiceProps, 'ports'> {}
 export interface WorkloadNamespaceSpec {
   /** Sidecar injection of the namespace. @default - enabled, or revision when the control plane has a revision */
   readonly injection?: InjectionSpec;
+  /**
+   * Revision tag (or revision name) of `controlPlane.revisions` that injects the namespace's
+   * pods: `istio.io/rev=<tag>`, instead of `injection`. Required with revisions (unless a tag
+   * is named `default`, which `injection: enabled` selects).
+   * @default - per injection
+   */
+  readonly revisionTag?: string;
   /** Extra labels of the Namespace. @default - none */
   readonly labels?: Record<string, string>;
   /** The Services it runs, by name. @default - none */

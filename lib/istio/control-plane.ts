@@ -11,6 +11,7 @@ import { MeshTracing } from '../tracing/mesh-tracing';
 import { MeshValidation } from '../validation/mesh-validation';
 import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { CniPlatform, IstioCniOptions, istioCniValues } from './cni';
+import { ControlPlaneRevisions, ControlPlaneRevisionsOptions, newestRelease } from './control-plane-revisions';
 import { assertComponentSettings, ComponentKubernetesSettings } from './component-settings';
 import { ConfigMerger, MergeSource } from './config-merger';
 import { DnsProxy, DnsProxyOptions } from './dns-proxy';
@@ -19,7 +20,7 @@ import { InstallPath } from './install-path';
 import { IstioInClusterOperator } from './install-paths/in-cluster-operator';
 import { IstioCniInstall, IstioInstallModel, IstioZtunnelInstall } from './install-paths/install-model';
 import { IstioOperatorResource } from './install-paths/istio-operator-resource';
-import { newerThanKnownPatch, SailControlPlane, sailProfile, sailVersion } from './install-paths/sail-control-plane';
+import { newerThanKnownPatch, SAIL_REVISION_BASED_ISTIO_NAME, SailControlPlane, sailProfile, sailVersion } from './install-paths/sail-control-plane';
 import { IMPORTED_SAIL_RELEASE, sailReleaseNeeded } from './install-paths/sail-releases';
 import { IstioProfile } from './istio-profile';
 import { IstioVersion } from './istio-version';
@@ -71,6 +72,16 @@ export interface IstioControlPlaneProps {
    * @default - the default revision
    */
   readonly revision?: string;
+  /**
+   * Revisions running side by side for a canary upgrade, and their tags (Sail's `RevisionBased`
+   * update strategy and `IstioRevisionTag`s). Replaces `version` (the newest of the releases is
+   * the active revision) and `revision` (each revision is named `default-v1-30-7`). On
+   * InstallPath.ISTIOCTL each revision is an IstioOperatorFile of its own (`revision` prop)
+   * carrying its tags in `values.revisionTags`; on InstallPath.IN_CLUSTER_OPERATOR an
+   * IstioOperator and an operator per revision.
+   * @default - one revision, updated in place
+   */
+  readonly revisions?: ControlPlaneRevisionsOptions;
   /** Mesh-wide configuration (MeshConfig). @default - Istio's defaults */
   readonly meshConfig?: IstioSpecValuesMeshConfig;
   /**
@@ -154,6 +165,8 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
   /** Namespace of istiod. */
   public readonly namespace: string;
   public readonly revision?: string;
+  /** The revisions and tags of a canary upgrade, when `revisions` was given. */
+  public readonly revisions?: ControlPlaneRevisions;
   /** Istio's root namespace (meshConfig.rootNamespace), where mesh-wide resources live. */
   public readonly rootNamespace: string;
   /** The control plane namespace. */
@@ -181,20 +194,35 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
 
   constructor(scope: Construct, id: string, props: IstioControlPlaneProps = {}) {
     super(scope, id);
-    this.istioVersion = props.version ?? IstioVersion.LATEST;
+    if (props.revisions) {
+      if (props.version !== undefined || props.revision !== undefined) {
+        throw new Error('revisions replaces version and revision (the newest of revisions.versions is the active revision, and Sail names each revision): leave version and revision out');
+      }
+      const newest = newestRelease(props.revisions.versions);
+      const sail = (props.installPath ?? (newest === undefined || newest.isAtLeast(1, 24) ? InstallPath.SAIL : InstallPath.IN_CLUSTER_OPERATOR)) === InstallPath.SAIL;
+      this.revisions = ControlPlaneRevisions.of(props.revisions, SAIL_REVISION_BASED_ISTIO_NAME, 'revisions', sail);
+    }
+    this.istioVersion = this.revisions?.active.version ?? props.version ?? IstioVersion.LATEST;
     if (this.istioVersion.patch === undefined) {
       throw new Error(`version must name a patch release such as ${IstioVersion.LATEST} (image tags and Sail versions do), got ${this.istioVersion}`);
     }
-    IstioVersionSupport.assertKnown(this.istioVersion);
-    if (IstioVersionSupport.isEndOfLife(this.istioVersion)) {
-      MeshWarnings.of(this).add(this, {
-        code: MeshWarningCode.ISTIO_END_OF_LIFE,
-        message: `Istio ${this.istioVersion.minorVersion} is past end of life: no more patch releases, security fixes included`,
-        fix: `move to a supported release (${IstioVersionSupport.supportedMinors().join(', ')}), such as version: IstioVersion.of('${IstioVersion.LATEST}'), one minor at a time`,
-      });
+    // Every running revision is checked: each must be known, supported on the cluster, and is
+    // warned of when past end of life.
+    const runningVersions = this.revisions?.revisions.map((revision) => revision.version) ?? [this.istioVersion];
+    for (const version of runningVersions) {
+      IstioVersionSupport.assertKnown(version);
+      if (IstioVersionSupport.isEndOfLife(version)) {
+        MeshWarnings.of(this).add(this, {
+          code: MeshWarningCode.ISTIO_END_OF_LIFE,
+          message: `Istio ${version.minorVersion} is past end of life: no more patch releases, security fixes included`,
+          fix: `move to a supported release (${IstioVersionSupport.supportedMinors().join(', ')}), such as version: IstioVersion.of('${IstioVersion.LATEST}'), one minor at a time`,
+        });
+      }
+      if (props.kubernetesVersion !== undefined) {
+        IstioVersionSupport.assertSupports(version, props.kubernetesVersion);
+      }
     }
     if (props.kubernetesVersion !== undefined) {
-      IstioVersionSupport.assertSupports(this.istioVersion, props.kubernetesVersion);
       // The app's output is for this cluster: its core objects are checked against what it serves.
       MeshValidation.of(this).useKubernetesVersion(props.kubernetesVersion);
     }
@@ -271,7 +299,24 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
 
     const model = () => this.installModel();
     if (this.installPath === InstallPath.SAIL) {
-      this.resource = new SailControlPlane(this, 'Sail', { model, withCni: this.cni !== undefined, withZtunnel: this.ztunnel !== undefined }).resource;
+      this.resource = new SailControlPlane(this, 'Sail', { model, withCni: this.cni !== undefined, withZtunnel: this.ztunnel !== undefined, revisions: this.revisions }).resource;
+    } else if (this.installPath === InstallPath.IN_CLUSTER_OPERATOR && this.revisions) {
+      // As `istioctl operator init --revision` for each: an operator per revision (its image of
+      // that release, reconciling the IstioOperators of its revision only), one CRD for all, and
+      // an IstioOperator per revision.
+      const resources = this.revisions.revisions.map((revision, index) => {
+        new IstioInClusterOperator(this, `Operator-${revision.name}`, {
+          hub: this.hub,
+          tag: this.imageOverrides.tag ?? revision.version.toString(),
+          revision: revision.name,
+          watchedNamespace: this.namespace,
+          namespace: props.inClusterOperator?.namespace,
+          installCrd: index === 0,
+        });
+        return new IstioOperatorResource(this, `IstioOperator-${revision.name}`, { model: () => this.installModel(revision.name), namespace: this.namespace }).resource;
+      });
+      // Oldest first: the last is the active revision's.
+      this.resource = resources[resources.length - 1];
     } else if (this.installPath === InstallPath.IN_CLUSTER_OPERATOR) {
       new IstioInClusterOperator(this, 'Operator', {
         hub: this.hub,
@@ -306,21 +351,28 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
   /**
    * The merged install model every install path renders from. Read at synthesis (as the install
    * paths do) to see every contribution.
+   * @param revision with `revisions`, the revision whose model it is (its release, its name and
+   * the tags on it), for the istioctl file of each revision; the newest by default
    */
-  public installModel(): IstioInstallModel {
+  public installModel(revision?: string): IstioInstallModel {
+    const chosen = this.revisions && (revision === undefined ? this.revisions.active : this.revisions.revision(revision));
     return {
-      istioVersion: this.istioVersion,
+      istioVersion: chosen?.version ?? this.istioVersion,
       hub: this.imageOverrides.hub,
       tag: this.imageOverrides.tag,
       profile: this.profile,
       namespace: this.namespace,
-      revision: this.revision,
+      // On Sail the Istio carries no revision: Sail names the revisions itself.
+      revision: chosen && this.installPath !== InstallPath.SAIL ? chosen.name : this.revision,
+      revisionTags: chosen && this.installPath !== InstallPath.SAIL ? this.revisions!.tagsOf(chosen) : undefined,
       meshConfig: this.meshConfig.value,
       values: this.values,
       pilot: this.pilot,
       cni: this.cni,
       ztunnel: this.ztunnel,
-      egressGateway: this.egressGateway,
+      // The egress gateway is one Deployment whatever the revisions: the newest revision's install
+      // owns it (two installs would overwrite each other), its namespace label picks the injector.
+      egressGateway: chosen && chosen !== this.revisions!.active ? undefined : this.egressGateway,
     };
   }
 
@@ -499,6 +551,9 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     assertDnsLabel(`${field}.namespace`, namespace);
     const name = options.name ?? 'istio-egressgateway';
     assertDnsLabel(`${field}.name`, name);
+    if (options.injection === undefined && this.revisions && !this.revisions.selects('default')) {
+      throw new Error(`${field}.injection is required with revisions (no tag is named default, which istio-injection=enabled selects): give SidecarInjection.revision() with one of ${this.revisions.selectors().join(', ')}`);
+    }
     const injection = options.injection ?? (this.revision ? SidecarInjection.revision(this.revision) : SidecarInjection.enabled());
     if (injection.description === 'disabled') {
       throw new Error(`${field}.injection: the gateway namespace ${namespace} must not be labelled istio-injection=disabled, because the gateway's proxy is injected (injection template gateway): use SidecarInjection.enabled() or SidecarInjection.revision(), or leave injection unset`);

@@ -45,6 +45,12 @@ export enum MeshRule {
    * assigns each namespace's pods ids from the namespace's range.
    */
   OPENSHIFT_FIXED_IDS = 'openshift-fixed-ids',
+  /**
+   * A namespace, workload or Gateway selects a control plane revision or tag (`istio.io/rev`)
+   * that none of the output's install resources runs, or a revision tag points at nothing: its
+   * pods would start without a proxy (the injector of no revision matches them).
+   */
+  REVISION_EXISTS = 'revision-exists',
 }
 
 /** One problem in the output, in the words of the check that found it. */
@@ -228,6 +234,7 @@ class MeshAnalysis {
     if (this.manifests.some(installsForOpenShift)) {
       this.manifests.forEach((manifest) => this.checkNoFixedIds(manifest));
     }
+    this.checkRevisionsExist();
     return this.findings;
   }
 
@@ -587,6 +594,73 @@ class MeshAnalysis {
       this.report(MeshRule.SERVICE_REFERENCE, manifest, path,
         `'${written}' uses port ${port}, but Service ${fullName} has ports ${[...ports].sort((a, b) => a - b).join(', ') || 'none'}: `
         + 'take the port from the backend\'s endpoint');
+    }
+  }
+
+  /**
+   * What `istio.io/rev` may select, from the install resources of the output: a Sail `Istio`'s
+   * revision (its name in place; `<name>-<spec.version with dashes>` when revision-based, and any
+   * older revision of it a tag keeps), an `IstioRevision`, an `IstioRevisionTag`, an
+   * IstioOperator's `spec.revision` (`default` without one) and the tags of its
+   * `values.revisionTags`. Without an install resource in the output (istioctl's file is its own
+   * app, or the control plane is someone else's) nothing is checked.
+   */
+  private checkRevisionsExist(): void {
+    const istios = this.manifests.filter((m) => m.apiVersion === 'sailoperator.io/v1' && m.kind === 'Istio');
+    const operators = this.manifests.filter((m) => m.apiVersion === 'install.istio.io/v1alpha1' && m.kind === 'IstioOperator');
+    if (istios.length === 0 && operators.length === 0) {
+      return;
+    }
+    const revisionBased = istios.filter((istio) => spec(istio).updateStrategy?.type === 'RevisionBased').map((istio) => String(istio.metadata?.name));
+    const revisions = new Set<string>([
+      ...istios.map((istio) => revisionBased.includes(String(istio.metadata?.name))
+        ? `${istio.metadata?.name}-${String(spec(istio).version).replace(/\./g, '-')}` : String(istio.metadata?.name)),
+      ...this.manifests.filter((m) => m.apiVersion === 'sailoperator.io/v1' && m.kind === 'IstioRevision').map((m) => String(m.metadata?.name)),
+      ...operators.map((operator) => String(spec(operator).revision || 'default')),
+    ]);
+    const tags = new Set<string>(operators.flatMap((operator) => (spec(operator).values?.revisionTags ?? []).map(String)));
+    for (const tag of this.manifests.filter((m) => m.apiVersion === 'sailoperator.io/v1' && m.kind === 'IstioRevisionTag')) {
+      const target = spec(tag).targetRef ?? {};
+      const name = String(target.name);
+      // An older revision of a revision-based Istio is not in the output: Sail keeps it while
+      // this tag points at it, so a name of that Istio's revisions is taken as running.
+      const running = target.kind === 'Istio'
+        ? istios.some((istio) => istio.metadata?.name === name)
+        : revisions.has(name) || revisionBased.some((istio) => name.startsWith(`${istio}-v`));
+      if (!running) {
+        this.report(MeshRule.REVISION_EXISTS, tag, 'spec.targetRef',
+          `the tag points at ${target.kind} ${name}, which the output does not run (revisions: ${[...revisions].join(', ')}): point it at one of them`);
+        continue;
+      }
+      tags.add(String(tag.metadata?.name));
+      if (target.kind === 'IstioRevision') {
+        revisions.add(name);
+      }
+    }
+    const selectable = [...tags, ...revisions];
+    const check = (manifest: Manifest, path: string, selector: unknown, what: string) => {
+      if (typeof selector === 'string' && !tags.has(selector) && !revisions.has(selector)) {
+        this.report(MeshRule.REVISION_EXISTS, manifest, path,
+          `${what} selects istio.io/rev=${selector}, which no revision or tag of the output's control plane is (${selectable.join(', ')}): `
+          + 'pick one of them, or add the revision or tag');
+      }
+    };
+    for (const manifest of this.manifests) {
+      const labels = (manifest.metadata?.labels ?? {}) as Record<string, unknown>;
+      if (manifest.apiVersion === 'v1' && manifest.kind === 'Namespace') {
+        check(manifest, "metadata.labels['istio.io/rev']", labels['istio.io/rev'], `namespace ${manifest.metadata?.name}`);
+        // With revision-based updates no revision is named `default`: only a tag of that name
+        // serves istio-injection=enabled.
+        if (labels['istio-injection'] === 'enabled' && revisionBased.length > 0 && !tags.has('default') && !revisions.has('default')) {
+          this.report(MeshRule.REVISION_EXISTS, manifest, "metadata.labels['istio-injection']",
+            `namespace ${manifest.metadata?.name} is labelled istio-injection=enabled, which selects the default revision, but the revision-based control plane `
+            + `has no revision or tag named default: label it istio.io/rev=<tag> (${selectable.join(', ')}), or add a tag named default`);
+        }
+      } else if (manifest.apiVersion.startsWith('gateway.networking.k8s.io/') && manifest.kind === 'Gateway') {
+        check(manifest, "metadata.labels['istio.io/rev']", labels['istio.io/rev'], `Gateway ${manifest.metadata?.name}`);
+      } else if (['Deployment', 'DaemonSet', 'StatefulSet'].includes(manifest.kind) && manifest.apiVersion === 'apps/v1') {
+        check(manifest, "spec.template.metadata.labels['istio.io/rev']", spec(manifest).template?.metadata?.labels?.['istio.io/rev'], `${manifest.kind} ${manifest.metadata?.name}`);
+      }
     }
   }
 

@@ -91,6 +91,10 @@ const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: s
     recommendation: 'On OpenShift, pods leave their user and group ids to the restricted-v2 SCC, which assigns them from the namespace\'s range',
     fix: 'Leave runAsUser, runAsGroup and fsGroup out (ClusterPlatform.use(app, ClusterPlatform.OPENSHIFT) before creating the parts)',
   },
+  [MeshRule.REVISION_EXISTS]: {
+    recommendation: 'every istio.io/rev label names a revision or tag the control plane runs, and every revision tag points at a running revision',
+    fix: 'Label the namespace or workload with a tag or revision of the control plane, or add the revision or tag',
+  },
 };
 
 /**

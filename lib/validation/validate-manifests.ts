@@ -185,7 +185,12 @@ function validateIstioOperator(manifest: Manifest, validator: CrdSchemaValidator
   if (spec.values !== undefined) {
     // Sail splits the chart values: `cni` lives in IstioCNI, and the legacy `gateways` values of
     // istioctl's gateway charts have no Sail counterpart (Sail installs gateways separately).
-    const { cni, gateways: _gateways, ...istioValues } = spec.values as Record<string, unknown>;
+    // `revisionTags` (the tags whose webhooks istiod's chart renders) is a value of Istio's charts
+    // that Sail's Istio has not (Sail has IstioRevisionTag): checked here as the chart reads it.
+    const { cni, gateways: _gateways, revisionTags, ...istioValues } = spec.values as Record<string, unknown>;
+    if (revisionTags !== undefined && !(Array.isArray(revisionTags) && revisionTags.every((tag) => typeof tag === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(tag)))) {
+      violations.push({ object: name, path: 'spec.values.revisionTags', message: `must be a list of revision tag names (DNS-1123 labels), got ${JSON.stringify(revisionTags)}` });
+    }
     violations.push(...prefixed('spec.values',
       validator.validateFragment(SAIL_ISTIO.apiVersion, SAIL_ISTIO.kind, ['spec', 'values'], istioValues, name)));
     if (cni !== undefined) {

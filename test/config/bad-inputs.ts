@@ -15,6 +15,14 @@ export function badInputText(input: BadInput): string {
   return typeof input === 'string' ? input : yaml.dump(input(guideMesh()), { lineWidth: -1 });
 }
 
+/** The guide's mesh half-way through a canary upgrade: two revisions, the gateway and istio-demo on prod-stable. */
+function canary(mesh: any): void {
+  delete mesh.controlPlane.version;
+  mesh.controlPlane.revisions = { versions: ['1.30.7', '1.31.3'], tags: { 'prod-stable': '1.30.7' } };
+  mesh.ingressGateway.revisionTag = 'prod-stable';
+  mesh.workloads.namespaces['istio-demo'].revisionTag = 'prod-stable';
+}
+
 const edit = (change: (mesh: any) => void) => (mesh: any) => {
   change(mesh);
   return mesh;
@@ -97,5 +105,10 @@ export const BAD_INPUTS: ReadonlyArray<readonly [string, BadInput, RegExp]> = [
   ['a Prometheus volume in fractions of a gibibyte', edit((m) => { m.metrics.prometheus = { server: { storage: { persistentVolume: { sizeGibibytes: 0.5 } } } }; }), /bad\.yaml: metrics\.prometheus\.server\.storage\.persistentVolume\.sizeGibibytes: must be a whole number of gibibytes, at least 1, got 0\.5/],
   ['a Prometheus with both a volume and an emptyDir', edit((m) => { m.metrics.prometheus = { server: { storage: { persistentVolume: {}, emptyDir: {} } } }; }), /bad\.yaml: metrics\.prometheus\.server\.storage: must set exactly one of persistentVolume, emptyDir, got persistentVolume and emptyDir/],
   ['a StorageClass name that is not DNS-1123', edit((m) => { m.metrics.prometheus = { server: { storage: { persistentVolume: { storageClassName: 'Fast_SSD' } } } }; }), /bad\.yaml: metrics\.prometheus\.server\.storage\.persistentVolume\.storageClassName: must be a StorageClass name .*got 'Fast_SSD'/],
+  ['a namespace on a revision tag that does not exist', edit((m) => { canary(m); m.workloads.namespaces['istio-demo'].revisionTag = 'prod-canary'; }), /bad\.yaml: workloads\.namespaces\.istio-demo\.revisionTag: 'prod-canary' is not a tag or revision of controlPlane\.revisions \(prod-stable, default-v1-30-7, default-v1-31-3\)/],
+  ['two revisions with the same name', edit((m) => { canary(m); m.controlPlane.revisions.versions.push('1.31.3'); }), /bad\.yaml: controlPlane\.revisions\.versions\[2\]: is 1\.31\.3 again: two revisions would have the same name default-v1-31-3/],
+  ['a revision tag pointing at nothing', edit((m) => { canary(m); m.controlPlane.revisions.tags['prod-stable'] = '1.29.10'; }), /bad\.yaml: controlPlane\.revisions\.tags\.prod-stable: points at 1\.29\.10, which is not a running revision \(1\.30\.7, 1\.31\.3\)/],
+  ['a gateway on a revision that is not running', edit((m) => { canary(m); m.ingressGateway.revisionTag = 'default-v1-29-10'; }), /bad\.yaml: ingressGateway\.revisionTag: 'default-v1-29-10' is not a tag or revision of controlPlane\.revisions/],
+  ['a canary that skips more than two minors', edit((m) => { canary(m); m.controlPlane.revisions.versions = ['1.28.10', '1.31.3']; m.controlPlane.revisions.tags['prod-stable'] = '1.28.10'; }), /bad\.yaml: controlPlane\.revisions\.versions: run 1\.28\.10 and 1\.31\.3, more than two minors apart, and Istio supports upgrades across at most two minors/],
   ['a tracing protocol that does not exist', edit((m) => { m.tracing.protocol = 'otel'; }), /bad\.yaml: tracing\.protocol: must be one of zipkin, otlp, got 'otel'/],
 ];

@@ -21,6 +21,12 @@ export interface IstioInClusterOperatorProps {
   readonly namespace?: string;
   /** Resources of the operator container. @default - requests 50m CPU and 128Mi, limits 200m CPU and 256Mi (the chart's) */
   readonly resources?: ComponentResources;
+  /**
+   * Whether this operator brings the IstioOperator CRD: the CRD is the cluster's, one for the
+   * operators of every revision, so the further revisions' operators leave it out.
+   * @default true
+   */
+  readonly installCrd?: boolean;
 }
 
 const OPERATOR_UID = 1337;
@@ -48,27 +54,9 @@ export class IstioInClusterOperator extends Construct {
     const labels = { 'app.kubernetes.io/name': 'istio-operator', 'app.kubernetes.io/part-of': 'istio' };
 
     this.namespace = new MeshNamespace(this, 'Namespace', { name: namespaceName });
-    new k8s.KubeCustomResourceDefinition(this, 'Crd', {
-      metadata: { name: 'istiooperators.install.istio.io', labels: { release: 'istio' } },
-      spec: {
-        group: 'install.istio.io',
-        names: { kind: 'IstioOperator', listKind: 'IstioOperatorList', plural: 'istiooperators', singular: 'istiooperator', shortNames: ['iop', 'io'] },
-        scope: 'Namespaced',
-        versions: [{
-          name: 'v1alpha1',
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          // Upstream leaves the schema open: the operator validates the spec itself.
-          schema: { openApiv3Schema: { type: 'object', xKubernetesPreserveUnknownFields: true } },
-          additionalPrinterColumns: [
-            { name: 'Revision', type: 'string', jsonPath: '.spec.revision' },
-            { name: 'Status', type: 'string', jsonPath: '.status.status' },
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-          ],
-        }],
-      },
-    });
+    if (props.installCrd ?? true) {
+      this.renderCrd();
+    }
 
     const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name, namespace: namespaceName, labels },
@@ -134,6 +122,31 @@ export class IstioInClusterOperator extends Construct {
             }],
           },
         },
+      },
+    });
+  }
+
+  /** The IstioOperator CRD, as the 1.23 chart has it. */
+  private renderCrd(): void {
+    new k8s.KubeCustomResourceDefinition(this, 'Crd', {
+      metadata: { name: 'istiooperators.install.istio.io', labels: { release: 'istio' } },
+      spec: {
+        group: 'install.istio.io',
+        names: { kind: 'IstioOperator', listKind: 'IstioOperatorList', plural: 'istiooperators', singular: 'istiooperator', shortNames: ['iop', 'io'] },
+        scope: 'Namespaced',
+        versions: [{
+          name: 'v1alpha1',
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          // Upstream leaves the schema open: the operator validates the spec itself.
+          schema: { openApiv3Schema: { type: 'object', xKubernetesPreserveUnknownFields: true } },
+          additionalPrinterColumns: [
+            { name: 'Revision', type: 'string', jsonPath: '.spec.revision' },
+            { name: 'Status', type: 'string', jsonPath: '.status.status' },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+          ],
+        }],
       },
     });
   }

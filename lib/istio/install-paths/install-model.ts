@@ -48,6 +48,11 @@ export interface IstioInstallModel {
   /** Namespace of istiod. */
   readonly namespace: string;
   readonly revision?: string;
+  /**
+   * Revision tags of this revision that the istiod chart renders (`values.revisionTags`: the
+   * `istio-revision-tag-<tag>` webhook and Service), on the istioctl path.
+   */
+  readonly revisionTags?: readonly string[];
   /** The merged meshConfig. */
   readonly meshConfig: IstioSpecValuesMeshConfig;
   /** Chart values other than meshConfig, hub, tag and CNI. */

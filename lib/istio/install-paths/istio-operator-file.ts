@@ -6,6 +6,12 @@ import { IstioOperatorResource } from './istio-operator-resource';
 export interface IstioOperatorFileProps {
   /** The control plane whose model the file describes. */
   readonly controlPlane: IstioControlPlane;
+  /**
+   * For a control plane with revisions: the revision this file installs (one file per revision,
+   * each run with the `istioctl` of its release), by name (`default-v1-30-7`).
+   * @default - the newest revision
+   */
+  readonly revision?: string;
 }
 
 /**
@@ -21,6 +27,12 @@ export interface IstioOperatorFileProps {
  */
 export class IstioOperatorFile extends IstioOperatorResource {
   constructor(scope: Construct, id: string, props: IstioOperatorFileProps) {
-    super(scope, id, { model: () => props.controlPlane.installModel() });
+    if (props.revision !== undefined) {
+      if (!props.controlPlane.revisions) {
+        throw new Error(`revision '${props.revision}' is for a control plane with revisions; this one has one revision: leave revision out`);
+      }
+      props.controlPlane.revisions.revision(props.revision);
+    }
+    super(scope, id, { model: () => props.controlPlane.installModel(props.revision) });
   }
 }

@@ -36,6 +36,10 @@ export function istioOperatorSpec(model: IstioInstallModel): Record<string, unkn
   }
 
   const values: Record<string, any> = { ...toJson_IstioSpecValues(model.values) };
+  if (model.revisionTags && model.revisionTags.length > 0) {
+    // The istiod chart renders each tag's injection webhook (what `istioctl tag set` creates).
+    values.revisionTags = [...model.revisionTags];
+  }
   // The charts read istiod's namespace from values.global.istioNamespace (injector, gateways,
   // CNI): written from spec.namespace's model field, so that no chart falls back to istio-system.
   values.global = { ...values.global, istioNamespace: model.namespace };

@@ -7,16 +7,26 @@ import {
   IstioSpecValuesPilot,
   IstioSpecValuesPilotResourcesLimits,
   IstioSpecValuesPilotResourcesRequests,
+  IstioSpecUpdateStrategy,
+  IstioSpecUpdateStrategyType,
   IstioSpecVersion,
 } from '../../../imports/sail-istio-sailoperator.io';
+import { IstioRevisionTag, IstioRevisionTagSpecTargetRefKind } from '../../../imports/sail-istiorevisiontag-sailoperator.io';
 import { IstioCni, IstioCniSpec, IstioCniSpecProfile, IstioCniSpecVersion } from '../../../imports/sail-istiocni-sailoperator.io';
 import { ZTunnel, ZTunnelSpec, ZTunnelSpecTargetRefKind, ZTunnelSpecVersion } from '../../../imports/sail-ztunnel-sailoperator.io';
 import { ComponentKubernetesSettings, ComputeResources } from '../component-settings';
+import type { ControlPlaneRevisions } from '../control-plane-revisions';
 import { ConfigMerger } from '../config-merger';
 import { IstioProfile } from '../istio-profile';
 import { IstioVersion } from '../istio-version';
 import { chosenImageValues, IstioInstallModel } from './install-model';
 import { SAIL_VERSIONS, sailPatchesOf } from './sail-releases';
+
+/**
+ * Name of the one `Istio` of a revision-based control plane: Sail names its revisions
+ * `<this>-<spec.version with dashes>` (`default-v1-30-7`).
+ */
+export const SAIL_REVISION_BASED_ISTIO_NAME = 'default';
 
 /** Sail's `IstioCNI` must be named `default` (a CEL rule of its CRD): one per cluster. */
 const SAIL_CNI_NAME = 'default';
@@ -74,6 +84,12 @@ export interface SailControlPlaneProps {
   readonly withCni: boolean;
   /** Whether ztunnel runs (an ambient profile), known at construction: decides whether a `ZTunnel` exists. @default false */
   readonly withZtunnel?: boolean;
+  /**
+   * Revisions of a canary upgrade: the `Istio` then updates `RevisionBased`, at the newest
+   * release, and each tag is an `IstioRevisionTag`.
+   * @default - one revision, updated in place
+   */
+  readonly revisions?: ControlPlaneRevisions;
 }
 
 /**
@@ -91,15 +107,25 @@ export class SailControlPlane extends Construct {
   public readonly cniResource?: ApiObject;
   /** The `ZTunnel` resource, with an ambient profile. */
   public readonly ztunnelResource?: ApiObject;
+  /** The `IstioRevisionTag` of each tag, by tag name. */
+  public readonly tagResources: ReadonlyMap<string, ApiObject>;
 
   constructor(scope: Construct, id: string, props: SailControlPlaneProps) {
     super(scope, id);
     const first = props.model();
+    const revisions = props.revisions;
     this.resource = new Istio(this, 'Resource', {
-      metadata: { name: first.revision ?? 'default' },
+      metadata: { name: revisions ? SAIL_REVISION_BASED_ISTIO_NAME : first.revision ?? 'default' },
       // Lazy: meshConfig contributions may still arrive after this construct is built.
-      spec: Lazy.any({ produce: () => sailIstioSpec(props.model()) }) as unknown as IstioSpec,
+      spec: Lazy.any({ produce: () => ({ ...sailIstioSpec(props.model()), updateStrategy: revisions && sailUpdateStrategy(revisions) }) }) as unknown as IstioSpec,
     });
+    // A tag names the concrete IstioRevision, not the Istio (which would follow the active
+    // revision): a tag moves only when its line in the config changes. Sail counts a revision a
+    // tag points at as in use, so it keeps the older revision while its tag stays.
+    this.tagResources = new Map([...revisions?.tags ?? []].map(([tag, revision]) => [tag, new IstioRevisionTag(this, `Tag-${tag}`, {
+      metadata: { name: tag },
+      spec: { targetRef: { kind: IstioRevisionTagSpecTargetRefKind.ISTIO_REVISION, name: revision.name } },
+    })]));
     if (props.withCni) {
       this.cniResource = new IstioCni(this, 'Cni', {
         metadata: { name: SAIL_CNI_NAME },
@@ -114,6 +140,13 @@ export class SailControlPlane extends Construct {
       });
     }
   }
+}
+
+function sailUpdateStrategy(revisions: ControlPlaneRevisions): IstioSpecUpdateStrategy {
+  return {
+    type: IstioSpecUpdateStrategyType.REVISION_BASED,
+    inactiveRevisionDeletionGracePeriodSeconds: revisions.inactiveRevisionDeletionGracePeriodSeconds,
+  };
 }
 
 function sailIstioSpec(model: IstioInstallModel): IstioSpec {
