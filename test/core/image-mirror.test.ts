@@ -18,6 +18,8 @@ const PODLESS_KINDS = new Set([
   'CustomResourceDefinition', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Kustomization', 'PeerAuthentication', 'Sidecar', 'VirtualService', 'DestinationRule', 'AuthorizationPolicy',
   'Telemetry', 'ServiceEntry', 'HTTPRoute', 'ReferenceGrant', 'PodMonitor', 'ServiceMonitor', 'PrometheusRule', 'GrafanaDashboard',
   'GrafanaDatasource', 'GrafanaFolder',
+  // An alias of a revision: Sail renders its webhook and Service, no pods.
+  'IstioRevisionTag',
 ]);
 /** Kinds whose pods istiod or an Istio installer creates from the control plane's hub (`image: auto` is the injector's). */
 const HUB_KINDS = new Set(['Gateway']);
