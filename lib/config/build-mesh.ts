@@ -40,6 +40,9 @@ import { assertPrometheusLabelName } from '../metrics/prometheus-duration';
 import { PrometheusServer } from '../metrics/prometheus-server';
 import { PrometheusStorage } from '../metrics/prometheus-storage';
 import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
+import { AuthorizationMode } from '../authorization/authorization-mode';
+import { LimitedCall } from '../authorization/limited-call';
+import { ICaller, WorkloadServiceAccount } from '../authorization/workload-identity';
 import { ExternalNamespace, IEgressTarget } from '../scoping/egress-target';
 import { MeshMtls } from '../scoping/mesh-mtls';
 import { MeshService } from '../scoping/mesh-service';
@@ -63,7 +66,7 @@ import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
   CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DashboardsSpec, DisruptionBudgetSpec, GatewayListenerProtocolSpec,
   GatewayListenerSpec, GatewayRouteSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewayRouteSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
-  JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, PrometheusServerSpec, PrometheusStorageSpec, TracingProtocolSpec, TracingSpec, WorkloadsSpec,
+  JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, PrometheusServerSpec, PrometheusStorageSpec, TracingProtocolSpec, TracingSpec, WorkloadsSpec, AuthorizationSpec, CallSpec, ServiceAccountSpec,
 } from './mesh-spec';
 
 /** Options of {@link buildMesh}. */
@@ -198,6 +201,7 @@ class MeshBuilder {
   /** Namespaces and services (`namespace/service`) whose declaration failed and was reported. */
   private readonly failedDeclarations = new Set<string>();
   private gatewayApiIngress?: GatewayApiIngress;
+  /** The injected ingress gateway, the caller of exposed services. */
   private ingressGateway?: IngressGateway;
 
   constructor(private readonly app: App, private readonly spec: MeshSpec, private readonly options: BuildMeshOptions) {
@@ -1014,6 +1018,8 @@ class MeshBuilder {
       revision: controlPlane.revision,
       extensionProviders,
       meshDefaultSidecar: spec.meshDefaultSidecar,
+      authorization: authorizationMode(spec.authorization),
+      trustDomain: extensionProviders,
     })));
     if (!scoping) {
       return undefined;
@@ -1058,6 +1064,7 @@ class MeshBuilder {
         labels: namespaceSpec.labels,
         injection: revisionTag !== undefined ? SidecarInjection.revision(revisionTag)
           : namespaceSpec.injection && sidecarInjection(namespaceSpec.injection, controlPlane.revision),
+        authorizationMode: authorizationMode(namespaceSpec.authorization),
       })));
       if (!namespace) {
         failed.add(name);
@@ -1077,9 +1084,18 @@ class MeshBuilder {
         }
       }
       for (const [serviceName, serviceSpec] of Object.entries(namespaceSpec.services ?? {})) {
-        const service = this.attempt(joinPath(joinPath(at, 'services'), serviceName), serviceSpec, () => namespace.addService(serviceName, { ports: serviceSpec.ports }));
+        const serviceAt = joinPath(joinPath(at, 'services'), serviceName);
+        const service = this.attempt(serviceAt, serviceSpec, () => namespace.addService(serviceName, defined({
+          ports: serviceSpec.ports,
+          targetPorts: serviceSpec.targetPorts,
+          selector: serviceSpec.selector,
+          serviceAccount: serviceSpec.serviceAccount && this.attempt(joinPath(serviceAt, 'serviceAccount'), serviceSpec.serviceAccount, () => workloadServiceAccount(serviceSpec.serviceAccount!)),
+        })));
         if (service) {
           services.set(`${name}/${serviceName}`, service);
+          if (serviceSpec.exposed) {
+            this.attempt(joinPath(serviceAt, 'exposed'), undefined, () => service.acceptCallsFrom(this.exposingGateway()));
+          }
         } else {
           failed.add(`${name}/${serviceName}`);
         }
@@ -1112,14 +1128,29 @@ class MeshBuilder {
     };
     // A caller that could not be declared still has its calls resolved, so that a wrong target
     // is reported in the same run.
-    const declareCalls = (at: string, caller: WorkloadNamespace | MeshService | undefined, callerNamespace: string, calls: readonly string[]) => {
+    const declareCalls = (at: string, caller: WorkloadNamespace | MeshService | undefined, callerNamespace: string, calls: readonly (string | CallSpec)[]) => {
       calls.forEach((call, index) => {
-        this.attempt(`${at}.calls[${index}]`, undefined, () => {
-          const target = resolve(callerNamespace, call);
-          if (target && caller) {
-            caller.calls(target);
+        const callAt = `${at}.calls[${index}]`;
+        if (typeof call === 'string') {
+          this.attempt(callAt, undefined, () => {
+            const target = resolve(callerNamespace, call);
+            if (target && caller) {
+              caller.calls(target);
+            }
+          });
+          return;
+        }
+        const target = this.attempt(`${callAt}.to`, undefined, () => {
+          const found = resolve(callerNamespace, call.to);
+          if (found instanceof ExternalNamespace) {
+            throw new Error(`'${call.to}' is a namespace outside the app, whose workloads this app does not authorize: methods and paths need a service or namespace of the app (or write the call as a plain string)`);
           }
+          return found as MeshService | WorkloadNamespace | undefined;
         });
+        const limited = target && this.attempt(callAt, call, () => LimitedCall.to(target, defined({ ports: call.ports, methods: call.methods, paths: call.paths })));
+        if (limited && caller) {
+          this.attempt(callAt, undefined, () => caller.calls(limited));
+        }
       });
     };
     for (const [name, namespaceSpec] of Object.entries(spec.namespaces ?? {})) {
@@ -1134,6 +1165,15 @@ class MeshBuilder {
       declareCalls(at, namespace, name, namespaceSpec.calls ?? []);
     }
     return scoping;
+  }
+
+  /** The gateway that calls exposed services. */
+  private exposingGateway(): ICaller {
+    const gateway = this.gatewayApiIngress ?? this.ingressGateway;
+    if (!gateway) {
+      throw new Error('there is no ingress gateway to expose the service through: add ingressGateway, or leave exposed out');
+    }
+    return gateway;
   }
 
   private buildIstioctlFile(spec: ControlPlaneSpec, controlPlane: IstioControlPlane): App | undefined {
@@ -1426,4 +1466,19 @@ function containerResources(spec: ContainerResourcesSpec) {
  */
 function defined<T extends object>(props: T): T {
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** The mode of an `authorization` key: on (ENFORCE unless said) when the key is there. */
+function authorizationMode(spec: AuthorizationSpec | undefined): AuthorizationMode | undefined {
+  return spec === undefined ? undefined : spec.mode ?? AuthorizationMode.ENFORCE;
+}
+
+function workloadServiceAccount(spec: ServiceAccountSpec): WorkloadServiceAccount {
+  if (spec.existing) {
+    if (spec.name === undefined) {
+      throw new Error('is true, so the ServiceAccount comes with the workload\'s manifests and needs its name: serviceAccount: { name: <its name>, existing: true }');
+    }
+    return WorkloadServiceAccount.existing(spec.name);
+  }
+  return WorkloadServiceAccount.rendered(spec.name);
 }

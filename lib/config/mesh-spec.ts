@@ -1,3 +1,5 @@
+import { AuthorizationMode } from '../authorization/authorization-mode';
+import type { LimitedCallOptions } from '../authorization/limited-call';
 import { ExistingGrafanaProps } from '../dashboards/existing-grafana';
 import { GrafanaBasicAuthProps, GrafanaBearerTokenProps } from '../dashboards/grafana-credentials';
 import { GrafanaInstanceProps } from '../dashboards/grafana-instance';
@@ -663,15 +665,45 @@ export interface KialiSpec extends Pick<KialiProps,
   readonly grafanaLinks?: boolean;
 }
 
+/**
+ * A call limited to some ports, HTTP methods and paths: the callee's AuthorizationPolicy allows
+ * the caller only these (`to.operation.ports/methods/paths`), enforced by the callee's sidecar.
+ */
+export interface CallSpec extends Pick<LimitedCallOptions, 'ports' | 'methods' | 'paths'> {
+  /** What is called, as in the string form: `<service>`, `<namespace>/<service>` or an app namespace `<namespace>`. */
+  readonly to: string;
+}
+
+/** The service account a service's workloads run as. */
+export interface ServiceAccountSpec {
+  /** Its name. @default - the service's name */
+  readonly name?: string;
+  /**
+   * The workload's own manifests create it (bookinfo's `bookinfo-<service>`); otherwise it is
+   * rendered once authorization is on.
+   * @default false
+   */
+  readonly existing?: boolean;
+}
+
 /** A Service the app runs in the mesh (its manifests come with the workload). */
-export interface ServiceSpec extends Pick<MeshServiceProps, 'ports'> {
+export interface ServiceSpec extends Pick<MeshServiceProps, 'ports' | 'targetPorts' | 'selector'> {
   /**
    * What the service calls, which widens its namespace's Sidecar: `<service>` of its own
    * namespace, `<namespace>/<service>`, or `<namespace>` (all of it, a namespace of the app or
-   * one of `externalNamespaces`).
+   * one of `externalNamespaces`). With authorization on, the callee allows this service's
+   * principal; `{ to, methods, paths }` allows only those HTTP methods and paths.
    * @default - nothing outside its namespace
    */
-  readonly calls?: string[];
+  readonly calls?: (string | CallSpec)[];
+  /** The service account its workloads run as, which its callees' policies name. @default - rendered, named after the service */
+  readonly serviceAccount?: ServiceAccountSpec;
+  /**
+   * The ingress gateway routes to it, so its AuthorizationPolicy allows the gateway's principal.
+   * A route of `ingressGateway.gatewayApi.routes` implies it.
+   * @default false
+   */
+  readonly exposed?: boolean;
 }
 
 /** A service in the root namespace, which every namespace sees. */
@@ -692,8 +724,14 @@ export interface WorkloadNamespaceSpec {
   readonly labels?: Record<string, string>;
   /** The Services it runs, by name. @default - none */
   readonly services?: Record<string, ServiceSpec>;
-  /** What the namespace's workloads call, as for a service's `calls`. @default - nothing outside it */
-  readonly calls?: string[];
+  /**
+   * What the namespace's workloads call, as for a service's `calls`; with authorization on, the
+   * callees allow the whole namespace (`namespaces`).
+   * @default - nothing outside it
+   */
+  readonly calls?: (string | CallSpec)[];
+  /** Authorization of this namespace, also when `workloads.authorization` is off. @default - `workloads.authorization` */
+  readonly authorization?: AuthorizationSpec;
   /** A namespace-wide PeerAuthentication that overrides the mesh-wide mTLS mode here. @default - the mesh-wide mode */
   readonly mtls?: NamespaceMtlsSpec;
   /**
@@ -714,8 +752,19 @@ export interface WorkloadSidecarSpec extends Pick<SidecarScopeProps, 'egressHost
 /** The mutual TLS mode of one namespace. */
 export interface NamespaceMtlsSpec extends Pick<NamespaceMtlsProps, 'mode'> {}
 
+/**
+ * Least-privilege authorization from the declared calls: an `allow-nothing` AuthorizationPolicy
+ * per namespace and an ALLOW policy per called service naming exactly its callers.
+ */
+export interface AuthorizationSpec {
+  /** ENFORCE, or DRY_RUN to observe what enforcement would refuse first. @default ENFORCE */
+  readonly mode?: AuthorizationMode;
+}
+
 /** Workloads: Sidecar scoping of the app's namespaces. */
 export interface WorkloadsSpec {
+  /** Authorization policies derived from `calls` for every namespace. @default - none */
+  readonly authorization?: AuthorizationSpec;
   /** The app's namespaces, by name. @default - none */
   readonly namespaces?: Record<string, WorkloadNamespaceSpec>;
   /** Services in the root namespace, by name. @default - none */

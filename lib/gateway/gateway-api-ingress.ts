@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
+import { ICaller } from '../authorization/workload-identity';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
@@ -168,11 +169,21 @@ export interface GatewayApiIngressProps extends GatewayServiceSettings {
  * The Gateway API CRDs are not installed by Istio: they must be in the cluster before the output's
  * mesh phase is applied.
  */
-export class GatewayApiIngress extends Construct {
+export class GatewayApiIngress extends Construct implements ICaller {
   public readonly name: string;
   public readonly namespace: MeshNamespace;
   /** Name of the Deployment and Service istiod creates for the Gateway: `<name>-istio`. */
   public readonly serviceName: string;
+  /** The gateway's namespace, where its pods run. */
+  public get namespaceName(): string {
+    return this.namespace.name;
+  }
+
+  /** The ServiceAccount istiod creates for the gateway's pods: `<name>-istio`, as its Deployment and Service. */
+  public get callerServiceAccountName(): string {
+    return this.serviceName;
+  }
+
   /** Labels of the gateway pods (istiod's `gateway.networking.k8s.io/gateway-name` label). */
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly listeners: readonly GatewayListener[];
@@ -321,6 +332,8 @@ export class GatewayApiIngress extends Construct {
     const pathPrefix = options.pathPrefix ?? '/';
     assertPathPrefix(pathPrefix);
     const backend = service.endpoint(options.port);
+    // The route makes the gateway a caller of the service; its policy allows it once authorization is on.
+    service.acceptCallsFrom(this);
     const routeName = options.routeName ?? `${this.name}-${service.name}`;
     assertDnsSubdomain('routeName', routeName);
     const key = `${service.namespaceName}/${routeName}`;

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ICaller } from '../authorization/workload-identity';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ClusterPlatform } from '../core/cluster-platform';
@@ -140,7 +141,7 @@ const PROXY_METRICS_PORT = 15020;
  *
  * Gateway objects find it by {@link selectorLabels} (`istio: ingressgateway`).
  */
-export class IngressGateway extends Construct {
+export class IngressGateway extends Construct implements ICaller {
   public readonly name: string;
   public readonly namespace: MeshNamespace;
   /** Labels that select the gateway pods: pass them to a Gateway's `selector`. */
@@ -150,6 +151,16 @@ export class IngressGateway extends Construct {
   /** Hostnames exposed through the gateway, by hostname. */
   private readonly hosts = new Map<string, ExposedHost>();
   private istioGateway?: ApiObject;
+
+  /** The gateway's namespace, where its pods run. */
+  public get namespaceName(): string {
+    return this.namespace.name;
+  }
+
+  /** The gateway pods' ServiceAccount, which this construct renders under the gateway's name. */
+  public get callerServiceAccountName(): string {
+    return this.name;
+  }
 
   constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
     super(scope, id);

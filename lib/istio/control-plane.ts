@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IstioSpecValues, IstioSpecValuesMeshConfig } from '../../imports/sail-istio-sailoperator.io';
+import { DEFAULT_TRUST_DOMAIN, ITrustDomainSource } from '../authorization/workload-identity';
 import { ExtensionProviderService, IExtensionProviderSource, extensionProviderServices } from '../core/extension-providers';
 import { ClusterPlatform } from '../core/cluster-platform';
 import { ImageMirror } from '../core/image-mirror';
@@ -152,7 +153,7 @@ const DEFAULT_HUB = 'docker.io/istio';
  * injected Deployment), and the IstioOperator switches off the profile's own gateway so that
  * istioctl or the in-cluster operator never installs a second one.
  */
-export class IstioControlPlane extends Construct implements IExtensionProviderSource {
+export class IstioControlPlane extends Construct implements IExtensionProviderSource, ITrustDomainSource {
   public readonly istioVersion: IstioVersion;
   /** Kubernetes version of the target cluster, when declared. */
   public readonly kubernetesVersion?: string;
@@ -383,6 +384,14 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
    */
   public extensionProviderServices(): ExtensionProviderService[] {
     return extensionProviderServices(this.meshConfig.value);
+  }
+
+  /**
+   * The trust domain of the workloads' certificates, which AuthorizationPolicy principals start
+   * with: the merged `meshConfig.trustDomain`, else Istio's `cluster.local`. Read at synthesis.
+   */
+  public get trustDomain(): string {
+    return this.meshConfig.value.trustDomain ?? DEFAULT_TRUST_DOMAIN;
   }
 
   /**

@@ -1,5 +1,7 @@
+import type { LimitedCallOptions } from '../authorization/limited-call';
+import { ICaller, WorkloadServiceAccount, principalOf } from '../authorization/workload-identity';
 import { Scheme, ServiceEndpoint } from '../core/service-endpoint';
-import { assertServiceName } from '../core/names';
+import { assertLabels, assertServiceName } from '../core/names';
 import { IEgressTarget } from './egress-target';
 import type { SidecarScoping } from './sidecar-scoping';
 
@@ -7,6 +9,32 @@ import type { SidecarScoping } from './sidecar-scoping';
 export interface MeshServiceProps {
   /** Ports of the Kubernetes Service, e.g. `[9080]`; the first is {@link MeshService.endpoint}'s default. */
   readonly ports: readonly number[];
+  /**
+   * The container port behind a Service port where the two differ (the Service's `targetPort`),
+   * by Service port: `{ '80': 8080 }`. AuthorizationPolicies match the port the workload
+   * receives the connection on, which is the target port.
+   * @default - each port is its own target port
+   */
+  readonly targetPorts?: Readonly<Record<string, number>>;
+  /**
+   * The Service's selector: the pod labels of its workloads, which the service's
+   * AuthorizationPolicy selects.
+   * @default { app: <service name> }, the convention of bookinfo and most charts
+   */
+  readonly selector?: Readonly<Record<string, string>>;
+  /**
+   * The service account the workloads run as, which callers' policies name.
+   * @default WorkloadServiceAccount.rendered(): a ServiceAccount named after the service, rendered once authorization is on
+   */
+  readonly serviceAccount?: WorkloadServiceAccount;
+}
+
+/** One call a service accepts: who calls, and what of it when the call is limited to L7 operations. */
+export interface AcceptedCall {
+  /** The calling service account or namespace. */
+  readonly caller: ICaller;
+  /** Ports, methods and paths of a {@link LimitedCall}; empty for a plain call (any request on the service's ports). */
+  readonly operation: LimitedCallOptions;
 }
 
 /** The namespace a {@link MeshService} belongs to, which records the service's calls. */
@@ -17,6 +45,21 @@ export interface IServiceOwner {
   readonly scoping: SidecarScoping;
   /** Records that workloads of the namespace call `targets`. */
   calls(...targets: IEgressTarget[]): unknown;
+  /**
+   * Records that `caller`, one of the owner's services, calls `targets`.
+   * @internal
+   */
+  _callsAs(caller: MeshService, targets: readonly IEgressTarget[]): void;
+  /**
+   * Told when `service` accepts its first call, to derive its policy.
+   * @internal
+   */
+  _serviceCalled(service: MeshService): void;
+  /**
+   * Calls accepted by every service of the owner (calls of the whole namespace).
+   * @internal
+   */
+  readonly _namespaceCalls: readonly AcceptedCall[];
 }
 
 /**
@@ -24,10 +67,18 @@ export interface IServiceOwner {
  * it. The Service object itself comes with the workload's own manifests (Helm chart, kustomize,
  * bookinfo.yaml...); declaring it here emits nothing.
  */
-export class MeshService implements IEgressTarget {
+export class MeshService implements IEgressTarget, ICaller {
   public readonly name: string;
   public readonly namespaceName: string;
   public readonly ports: readonly number[];
+  /** Pod labels of the service's workloads. */
+  public readonly selector: Readonly<Record<string, string>>;
+  /** The service account its workloads run as. */
+  public readonly serviceAccountName: string;
+  /** Whether the library renders the ServiceAccount (once authorization is on). */
+  public readonly rendersServiceAccount: boolean;
+  private readonly targetPortMap: ReadonlyMap<number, number>;
+  private readonly ownAcceptedCalls: AcceptedCall[] = [];
 
   /** Use `addService` of a {@link WorkloadNamespace} or a {@link SidecarScoping}. */
   constructor(private readonly owner: IServiceOwner, name: string, props: MeshServiceProps) {
@@ -43,6 +94,71 @@ export class MeshService implements IEgressTarget {
     this.name = name;
     this.namespaceName = owner.name;
     this.ports = [...props.ports];
+    const targetPorts = new Map<number, number>();
+    for (const [port, targetPort] of Object.entries(props.targetPorts ?? {})) {
+      if (!this.ports.includes(Number(port))) {
+        throw new Error(`targetPorts of service ${name} in namespace ${owner.name} names port ${port}, which is not one of its ports (${this.ports.join(', ')}): key targetPorts by the Service port`);
+      }
+      if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
+        throw new Error(`targetPorts of service ${name} in namespace ${owner.name} must be container ports from 1 to 65535, got ${targetPort} for port ${port}`);
+      }
+      targetPorts.set(Number(port), targetPort);
+    }
+    this.targetPortMap = targetPorts;
+    if (props.selector !== undefined) {
+      if (Object.keys(props.selector).length === 0) {
+        throw new Error(`selector of service ${name} in namespace ${owner.name} must hold at least one label: an empty selector would make its AuthorizationPolicy apply to every workload of the namespace`);
+      }
+      assertLabels(`selector of service ${name}`, props.selector);
+    }
+    this.selector = { ...(props.selector ?? { app: name }) };
+    const serviceAccount = props.serviceAccount ?? WorkloadServiceAccount.rendered();
+    this.serviceAccountName = serviceAccount.name ?? name;
+    this.rendersServiceAccount = serviceAccount.isRendered;
+  }
+
+  /** {@link serviceAccountName}: callers are named by their service account. */
+  public get callerServiceAccountName(): string {
+    return this.serviceAccountName;
+  }
+
+  /** The SPIFFE principal of the service's workloads, in the scoping's trust domain (read it at synthesis). */
+  public get principal(): string {
+    return principalOf(this.scoping.trustDomain, this.namespaceName, this.serviceAccountName);
+  }
+
+  /** The container port of each Service port, in the order of {@link ports}, without duplicates. */
+  public get targetPorts(): number[] {
+    return this.targetPortsOf(this.ports);
+  }
+
+  /** The container ports behind some of the Service ports, in their order, without duplicates. */
+  public targetPortsOf(ports: readonly number[]): number[] {
+    return [...new Set(ports.map((port) => this.targetPortMap.get(port) ?? port))];
+  }
+
+  /** The calls the service accepts: declared to it, to its whole namespace, and {@link acceptCallsFrom}. */
+  public get acceptedCalls(): AcceptedCall[] {
+    return [...this.owner._namespaceCalls, ...this.ownAcceptedCalls];
+  }
+
+  /**
+   * Declares callers that are not declared as services of the app (the ingress gateway that
+   * routes to the service, a workload of another team): the service's AuthorizationPolicy
+   * allows them. Their Sidecars are not the scoping's to widen.
+   */
+  public acceptCallsFrom(...callers: ICaller[]): this {
+    callers.forEach((caller) => this._acceptCall(caller, {}));
+    return this;
+  }
+
+  /**
+   * Records a call to this service.
+   * @internal
+   */
+  public _acceptCall(caller: ICaller, operation: LimitedCallOptions): void {
+    this.ownAcceptedCalls.push({ caller, operation });
+    this.owner._serviceCalled(this);
   }
 
   /** The scoping the service's namespace belongs to. */
@@ -75,9 +191,12 @@ export class MeshService implements IEgressTarget {
   /**
    * Declares that this service calls `targets`. The Sidecar is per namespace, so this widens the
    * egress of the service's whole namespace; calls within the namespace need nothing (`./*`).
+   * With authorization on, the callee's AuthorizationPolicy allows this service's principal
+   * (also within the namespace). Wrap a target in {@link LimitedCall} to allow only some methods and
+   * paths.
    */
   public calls(...targets: IEgressTarget[]): this {
-    this.owner.calls(...targets);
+    this.owner._callsAs(this, targets);
     return this;
   }
 }

@@ -1,12 +1,14 @@
 import { Construct } from 'constructs';
+import { AuthorizationMode } from '../authorization/authorization-mode';
+import { DEFAULT_TRUST_DOMAIN, ITrustDomainSource } from '../authorization/workload-identity';
 import { ExtensionProviderService, IExtensionProviderSource, extensionProviderEgressHost } from '../core/extension-providers';
-import { MeshNamespaceProps, SidecarInjection } from '../core/mesh-namespace';
+import { SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel } from '../core/names';
 import { IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
 import { SidecarScope } from './sidecar-scope';
 import { MeshValidation } from '../validation/mesh-validation';
 import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
-import { WorkloadNamespace } from './workload-namespace';
+import { WorkloadNamespace, WorkloadNamespaceOptions } from './workload-namespace';
 
 /** Props of a {@link SidecarScoping}. */
 export interface SidecarScopingProps {
@@ -44,6 +46,20 @@ export interface SidecarScopingProps {
    * @default true
    */
   readonly meshDefaultSidecar?: boolean;
+  /**
+   * Least-privilege authorization from the declared calls, and how its policies act: each
+   * workload namespace gets an `allow-nothing` AuthorizationPolicy and each called service an
+   * ALLOW policy naming exactly its callers. A namespace can choose its own mode
+   * ({@link WorkloadNamespaceOptions.authorizationMode}).
+   * @default - none: no AuthorizationPolicy is derived
+   */
+  readonly authorization?: AuthorizationMode;
+  /**
+   * Where the trust domain of the principals comes from: the `IstioControlPlane`, whose merged
+   * meshConfig knows `trustDomain`.
+   * @default - 'cluster.local', Istio's default
+   */
+  readonly trustDomain?: ITrustDomainSource;
 }
 
 /**
@@ -62,10 +78,13 @@ export class SidecarScoping extends Construct {
   public readonly injection: SidecarInjection;
   /** The mesh-wide default Sidecar (`./*` and `<root namespace>/*`), unless turned off. */
   public readonly defaultSidecar?: SidecarScope;
+  /** The authorization mode of namespaces that do not choose one; undefined: authorization off. */
+  public readonly authorization?: AuthorizationMode;
   private readonly namespaceMap = new Map<string, WorkloadNamespace>();
   private readonly rootOwner: IServiceOwner;
   private readonly rootServiceMap = new Map<string, MeshService>();
   private readonly extensionProviderSource?: IExtensionProviderSource;
+  private readonly trustDomainSource?: ITrustDomainSource;
 
   constructor(scope: Construct, id: string, props: SidecarScopingProps = {}) {
     super(scope, id);
@@ -75,6 +94,8 @@ export class SidecarScoping extends Construct {
     assertDnsLabel('controlPlaneNamespace', this.controlPlaneNamespace);
     this.injection = props.revision === undefined ? SidecarInjection.enabled() : SidecarInjection.revision(props.revision);
     this.extensionProviderSource = props.extensionProviders;
+    this.trustDomainSource = props.trustDomain;
+    this.authorization = props.authorization;
     // Read at synthesis: calls to outside namespaces are declared after construction.
     MeshValidation.of(this)._addExternalNamespaceSource(() => this.externalNamespaces);
     // A selector-less Sidecar in the root namespace is Istio's mesh-wide default: it applies to
@@ -91,13 +112,17 @@ export class SidecarScoping extends Construct {
         fix: 'on an existing mesh whose other namespaces call each other, set meshDefaultSidecar: false (or declare those namespaces with their calls)',
       });
     }
-    this.rootOwner = {
-      name: this.rootNamespace,
-      scoping: this,
-      calls: () => {
-        throw new Error(`services in the root namespace ${this.rootNamespace} cannot declare calls: its proxies use the mesh-wide default Sidecar. Give their workloads a SidecarScope with a workloadSelector instead`);
-      },
+    const rootCalls = () => {
+      throw new Error(`services in the root namespace ${this.rootNamespace} cannot declare calls: its proxies use the mesh-wide default Sidecar. Give their workloads a SidecarScope with a workloadSelector instead`);
     };
+    // The root namespace gets no AuthorizationPolicy from the scoping: it holds the control
+    // plane and shared add-ons, whose callers the app does not declare.
+    this.rootOwner = { name: this.rootNamespace, scoping: this, calls: rootCalls, _callsAs: rootCalls, _serviceCalled: () => undefined, _namespaceCalls: [] };
+  }
+
+  /** The trust domain of the mesh's principals, read from the source given (at synthesis). */
+  public get trustDomain(): string {
+    return this.trustDomainSource?.trustDomain ?? DEFAULT_TRUST_DOMAIN;
   }
 
   /** The workload namespaces, sorted by name. */
@@ -144,7 +169,7 @@ export class SidecarScoping extends Construct {
    * suffixed with '_': the constructs library keeps children in a plain object, where it would
    * collide with that member.
    */
-  public addNamespace(id: string, props: MeshNamespaceProps): WorkloadNamespace {
+  public addNamespace(id: string, props: WorkloadNamespaceOptions): WorkloadNamespace {
     return new WorkloadNamespace(this, id in Object.prototype ? `${id}_` : id, { ...props, scoping: this });
   }
 

@@ -1,13 +1,29 @@
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AllowNothingPolicy } from '../authorization/allow-nothing-policy';
+import { AuthorizationMode } from '../authorization/authorization-mode';
+import { LimitedCall, LimitedCallOptions } from '../authorization/limited-call';
+import { ServiceAuthorizationPolicy } from '../authorization/service-authorization-policy';
+import { ICaller } from '../authorization/workload-identity';
 import { MeshNamespace, MeshNamespaceProps } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { IEgressTarget } from './egress-target';
-import { IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
+import { AcceptedCall, IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
 import { SidecarScope } from './sidecar-scope';
 import type { SidecarScoping } from './sidecar-scoping';
 
+/** Options of a workload namespace, as {@link SidecarScoping.addNamespace} takes them. */
+export interface WorkloadNamespaceOptions extends MeshNamespaceProps {
+  /**
+   * How the namespace's derived AuthorizationPolicies act: per namespace, so that one team can
+   * dry-run while another enforces.
+   * @default - the scoping's {@link SidecarScopingProps.authorization}: none when it is off
+   */
+  readonly authorizationMode?: AuthorizationMode;
+}
+
 /** Props of a {@link WorkloadNamespace}. */
-export interface WorkloadNamespaceProps extends MeshNamespaceProps {
+export interface WorkloadNamespaceProps extends WorkloadNamespaceOptions {
   /** The mesh's Sidecar scoping, which knows the root namespace and every other namespace. */
   readonly scoping: SidecarScoping;
 }
@@ -19,13 +35,24 @@ export interface WorkloadNamespaceProps extends MeshNamespaceProps {
  * dependencies (and the mesh's extension providers): least privilege by construction, widened
  * only by a `calls()` in code review.
  *
+ * With authorization on, the same calls give the namespace an `allow-nothing` AuthorizationPolicy
+ * and each called service a `<service>-callers` ALLOW policy naming exactly its callers, and the
+ * services' ServiceAccounts are rendered (unless declared existing).
+ *
  * Injection defaults to the scoping's (`istio-injection=enabled`, or `istio.io/rev=<revision>`).
  */
-export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, IEgressTarget {
+export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, IEgressTarget, ICaller {
   public readonly scoping: SidecarScoping;
   /** The namespace's default Sidecar. */
   public readonly sidecar: SidecarScope;
+  /** How the namespace's AuthorizationPolicies act; undefined when authorization is off here. */
+  public readonly authorizationMode?: AuthorizationMode;
+  /** The namespace's default-deny policy, when authorization is on. */
+  public readonly allowNothingPolicy?: AllowNothingPolicy;
   private readonly serviceMap = new Map<string, MeshService>();
+  private readonly policies = new Map<string, ServiceAuthorizationPolicy>();
+  private readonly serviceAccounts = new Map<string, MeshService>();
+  private readonly namespaceCalls: AcceptedCall[] = [];
   private readonly namespaceDependencies = new Map<string, WorkloadNamespace>();
   private readonly serviceDependencies = new Map<string, MeshService>();
   private readonly externalDependencies = new Map<string, string>();
@@ -59,6 +86,25 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
       egressHosts: ['./*', `${this.scoping.rootNamespace}/*`],
     });
     this.scoping.reachExtensionProviders(this.sidecar);
+    this.authorizationMode = props.authorizationMode ?? this.scoping.authorization;
+    if (this.authorizationMode !== undefined) {
+      this.allowNothingPolicy = new AllowNothingPolicy(this, 'AllowNothing', { namespace: this.name, mode: this.authorizationMode });
+    }
+  }
+
+  /** Undefined: a namespace-level call allows every workload of the namespace (`namespaces`). */
+  public get callerServiceAccountName(): undefined {
+    return undefined;
+  }
+
+  /** The AuthorizationPolicies of the namespace's called services, in order of the first call. */
+  public get servicePolicies(): ServiceAuthorizationPolicy[] {
+    return [...this.policies.values()];
+  }
+
+  /** @internal */
+  public get _namespaceCalls(): readonly AcceptedCall[] {
+    return this.namespaceCalls;
   }
 
   public get namespaceName(): string {
@@ -110,7 +156,23 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
       throw new Error(`namespace ${this.name} already declares a service named ${name}`);
     }
     const service = new MeshService(this, name, props);
+    const sharing = this.serviceAccounts.get(service.serviceAccountName);
+    if (sharing !== undefined && sharing.rendersServiceAccount !== service.rendersServiceAccount) {
+      throw new Error(`service ${name} in namespace ${this.name} runs as service account ${service.serviceAccountName}, which service ${sharing.name} declares `
+        + `${sharing.rendersServiceAccount ? 'rendered' : 'existing'}: declare it the same way for both (WorkloadServiceAccount.rendered or .existing)`);
+    }
     this.serviceMap.set(name, service);
+    if (sharing === undefined) {
+      this.serviceAccounts.set(service.serviceAccountName, service);
+      if (this.authorizationMode !== undefined && service.rendersServiceAccount) {
+        new k8s.KubeServiceAccount(this, `ServiceAccount-${service.serviceAccountName}`, {
+          metadata: { name: service.serviceAccountName, namespace: this.name, labels: { app: service.name } },
+        });
+      }
+    }
+    if (this.namespaceCalls.length > 0) {
+      this._serviceCalled(service);
+    }
     return service;
   }
 
@@ -121,15 +183,46 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
    * @throws if a target belongs to another scoping, i.e. a namespace this app does not define
    */
   public calls(...targets: IEgressTarget[]): this {
-    for (const target of targets) {
-      this.addDependency(target);
-    }
+    this._callsAs(this, targets);
     return this;
   }
 
-  private addDependency(target: IEgressTarget): void {
+  /** @internal */
+  public _callsAs(caller: MeshService | WorkloadNamespace, targets: readonly IEgressTarget[]): void {
+    for (const target of targets) {
+      this.addDependency(caller, target);
+    }
+  }
+
+  /** @internal */
+  public _serviceCalled(service: MeshService): void {
+    if (this.authorizationMode === undefined || this.policies.has(service.name)) {
+      return;
+    }
+    this.policies.set(service.name, new ServiceAuthorizationPolicy(this, `AuthorizationPolicy-${service.name}`, { service, mode: this.authorizationMode }));
+  }
+
+  /**
+   * Records a call of the whole namespace: every service of it, also those declared later,
+   * accepts it.
+   * @internal
+   */
+  public _acceptNamespaceCall(caller: ICaller, operation: LimitedCallOptions): void {
+    this.namespaceCalls.push({ caller, operation });
+    this.serviceMap.forEach((service) => this._serviceCalled(service));
+  }
+
+  private addDependency(caller: MeshService | WorkloadNamespace, called: IEgressTarget): void {
+    const target = called instanceof LimitedCall ? called.target : called;
     if ((target instanceof WorkloadNamespace || target instanceof MeshService) && target.scoping !== this.scoping) {
       throw new Error(`namespace ${this.name} calls namespace ${target.namespaceName}, which the SidecarScoping at ${this.scoping.node.path} does not define (it belongs to the one at ${target.scoping.node.path}): define it with that scoping's addNamespace(), or, if it lives outside this app, call ExternalNamespace.named('${target.namespaceName}')`);
+    }
+    // Authorization is per call, also within the namespace, which the Sidecar's `./*` covers.
+    const operation = called instanceof LimitedCall ? called.operation : {};
+    if (target instanceof WorkloadNamespace) {
+      target._acceptNamespaceCall(caller, operation);
+    } else if (target instanceof MeshService && target.namespaceName !== this.scoping.rootNamespace) {
+      target._acceptCall(caller, operation);
     }
     if (target.namespaceName === this.name || target.namespaceName === this.scoping.rootNamespace) {
       return;
