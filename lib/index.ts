@@ -1,3 +1,4 @@
+export * from './authorization/access-matrix';
 export * from './authorization/allow-nothing-policy';
 export * from './authorization/authorization-mode';
 export * from './authorization/limited-call';

@@ -40,6 +40,7 @@ import { assertPrometheusLabelName } from '../metrics/prometheus-duration';
 import { PrometheusServer } from '../metrics/prometheus-server';
 import { PrometheusStorage } from '../metrics/prometheus-storage';
 import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
+import { AccessMatrix } from '../authorization/access-matrix';
 import { AuthorizationMode } from '../authorization/authorization-mode';
 import { LimitedCall } from '../authorization/limited-call';
 import { ICaller, WorkloadServiceAccount } from '../authorization/workload-identity';
@@ -282,7 +283,7 @@ class MeshBuilder {
       istioctlApp,
       notForApply: istioctlApp ? [ISTIOCTL_FOLDER] : [],
       extraFiles: scoping
-        ? Object.fromEntries(Object.entries(ScopeReport.of(scoping, { otherServices: renderedServices(this.app) }).files())
+        ? Object.fromEntries(Object.entries({ ...ScopeReport.of(scoping, { otherServices: renderedServices(this.app) }).files(), ...AccessMatrix.of(scoping).files() })
           .map(([file, content]) => [`reports/${file}`, content]))
         : {},
       externalNamespaces,

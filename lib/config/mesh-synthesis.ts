@@ -6,6 +6,7 @@ import { AtomicOutput, OUTPUT_MARKER_FILE } from '../output/atomic-output';
 import { finalizeOutput } from '../output/finalize-output';
 import { inputFilesOf } from '../output/input-files';
 import { renderSynthSummary } from '../output/synth-summary';
+import { AccessMatrix } from '../authorization/access-matrix';
 import { ScopeReport, renderedServices } from '../scoping/scope-report';
 import { SidecarScoping } from '../scoping/sidecar-scoping';
 import { MeshValidationError, MeshValidationOptions, assertValid, formatFinding } from '../validation/assert-valid';
@@ -116,7 +117,7 @@ export class MeshSynthesis {
         notForApply: mesh.notForApply,
         extraFiles: () => mesh.extraFiles,
         warnings: () => mesh.warnings,
-        validation: { externalNamespaces: [...mesh.externalNamespaces], externalHosts: [], ...mesh.validation },
+        validation: { externalNamespaces: [...mesh.externalNamespaces], externalHosts: [], declaredWorkloads: mesh.scoping?.declaredWorkloads ?? [], ...mesh.validation },
         configPath: props.configPath,
       }, Boolean(props.stagingDir));
     } catch (error) {
@@ -239,6 +240,7 @@ export class MeshSynthesis {
           objects: finalized.manifestFiles.reduce((total, { manifests }) => total + manifests.length, 0),
           externalNamespaces: validation.externalNamespaces,
           externalHosts: validation.externalHosts,
+          ...validation.declaredWorkloads && validation.declaredWorkloads.length > 0 ? { declaredWorkloads: validation.declaredWorkloads } : {},
           ...plan.configPath && configSha256 ? { meshConfig: { path: path.resolve(plan.configPath), sha256: configSha256 } } : {},
         });
       }
@@ -276,7 +278,8 @@ function scopeReportFiles(app: App, scopings: readonly SidecarScoping[]): Record
   const otherServices = renderedServices(app);
   return Object.fromEntries(scopings.flatMap((scoping) => {
     const folder = scopings.length === 1 ? 'reports' : `reports/${Chart.of(scoping).node.id}-${scoping.node.id}`;
-    return Object.entries(ScopeReport.of(scoping, { otherServices }).files()).map(([file, content]) => [`${folder}/${file}`, content]);
+    const files = { ...ScopeReport.of(scoping, { otherServices }).files(), ...AccessMatrix.of(scoping).files() };
+    return Object.entries(files).map(([file, content]) => [`${folder}/${file}`, content]);
   }));
 }
 

@@ -30,6 +30,10 @@ export const MESH_YAML_WORDING: ReadonlyArray<readonly [typescript: string, mesh
     '(ClusterPlatform.use(app, ClusterPlatform.OPENSHIFT) makes the parts of this library do so)',
     '(platform: openshift at the top of the config makes the parts it renders do so)',
   ],
+  [
+    'declare the calling service (addService, with its serviceAccount), or declare the namespace external if another repository runs the caller',
+    'declare the calling service under workloads.namespaces (with its serviceAccount), or list the namespace in workloads.externalNamespaces if another repository runs the caller',
+  ],
 ];
 
 /** `finding` with its fix in mesh.yaml words. */

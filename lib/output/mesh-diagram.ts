@@ -126,6 +126,9 @@ export function renderMeshDiagram(manifests: readonly Manifest[]): string {
           }
         }
         break;
+      case 'AuthorizationPolicy':
+        addAllowedCalls(namespace!, name, (manifest.metadata?.annotations as Record<string, string> | undefined)?.['istio.io/dry-run'] === 'true', spec, addComponent, edges);
+        break;
       default:
         break;
     }
@@ -197,4 +200,30 @@ function addKialiEdges(namespace: string, services: Record<string, any>, addEdge
   addEdge(namespace, services.prometheus?.url, 'metrics');
   addEdge(namespace, services.grafana?.internal_url, 'dashboards');
   addEdge(namespace, services.tracing?.internal_url, 'traces');
+}
+
+/**
+ * The calls an AuthorizationPolicy allows: an edge from each calling namespace (of a principal
+ * `<trust domain>/ns/<ns>/sa/<sa>`, or a `namespaces` entry), labelled with the policy and its
+ * ports; a caller in the policy's own namespace is listed in that namespace's node.
+ */
+function addAllowedCalls(namespace: string, policyName: string, dryRun: boolean, spec: Record<string, any>, addComponent: (namespace: string, label: string) => void, edges: Edge[]): void {
+  for (const rule of Array.isArray(spec.rules) ? spec.rules : []) {
+    const ports = (rule.to ?? []).flatMap((to: any) => to.operation?.ports ?? []);
+    const label = `allowed by ${policyName}${ports.length > 0 ? ` on ${ports.join(', ')}` : ''}${dryRun ? ' (dry run)' : ''}`;
+    for (const from of rule.from ?? []) {
+      const callers: [string, string][] = [
+        ...(from.source?.principals ?? []).map((principal: string) => /\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(String(principal))).filter(Boolean).map((m: RegExpExecArray): [string, string] => [m[1], m[2]]),
+        ...(from.source?.namespaces ?? []).map((caller: string): [string, string] => [String(caller), '*']),
+      ];
+      for (const [callerNamespace, account] of callers) {
+        if (callerNamespace === namespace) {
+          addComponent(namespace, `${account === '*' ? 'any workload' : `sa ${account}`} ${label}`);
+        } else {
+          addComponent(callerNamespace, '');
+          edges.push({ from: callerNamespace, to: namespace, label });
+        }
+      }
+    }
+  }
 }

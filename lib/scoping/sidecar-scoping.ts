@@ -6,6 +6,7 @@ import { SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel } from '../core/names';
 import { IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
 import { SidecarScope } from './sidecar-scope';
+import { DeclaredWorkload } from '../validation/mesh-analysis';
 import { MeshValidation } from '../validation/mesh-validation';
 import { MeshWarningCode, MeshWarnings } from '../validation/mesh-warnings';
 import { WorkloadNamespace, WorkloadNamespaceOptions } from './workload-namespace';
@@ -98,6 +99,9 @@ export class SidecarScoping extends Construct {
     this.authorization = props.authorization;
     // Read at synthesis: calls to outside namespaces are declared after construction.
     MeshValidation.of(this)._addExternalNamespaceSource(() => this.externalNamespaces);
+    // The services' workloads come with the app's own manifests: the AuthorizationPolicy checks
+    // must be told what their policies may select and name.
+    MeshValidation.of(this)._addDeclaredWorkloadSource(() => this.declaredWorkloads);
     // A selector-less Sidecar in the root namespace is Istio's mesh-wide default: it applies to
     // every namespace without a Sidecar of its own. `.` there means each workload's own namespace.
     if (props.meshDefaultSidecar ?? true) {
@@ -123,6 +127,16 @@ export class SidecarScoping extends Construct {
   /** The trust domain of the mesh's principals, read from the source given (at synthesis). */
   public get trustDomain(): string {
     return this.trustDomainSource?.trustDomain ?? DEFAULT_TRUST_DOMAIN;
+  }
+
+  /** The workloads of the services declared in the workload namespaces, for the mesh analysis. */
+  public get declaredWorkloads(): DeclaredWorkload[] {
+    return this.namespaces.flatMap((namespace) => namespace.services.map((service) => ({
+      namespace: namespace.name,
+      podLabels: { ...service.selector },
+      ports: service.targetPorts,
+      serviceAccountName: service.serviceAccountName,
+    })));
   }
 
   /** The workload namespaces, sorted by name. */

@@ -51,6 +51,27 @@ export enum MeshRule {
    * pods would start without a proxy (the injector of no revision matches them).
    */
   REVISION_EXISTS = 'revision-exists',
+  /** An AuthorizationPolicy's selector matches no workload of its namespace, rendered or declared. */
+  AUTHZ_SELECTOR = 'authz-selector',
+  /** An AuthorizationPolicy names the principal of a service account that nothing renders or declares. */
+  AUTHZ_PRINCIPAL = 'authz-principal',
+  /** An AuthorizationPolicy allows a port that none of the workloads it selects listens on. */
+  AUTHZ_PORT = 'authz-port',
+}
+
+/**
+ * A workload the output does not render (its manifests come with the app, as the services of a
+ * SidecarScoping's namespaces do), told to the analysis with what AuthorizationPolicies refer to.
+ */
+export interface DeclaredWorkload {
+  /** Namespace of the workload. */
+  readonly namespace: string;
+  /** Labels its pods carry (at least its Service's selector). */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** Ports its pods receive connections on (the Service's target ports). */
+  readonly ports: readonly number[];
+  /** The service account its pods run as. */
+  readonly serviceAccountName: string;
 }
 
 /** One problem in the output, in the words of the check that found it. */
@@ -81,6 +102,12 @@ export interface MeshAnalysisOptions {
    * @default - none
    */
   readonly externalHosts?: readonly string[];
+  /**
+   * Workloads whose manifests are not in the output, for the AuthorizationPolicy checks: what
+   * their selectors may select, the ports they may allow and the service accounts they may name.
+   * @default - none
+   */
+  readonly declaredWorkloads?: readonly DeclaredWorkload[];
   /** Tells which custom resources are namespaced. @default CrdSchemaValidator.shared() */
   readonly crdValidator?: CrdSchemaValidator;
 }
@@ -115,6 +142,15 @@ const OPERATOR_SERVICES: Record<string, (name: string, manifest: Manifest) => st
   'gateway.networking.k8s.io/v1/Gateway': (name, manifest) => (spec(manifest).gatewayClassName === 'istio' ? [`${name}-istio`] : []),
 };
 
+/** ServiceAccounts that operators create for their custom resources, keyed by `apiVersion/kind`. */
+const OPERATOR_SERVICE_ACCOUNTS: Record<string, (name: string, manifest: Manifest) => string[]> = {
+  // istiod's gateway deployment controller runs a Gateway of class istio as `<name>-istio`.
+  'gateway.networking.k8s.io/v1/Gateway': (name, manifest) => (spec(manifest).gatewayClassName === 'istio' ? [`${name}-istio`] : []),
+};
+
+/** A principal as AuthorizationPolicies write it: `<trust domain>/ns/<namespace>/sa/<service account>`. */
+const PRINCIPAL = /^[^/]+\/ns\/([^/]+)\/sa\/([^/]+)$/;
+
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
 
 /**
@@ -146,7 +182,11 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
  * - in an output that installs Istio for OpenShift (a Sail `Istio` or `IstioCNI`, or an
  *   `IstioOperator`, with profile `openshift` or `values.global.platform: openshift`), no pod
  *   template, Pod or prometheus-operator `Prometheus`/`Alertmanager` sets `runAsUser`,
- *   `runAsGroup` or `fsGroup` (pod or container securityContext).
+ *   `runAsGroup` or `fsGroup` (pod or container securityContext);
+ * - an AuthorizationPolicy's selector matches a workload of its namespace (a pod template of the
+ *   output or a declared workload), its `ports` are ports those workloads listen on, and each
+ *   principal names a service account of the output, a declared workload's, or one an operator
+ *   creates (principals in namespaces declared external are not checked further).
  *
  * Runs in time linear in the size of the output: everything is looked up in maps.
  *
@@ -169,11 +209,24 @@ class MeshAnalysis {
   private readonly extensionProviders: ConfiguredProvider[] = [];
   private readonly sidecars: Manifest[] = [];
   private readonly scrapes: ScrapeSelection[] = [];
+  private readonly authorizationPolicies: Manifest[] = [];
+  /** Pod labels and ports of the workloads of each namespace, rendered and declared. */
+  private readonly workloads = new Map<string, { labels: Readonly<Record<string, string>>; ports: readonly number[] | undefined }[]>();
+  /** `namespace/name` of every ServiceAccount that exists once the output is applied. */
+  private readonly serviceAccounts = new Set<string>();
 
   constructor(private readonly manifests: readonly Manifest[], options: MeshAnalysisOptions) {
     this.crdValidator = options.crdValidator ?? CrdSchemaValidator.shared();
     this.externalNamespaces = new Set([...BUILT_IN_NAMESPACES, ...options.externalNamespaces ?? []]);
     this.externalHosts = new Set(options.externalHosts ?? []);
+    for (const workload of options.declaredWorkloads ?? []) {
+      this.addWorkload(workload.namespace, workload.podLabels, workload.ports);
+      this.serviceAccounts.add(`${workload.namespace}/${workload.serviceAccountName}`);
+    }
+  }
+
+  private addWorkload(namespace: string, labels: Readonly<Record<string, string>>, ports: readonly number[] | undefined): void {
+    this.workloads.set(namespace, [...this.workloads.get(namespace) ?? [], { labels, ports }]);
   }
 
   public run(): MeshFinding[] {
@@ -210,6 +263,8 @@ class MeshAnalysis {
         this.checkExternalServices(manifest, spec(manifest).external_services, 'spec.external_services');
       } else if (key === 'grafana.integreatly.org/v1beta1/GrafanaDatasource') {
         this.checkUrl(manifest, 'spec.datasource.url', spec(manifest).datasource?.url);
+      } else if (manifest.kind === 'AuthorizationPolicy' && manifest.apiVersion.startsWith('security.istio.io/')) {
+        this.authorizationPolicies.push(manifest);
       } else if (key === 'install.istio.io/v1alpha1/IstioOperator' || key === 'sailoperator.io/v1/Istio') {
         this.checkMeshConfig(manifest, 'spec.meshConfig', spec(manifest).meshConfig);
         this.checkMeshConfig(manifest, 'spec.values.meshConfig', spec(manifest).values?.meshConfig);
@@ -235,6 +290,7 @@ class MeshAnalysis {
       this.manifests.forEach((manifest) => this.checkNoFixedIds(manifest));
     }
     this.checkRevisionsExist();
+    this.authorizationPolicies.forEach((policy) => this.checkAuthorizationPolicy(policy));
     return this.findings;
   }
 
@@ -277,12 +333,24 @@ class MeshAnalysis {
         for (const host of Array.isArray(spec(manifest).hosts) ? spec(manifest).hosts : []) {
           this.serviceEntryNamespaces.set(String(host), new Set([...this.serviceEntryNamespaces.get(String(host)) ?? [], namespace]));
         }
-      } else if (OPERATOR_SERVICES[key] && name !== undefined && namespace !== undefined) {
+      } else if (key === 'v1/ServiceAccount' && name !== undefined && namespace !== undefined) {
+        this.serviceAccounts.add(`${namespace}/${name}`);
+      } else if (WORKLOAD_KINDS.has(key) && namespace !== undefined) {
+        const template = spec(manifest).template ?? {};
+        const containers: any[] = Array.isArray(template.spec?.containers) ? template.spec.containers : [];
+        const ports = containers.flatMap((container) => (Array.isArray(container?.ports) ? container.ports : [])).map((port: any) => port?.containerPort).filter((port: unknown) => typeof port === 'number');
+        // Containers that list no ports may still listen on some: the port check is skipped for them.
+        this.addWorkload(namespace, template.metadata?.labels ?? {}, ports.length > 0 ? ports : undefined);
+      }
+      if (OPERATOR_SERVICES[key] && name !== undefined && namespace !== undefined) {
         for (const service of OPERATOR_SERVICES[key](name, manifest)) {
           if (!this.services.has(`${service}.${namespace}`)) {
             this.services.set(`${service}.${namespace}`, undefined);
           }
         }
+      }
+      if (OPERATOR_SERVICE_ACCOUNTS[key] && name !== undefined && namespace !== undefined) {
+        OPERATOR_SERVICE_ACCOUNTS[key](name, manifest).forEach((account) => this.serviceAccounts.add(`${namespace}/${account}`));
       }
     }
   }
@@ -662,6 +730,50 @@ class MeshAnalysis {
         check(manifest, "spec.template.metadata.labels['istio.io/rev']", spec(manifest).template?.metadata?.labels?.['istio.io/rev'], `${manifest.kind} ${manifest.metadata?.name}`);
       }
     }
+  }
+
+  private checkAuthorizationPolicy(policy: Manifest): void {
+    const namespace = policy.metadata?.namespace;
+    const policySpec = spec(policy);
+    const rules: any[] = Array.isArray(policySpec.rules) ? policySpec.rules : [];
+    rules.forEach((rule, ruleIndex) => (Array.isArray(rule?.from) ? rule.from : []).forEach((from: any, fromIndex: number) => {
+      (Array.isArray(from?.source?.principals) ? from.source.principals : []).forEach((principal: unknown, index: number) => {
+        const match = typeof principal === 'string' ? PRINCIPAL.exec(principal) : null;
+        // Wildcards (`*`, `*/ns/x/sa/*`) match many accounts; a namespace outside the output is not known here.
+        if (!match || match[1].includes('*') || match[2].includes('*') || !this.namespaces.has(match[1]) || this.serviceAccounts.has(`${match[1]}/${match[2]}`)) {
+          return;
+        }
+        this.report(MeshRule.AUTHZ_PRINCIPAL, policy, `spec.rules[${ruleIndex}].from[${fromIndex}].source.principals[${index}]`,
+          `principal ${String(principal)} names service account ${match[2]} of namespace ${match[1]}, which nothing renders or declares, so the rule allows nobody: `
+          + 'declare the calling service (addService, with its serviceAccount), or declare the namespace external if another repository runs the caller');
+      });
+    }));
+    const selector = policySpec.selector?.matchLabels;
+    if (namespace === undefined || selector === undefined || typeof selector !== 'object') {
+      return;
+    }
+    const selected = (this.workloads.get(namespace) ?? []).filter(({ labels }) => Object.entries(selector).every(([key, value]) => labels[key] === value));
+    if (selected.length === 0) {
+      if (!this.externalNamespaces.has(namespace)) {
+        this.report(MeshRule.AUTHZ_SELECTOR, policy, 'spec.selector.matchLabels',
+          `selects no workload of namespace ${namespace} (${Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(', ')}), so its rules allow nothing: `
+          + 'select the labels of the pods behind the service (its selector), or declare the service');
+      }
+      return;
+    }
+    if (selected.some(({ ports }) => ports === undefined)) {
+      return;
+    }
+    const listening = new Set(selected.flatMap(({ ports }) => ports ?? []));
+    rules.forEach((rule, ruleIndex) => (Array.isArray(rule?.to) ? rule.to : []).forEach((to: any, toIndex: number) => {
+      (Array.isArray(to?.operation?.ports) ? to.operation.ports : []).forEach((port: unknown, index: number) => {
+        if (!listening.has(Number(port))) {
+          this.report(MeshRule.AUTHZ_PORT, policy, `spec.rules[${ruleIndex}].to[${toIndex}].operation.ports[${index}]`,
+            `allows port ${String(port)}, on which none of the selected workloads listens (their ports: ${[...listening].sort((a, b) => a - b).join(', ')}): `
+            + 'allow a port the callee declares (its target port)');
+        }
+      });
+    }));
   }
 
   private report(rule: MeshRule, manifest: Manifest, path: string, message: string): void {

@@ -95,6 +95,18 @@ const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: s
     recommendation: 'every istio.io/rev label names a revision or tag the control plane runs, and every revision tag points at a running revision',
     fix: 'Label the namespace or workload with a tag or revision of the control plane, or add the revision or tag',
   },
+  [MeshRule.AUTHZ_SELECTOR]: {
+    recommendation: 'An AuthorizationPolicy must select the workloads it is for: one that selects nothing allows nothing',
+    fix: 'Select the labels of the pods behind the service (its selector), or declare the service',
+  },
+  [MeshRule.AUTHZ_PRINCIPAL]: {
+    recommendation: 'Every principal an AuthorizationPolicy allows must be the service account of a workload that exists',
+    fix: 'Declare the calling service with its service account, or declare its namespace external',
+  },
+  [MeshRule.AUTHZ_PORT]: {
+    recommendation: 'An AuthorizationPolicy may allow only ports its workloads listen on',
+    fix: 'Allow a port the callee declares (its target port)',
+  },
 };
 
 /**
@@ -148,7 +160,8 @@ export class MeshValidationPlugin {
       }
     }
 
-    const findings = validateMesh(manifests, options);
+    // The workloads the app declared without manifests are known only from the app's record.
+    const findings = validateMesh(manifests, { ...options, declaredWorkloads: options.declaredWorkloads ?? record?.declaredWorkloads });
     const byRule = new Map<MeshRule, MeshFinding[]>();
     for (const finding of findings) {
       byRule.set(finding.rule, [...byRule.get(finding.rule) ?? [], finding]);

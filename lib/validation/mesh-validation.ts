@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { MeshValidationOptions, formatFinding, validateMesh } from './assert-valid';
 import { Manifest } from './crd-schema-validator';
+import { DeclaredWorkload } from './mesh-analysis';
 
 /**
  * The check of a whole app that the mesh constructs add to it: when the app synthesizes
@@ -41,6 +42,7 @@ export class MeshValidation {
   private enabled = true;
   private readonly externalNamespaces = new Set<string>();
   private readonly externalNamespaceSources: (() => readonly string[])[] = [];
+  private readonly declaredWorkloadSources: (() => readonly DeclaredWorkload[])[] = [];
   private readonly externalHosts = new Set<string>();
   private readonly crds: string[] = [];
   private readonly uncheckedKinds = new Set<string>();
@@ -123,7 +125,21 @@ export class MeshValidation {
       crds: [...this.crds],
       uncheckedKinds: [...this.uncheckedKinds].sort(),
       kubernetesVersion: this.kubernetesVersion,
+      declaredWorkloads: this.declaredWorkloads(),
     };
+  }
+
+  /**
+   * Workloads read when the app synthesizes, for parts that declare workloads whose manifests are
+   * not in the output (a SidecarScoping's services). Internal: not part of the documented API.
+   * @internal
+   */
+  public _addDeclaredWorkloadSource(source: () => readonly DeclaredWorkload[]): void {
+    this.declaredWorkloadSources.push(source);
+  }
+
+  private declaredWorkloads(): DeclaredWorkload[] {
+    return this.declaredWorkloadSources.flatMap((source) => source());
   }
 
   /**
@@ -143,9 +159,10 @@ export class MeshValidation {
     const manifests = this.root.node.findAll().filter(ApiObject.isApiObject).map((apiObject) => apiObject.toJson() as Manifest);
     const externalNamespaces = [...this.externalNamespaces, ...this.externalNamespaceSources.flatMap((source) => source())];
     const uncheckedKinds = [...this.uncheckedKinds].sort();
-    const output = JSON.stringify([manifests, [...new Set(externalNamespaces)].sort(), [...this.externalHosts].sort(), this.crds, uncheckedKinds, this.kubernetesVersion]);
+    const declaredWorkloads = this.declaredWorkloads();
+    const output = JSON.stringify([manifests, [...new Set(externalNamespaces)].sort(), [...this.externalHosts].sort(), this.crds, uncheckedKinds, this.kubernetesVersion, declaredWorkloads]);
     if (this.lastChecked?.output !== output) {
-      const findings = validateMesh(manifests, { externalNamespaces, externalHosts: [...this.externalHosts], crds: this.crds, uncheckedKinds, kubernetesVersion: this.kubernetesVersion });
+      const findings = validateMesh(manifests, { externalNamespaces, externalHosts: [...this.externalHosts], crds: this.crds, uncheckedKinds, kubernetesVersion: this.kubernetesVersion, declaredWorkloads });
       // One error: cdk8s prefixes each with the construct path, which is empty for the app.
       const errors = findings.length === 0 ? [] : [[
         `the output has ${findings.length} problem${findings.length === 1 ? '' : 's'} and would not apply to a cluster `

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { DeclaredWorkload } from './mesh-analysis';
 
 /**
  * What the app leaves in the cdk8s CLI's output folder after it validated and committed the
@@ -20,6 +21,12 @@ export interface ValidationRecord {
   readonly externalNamespaces: readonly string[];
   /** The hosts that counted as outside the cluster. */
   readonly externalHosts: readonly string[];
+  /**
+   * The workloads declared without manifests in the output (a SidecarScoping's services), which
+   * the AuthorizationPolicy checks of a later run need.
+   * @default - none
+   */
+  readonly declaredWorkloads?: readonly DeclaredWorkload[];
   /** The mesh config the manifests were built from: absolute path and SHA-256. @default - an app composed in TypeScript */
   readonly meshConfig?: { readonly path: string; readonly sha256: string };
 }
