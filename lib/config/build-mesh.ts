@@ -43,7 +43,7 @@ import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
 import { AccessMatrix } from '../authorization/access-matrix';
 import { AuthorizationMode } from '../authorization/authorization-mode';
 import { LimitedCall } from '../authorization/limited-call';
-import { ICaller, WorkloadServiceAccount } from '../authorization/workload-identity';
+import { ICaller, WorkloadIdentity, WorkloadServiceAccount } from '../authorization/workload-identity';
 import { ExternalNamespace, IEgressTarget } from '../scoping/egress-target';
 import { MeshMtls } from '../scoping/mesh-mtls';
 import { MeshService } from '../scoping/mesh-service';
@@ -1097,6 +1097,9 @@ class MeshBuilder {
           if (serviceSpec.exposed) {
             this.attempt(joinPath(serviceAt, 'exposed'), undefined, () => service.acceptCallsFrom(this.exposingGateway()));
           }
+          (serviceSpec.callers ?? []).forEach((caller, index) => {
+            this.attempt(`${serviceAt}.callers[${index}]`, undefined, () => service.acceptCallsFrom(externalCaller(caller, externals, Object.keys(spec.namespaces ?? {}))));
+          });
         } else {
           failed.add(`${name}/${serviceName}`);
         }
@@ -1482,4 +1485,18 @@ function workloadServiceAccount(spec: ServiceAccountSpec): WorkloadServiceAccoun
     return WorkloadServiceAccount.existing(spec.name);
   }
   return WorkloadServiceAccount.rendered(spec.name);
+}
+
+/** A caller outside the app: `<external namespace>` or `<external namespace>/<service account>`. */
+function externalCaller(caller: string, externals: ReadonlyMap<string, ExternalNamespace>, appNamespaces: readonly string[]): ICaller {
+  const [namespace, serviceAccount, ...rest] = caller.split('/');
+  if (appNamespaces.includes(namespace)) {
+    throw new Error(`'${caller}' is in ${namespace}, a namespace of the app: declare the call under workloads.namespaces.${namespace} (its calls or a service's), which also widens its Sidecar`);
+  }
+  const external = externals.get(namespace);
+  if (!external || rest.length > 0) {
+    const suggestion = didYouMean(namespace, [...externals.keys()]);
+    throw new Error(`'${caller}' must be <namespace> or <namespace>/<service account> of a namespace in workloads.externalNamespaces${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
+  }
+  return serviceAccount === undefined ? external : WorkloadIdentity.of(namespace, serviceAccount);
 }

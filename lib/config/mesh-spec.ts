@@ -699,6 +699,13 @@ export interface ServiceSpec extends Pick<MeshServiceProps, 'ports' | 'targetPor
   /** The service account its workloads run as, which its callees' policies name. @default - rendered, named after the service */
   readonly serviceAccount?: ServiceAccountSpec;
   /**
+   * Callers outside the app that its AuthorizationPolicy allows: `<namespace>` (any workload of
+   * it) or `<namespace>/<service account>`, each namespace one of `externalNamespaces`. Callers in
+   * the app declare their own `calls` instead.
+   * @default - none
+   */
+  readonly callers?: string[];
+  /**
    * The ingress gateway routes to it, so its AuthorizationPolicy allows the gateway's principal.
    * A route of `ingressGateway.gatewayApi.routes` implies it.
    * @default false

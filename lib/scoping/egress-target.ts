@@ -1,3 +1,4 @@
+import type { ICaller } from '../authorization/workload-identity';
 import { assertDnsLabel } from '../core/names';
 
 /**
@@ -15,7 +16,7 @@ export interface IEgressTarget {
  * A namespace of the mesh that this app does not define (another team's, or a shared one), named
  * explicitly so that a typo in a dependency is an error and not a silently widened Sidecar.
  */
-export class ExternalNamespace implements IEgressTarget {
+export class ExternalNamespace implements IEgressTarget, ICaller {
   /**
    * @throws if `name` is not a DNS-1123 label
    */
@@ -25,6 +26,9 @@ export class ExternalNamespace implements IEgressTarget {
   }
 
   private constructor(public readonly namespaceName: string) {}
+
+  /** Undefined: as a caller, any workload of the namespace (`namespaces` in a policy). */
+  public readonly callerServiceAccountName?: string = undefined;
 
   /** `<namespace>/*`: every service of the namespace. */
   public get egressHost(): string {

@@ -62,7 +62,7 @@ describe('AccessMatrix', () => {
       { from: 'ns_shop', to: 'ns_catalog', text: 'allowed by api-callers on 8080 (dry run)' },
       { from: 'ns_shop', to: 'ns_catalog', text: 'allowed by api-callers on 8080, 9090 (dry run)' },
     ]));
-    expect(result.vertices.find((v) => v.id === 'ns_istio_demo')!.lines).toEqual(expect.arrayContaining([
+    expect(result.vertices!.find((v) => v.id === 'ns_istio_demo')!.lines).toEqual(expect.arrayContaining([
       'sa productpage allowed by details-callers on 9080', 'sa reviews allowed by ratings-callers on 9080',
     ]));
   });

@@ -48,6 +48,18 @@ describe('mesh.yaml authorization', () => {
       .toEqual(['catalog/api', 'catalog/db']);
   });
 
+  test('callers outside the app: a whole external namespace or one of its service accounts', () => {
+    // GIVEN
+    const mesh = spec({ authorization: {}, externalNamespaces: ['partners'], namespaces: { a: { services: { x: { ports: [80], callers: ['partners', 'partners/sync'] } } } } });
+    // WHEN
+    const { manifests } = buildValidated(mesh);
+    // THEN
+    expect(policies(manifests)['a/x-callers'].spec.rules[0].from).toEqual([
+      { source: { principals: ['prod.example.com/ns/partners/sa/sync'] } },
+      { source: { namespaces: ['partners'] } },
+    ]);
+  });
+
   test('a namespace can turn authorization on for itself alone', () => {
     // GIVEN
     const mesh = spec({ namespaces: { a: { authorization: {}, services: { x: { ports: [80] } } }, b: { services: { y: { ports: [80], calls: ['a/x'] } } } } });
@@ -65,6 +77,8 @@ describe('mesh.yaml authorization', () => {
     [{ namespaces: { a: { services: { x: { ports: [80] } }, calls: [{ to: 'a/y', methods: ['GET'] }] } } }, 'workloads.namespaces.a.calls[0].to', /'a\/y' is not a service the app declares/],
     [{ externalNamespaces: ['partners'], namespaces: { a: { calls: [{ to: 'partners', methods: ['GET'] }] } } }, 'workloads.namespaces.a.calls[0].to', /a namespace outside the app/],
     [{ namespaces: { a: { services: { x: { ports: [80] } }, calls: [{ to: 'x', methods: ['get'] }] } } }, 'workloads.namespaces.a.calls[0].methods', /^'get' must be an HTTP method in upper case/],
+    [{ externalNamespaces: ['partners'], namespaces: { a: { services: { x: { ports: [80], callers: ['partner/job'] } } } } }, 'workloads.namespaces.a.services.x.callers[0]', /'partner\/job' must be <namespace> or <namespace>\/<service account> of a namespace in workloads\.externalNamespaces; did you mean 'partners'\?/],
+    [{ namespaces: { a: { services: { x: { ports: [80], callers: ['b'] } } }, b: {} } }, 'workloads.namespaces.a.services.x.callers[0]', /'b' is in b, a namespace of the app: declare the call under workloads\.namespaces\.b/],
   ])('refused: %j', (workloads, keyPath, message) => {
     // WHEN
     const problems = problemsOf(spec(workloads as MeshSpec['workloads']));

@@ -18,7 +18,7 @@ export function buildValidated(spec: MeshSpec): ValidatedBuild {
   const byChart = Object.fromEntries(mesh.charts.map((chart) => [chart.node.id, chart.toJson() as Manifest[]]));
   const manifests = Object.values(byChart).flat();
   const istioctl = (mesh.istioctlApp?.charts ?? []).flatMap((chart) => chart.toJson() as Manifest[]);
-  expect(validateMesh([...manifests, ...istioctl], { externalNamespaces: mesh.externalNamespaces })).toEqual([]);
+  expect(validateMesh([...manifests, ...istioctl], { externalNamespaces: mesh.externalNamespaces, declaredWorkloads: mesh.scoping?.declaredWorkloads })).toEqual([]);
   return { mesh, byChart, manifests, istioctl };
 }
 
