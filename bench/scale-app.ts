@@ -1,8 +1,10 @@
 // One case of the scaling benchmark, in a process of its own (a fresh heap):
 //   node bench/run-ts.js bench/scale-app.ts <variant> <namespaces> <outdir>
 // Every variant writes the same YAML for the same generated mesh: per namespace its Namespace, its
-// Sidecar (from the services it declares and calls), a namespace-wide PeerAuthentication and a
-// PodMonitor for its proxies, plus the mesh-wide default Sidecar.
+// Sidecar (from the services it declares and calls), the AuthorizationPolicies derived from the
+// same calls (allow-nothing and one ALLOW policy per called service) with the services'
+// ServiceAccounts, a namespace-wide PeerAuthentication and a PodMonitor for its proxies, plus the
+// mesh-wide default Sidecar.
 //   library        our constructs, then app.synth()
 //   library+valid  the same, then assertValid() on the synthesized objects, as the real synth does
 //   raw            the same objects written by hand as plain cdk8s ApiObjects, then app.synth()
@@ -13,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import {
-  EnvoyStatsPodMonitor, ExistingPrometheus, MeshService, MeshValidation, NamespaceMtls, SidecarScoping, WorkloadNamespace, assertValid, readManifestFiles,
+  AuthorizationMode, EnvoyStatsPodMonitor, ExistingPrometheus, MeshService, MeshValidation, NamespaceMtls, SidecarScoping, WorkloadNamespace, assertValid, readManifestFiles,
 } from '../lib';
 
 const [variant, countArg, outdir] = process.argv.slice(2);
@@ -31,28 +33,33 @@ function namespaceName(index: number): string {
   return `ns-${String(index).padStart(4, '0')}`;
 }
 
-/** Each namespace calls the api service of the next one and the whole namespace seven further on. */
+/**
+ * Each namespace's worker calls the api service of the next namespace, and the namespace as a
+ * whole calls the namespace seven further on.
+ */
 function dependencies(index: number): { service: number; namespace: number } {
   return { service: (index + 1) % count, namespace: (index + 7) % count };
 }
 
 function buildWithLibrary(app: App): void {
   const chart = new Chart(app, CHART);
-  const scoping = new SidecarScoping(chart, 'scoping', { rootNamespace: ROOT_NAMESPACE });
+  const scoping = new SidecarScoping(chart, 'scoping', { rootNamespace: ROOT_NAMESPACE, authorization: AuthorizationMode.ENFORCE });
   const prometheus = ExistingPrometheus.inCluster({ namespace: MONITORING_NAMESPACE });
   const namespaces: WorkloadNamespace[] = [];
   const apis: MeshService[] = [];
+  const workers: MeshService[] = [];
   for (let index = 0; index < count; index++) {
     const namespace = scoping.addNamespace(namespaceName(index), { name: namespaceName(index) });
     apis.push(namespace.addService('api', { ports: [8080] }));
-    namespace.addService('worker', { ports: [9090] });
+    workers.push(namespace.addService('worker', { ports: [9090] }));
     new NamespaceMtls(namespace, 'Mtls', { namespace });
     new EnvoyStatsPodMonitor(namespace, 'EnvoyStats', { prometheus, namespace: namespace.name, namespaces: [namespace.name] });
     namespaces.push(namespace);
   }
   namespaces.forEach((namespace, index) => {
     const { service, namespace: other } = dependencies(index);
-    namespace.calls(apis[service], namespaces[other]);
+    workers[index].calls(apis[service]);
+    namespace.calls(namespaces[other]);
   });
 }
 
@@ -64,6 +71,9 @@ function plainObjects(): Record<string, any>[] {
     metadata: { name: 'default', namespace: ROOT_NAMESPACE },
     spec: { egress: [{ hosts: ['./*', `${ROOT_NAMESPACE}/*`] }] },
   }];
+  // Who calls namespace i: the worker of the namespace before it (its api), and the namespace seven before it (everything).
+  const serviceCaller = (index: number) => namespaceName((index - 1 + count) % count);
+  const namespaceCaller = (index: number) => namespaceName((index - 7 + count * 7) % count);
   for (let index = 0; index < count; index++) {
     const name = namespaceName(index);
     const { service, namespace: other } = dependencies(index);
@@ -79,6 +89,9 @@ function plainObjects(): Record<string, any>[] {
         metadata: { name: 'default', namespace: name },
         spec: { egress: [{ hosts: ['./*', ...[`${ROOT_NAMESPACE}/*`, ...called].sort()] }] },
       },
+      { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'allow-nothing', namespace: name }, spec: {} },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { labels: { app: 'api' }, name: 'api', namespace: name } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { labels: { app: 'worker' }, name: 'worker', namespace: name } },
       {
         apiVersion: 'security.istio.io/v1',
         kind: 'PeerAuthentication',
@@ -97,6 +110,29 @@ function plainObjects(): Record<string, any>[] {
             relabelings: [{ action: 'keep', regex: '.*-envoy-prom', sourceLabels: ['__meta_kubernetes_pod_container_port_name'] }],
           }],
           selector: { matchExpressions: [{ key: 'istio-prometheus-ignore', operator: 'DoesNotExist' }] },
+        },
+      },
+      {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'AuthorizationPolicy',
+        metadata: { name: 'api-callers', namespace: name },
+        spec: {
+          action: 'ALLOW',
+          rules: [{
+            from: [{ source: { principals: [`cluster.local/ns/${serviceCaller(index)}/sa/worker`] } }, { source: { namespaces: [namespaceCaller(index)] } }],
+            to: [{ operation: { ports: ['8080'] } }],
+          }],
+          selector: { matchLabels: { app: 'api' } },
+        },
+      },
+      {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'AuthorizationPolicy',
+        metadata: { name: 'worker-callers', namespace: name },
+        spec: {
+          action: 'ALLOW',
+          rules: [{ from: [{ source: { namespaces: [namespaceCaller(index)] } }], to: [{ operation: { ports: ['9090'] } }] }],
+          selector: { matchLabels: { app: 'worker' } },
         },
       },
     );
@@ -132,7 +168,8 @@ if (variant === 'yaml') {
   if (variant === 'library+valid') {
     // As finalizeOutput() does: what was written is read back and checked.
     const validateStart = performance.now();
-    assertValid(readManifestFiles(outdir).flatMap((file) => file.manifests), { externalNamespaces: [ROOT_NAMESPACE] });
+    // The scoping's services are declared workloads, as MeshSynthesis.ofApp passes them.
+    assertValid(readManifestFiles(outdir).flatMap((file) => file.manifests), { externalNamespaces: [ROOT_NAMESPACE], declaredWorkloads: MeshValidation.of(app).validationOptions().declaredWorkloads });
     validateMs = performance.now() - validateStart;
   }
 }
