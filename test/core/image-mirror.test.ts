@@ -87,7 +87,7 @@ function buildMirrored(file: string): Manifest[] {
   const spec = { ...loadMeshConfig(configPath), imageMirror: { registry: MIRROR } };
   const mesh = buildMesh(Testing.app(), spec, { file: configPath });
   const manifests = [...mesh.charts, ...mesh.istioctlApp?.charts ?? []].flatMap((chart) => chart.toJson() as Manifest[]);
-  expect(validateMesh(manifests, { externalNamespaces: mesh.externalNamespaces, crds: mesh.validation.crds, uncheckedKinds: mesh.validation.uncheckedKinds })).toEqual([]);
+  expect(validateMesh(manifests, { externalNamespaces: mesh.externalNamespaces, crds: mesh.validation.crds, uncheckedKinds: mesh.validation.uncheckedKinds, declaredWorkloads: mesh.scoping?.declaredWorkloads })).toEqual([]);
   return manifests;
 }
 
