@@ -10,7 +10,10 @@ export abstract class SidecarInjection {
     return new LabelInjection({ 'istio-injection': 'enabled' }, 'enabled');
   }
 
-  /** `istio.io/rev=<revision>`: the named control plane revision injects every pod. */
+  /**
+   * `istio.io/rev=<revision>`: the named control plane revision, or the revision a revision tag
+   * (`prod-stable`) points at, injects every pod.
+   */
   public static revision(revision: string): SidecarInjection {
     assertDnsLabel('revision', revision);
     return new LabelInjection({ 'istio.io/rev': revision }, `revision ${revision}`);

@@ -122,7 +122,8 @@ export interface GatewayApiIngressProps extends GatewayServiceSettings {
   /** Listeners of the Gateway. @default - one HTTP listener on port 80 */
   readonly listeners?: GatewayListener[];
   /**
-   * Control plane revision that deploys and configures the gateway (`istio.io/rev` label of the Gateway).
+   * Control plane revision, or revision tag, that deploys and configures the gateway (`istio.io/rev`
+   * label of the Gateway; istiod honours its tags there too).
    * @default - the default revision
    */
   readonly revision?: string;

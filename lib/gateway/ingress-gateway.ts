@@ -67,7 +67,8 @@ export interface IngressGatewayProps extends GatewayServiceSettings {
    */
   readonly labels?: Record<string, string>;
   /**
-   * Control plane revision whose injector configures the gateway (`istio.io/rev` pod label).
+   * Control plane revision, or revision tag, whose injector configures the gateway (`istio.io/rev` pod
+   * label): with revisions the gateway moves only when this changes.
    * @default - the default revision
    */
   readonly revision?: string;

@@ -2,7 +2,11 @@ const VERSION = /^(\d+)\.(\d+)(?:\.(\d+))?$/;
 
 /** An Istio release, `<major>.<minor>[.<patch>]`. */
 export class IstioVersion {
-  /** The newest stable Istio release this library is built and tested against. */
+  /**
+   * The default release: the newest one whose CRDs (Istio's and the Sail operator's, values
+   * schema included) this library imports and checks every object against. Newer releases it
+   * knows, Istio 1.31 among them, are chosen explicitly (see `SAIL_VERSIONS`).
+   */
   public static readonly LATEST = IstioVersion.of('1.30.3');
 
   /**

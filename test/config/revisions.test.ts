@@ -58,6 +58,12 @@ describe('examples/canary-upgrade: two revisions of one revision-based Sail Isti
     expect(manifests.filter((m) => m.kind === 'Namespace' && (m.metadata?.labels as any)?.['istio-injection'] === 'enabled')).toEqual([]);
   });
 
+  test('a Gateway API gateway selects its tag with the Gateway\'s istio.io/rev label', () => {
+    const { manifests } = buildValidated(example((spec) => { spec.ingressGateway = { namespace: 'istio-ingress', revisionTag: 'prod-canary', gatewayApi: {} }; }));
+    const gateway = manifests.find((m) => m.kind === 'Gateway' && m.apiVersion.startsWith('gateway.networking.k8s.io/')) as any;
+    expect(gateway.metadata.labels).toMatchObject({ 'istio.io/rev': 'prod-canary' });
+  });
+
   test('istiod of every revision is scraped once: the ServiceMonitor selects istio=pilot, not one revision\'s Service name, and no tag Service', () => {
     const { manifests } = buildValidated(example());
     const monitor = manifests.find((m: any) => m.kind === 'ServiceMonitor' && m.spec.selector?.matchLabels?.istio === 'pilot') as any;
