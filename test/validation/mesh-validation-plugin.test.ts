@@ -140,6 +140,37 @@ describe('MeshValidationPlugin', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test('checks AuthorizationPolicies against the workloads the app declared, from its record', async () => {
+    // GIVEN a policy for a workload whose manifests come with the app, and the app's record of it
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-validation-record-'));
+    const file = path.join(dir, 'mesh.k8s.yaml');
+    fs.writeFileSync(file, yaml.dump({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }) + '---\n' + yaml.dump({
+      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'api-callers', namespace: 'shop' },
+      spec: { selector: { matchLabels: { app: 'api' } }, action: 'ALLOW', rules: [{ to: [{ operation: { ports: ['8080'] } }] }] },
+    }));
+    const record = {
+      manifests: { 'mesh.k8s.yaml': fileSha256(file) }, objects: 2, externalNamespaces: [], externalHosts: [],
+      declaredWorkloads: [{ namespace: 'shop', podLabels: { app: 'api' }, ports: [8080], serviceAccountName: 'api' }],
+    };
+    const run = async () => {
+      const report: { status?: string; rules: string[] } = { rules: [] };
+      // A Kubernetes version of the plugin's own makes it check for itself rather than take the record's word.
+      await new MeshValidationPlugin({ kubernetesVersion: '1.33' }).validate({
+        manifests: [file],
+        parseManifest: (manifest) => yaml.loadAll(fs.readFileSync(manifest, 'utf8')) as any[],
+        report: { addViolation: (violation) => report.rules.push(violation.ruleName), submit: (status) => Object.assign(report, { status }) },
+      });
+      return report;
+    };
+    // WHEN / THEN with the record the policy selects a declared workload
+    writeValidationRecord(dir, record);
+    expect(await run()).toEqual({ status: 'success', rules: [] });
+    // without it the workload is unknown, and the policy selects nothing
+    fs.rmSync(path.join(dir, '.cdk8s-istio-mesh-validated.json'));
+    expect(await run()).toEqual({ status: 'failure', rules: ['authz-selector'] });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('properties crds and uncheckedKinds: a kind of another operator is checked against its CRD, or left out', async () => {
     // GIVEN a manifest with a kind no shipped CRD defines, and its CRD
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-validation-crds-'));
