@@ -5,6 +5,7 @@ import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, isDnsLabel } from '../core/names';
 import { ClusterPlatform } from '../core/cluster-platform';
 import { ImageMirror } from '../core/image-mirror';
+import { imageListFile } from '../output/image-list';
 import { NamespaceLabelConflict } from '../core/namespace-registry';
 import { ExistingGrafana } from '../dashboards/existing-grafana';
 import { IGrafanaBackend, IGrafanaLink } from '../dashboards/grafana-backend';
@@ -282,10 +283,11 @@ class MeshBuilder {
       scoping,
       istioctlApp,
       notForApply: istioctlApp ? [ISTIOCTL_FOLDER] : [],
-      extraFiles: scoping
-        ? Object.fromEntries(Object.entries({ ...ScopeReport.of(scoping, { otherServices: renderedServices(this.app) }).files(), ...AccessMatrix.of(scoping).files() })
-          .map(([file, content]) => [`reports/${file}`, content]))
-        : {},
+      extraFiles: {
+        ...scoping && Object.fromEntries(Object.entries({ ...ScopeReport.of(scoping, { otherServices: renderedServices(this.app) }).files(), ...AccessMatrix.of(scoping).files() })
+          .map(([file, content]) => [`reports/${file}`, content])),
+        ...imageListFile(imageMirror),
+      },
       externalNamespaces,
       warnings: MeshWarnings.of(this.app).all.map((warning) => formatMeshWarning({ ...warning, fix: MESH_YAML_FIXES[warning.code]?.() ?? warning.fix })),
       validation,

@@ -1,9 +1,11 @@
 import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
+import { ImageMirror } from '../core/image-mirror';
 import { ApplyPhasePlan } from '../output/apply-phase';
 import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
 import { AtomicOutput, OUTPUT_MARKER_FILE } from '../output/atomic-output';
 import { finalizeOutput } from '../output/finalize-output';
+import { imageListFile } from '../output/image-list';
 import { inputFilesOf } from '../output/input-files';
 import { renderSynthSummary } from '../output/synth-summary';
 import { AccessMatrix } from '../authorization/access-matrix';
@@ -161,7 +163,7 @@ export class MeshSynthesis {
       return new MeshSynthesis(output, {
         apps: [app],
         notForApply: [],
-        extraFiles: () => scopeReportFiles(app, scopings),
+        extraFiles: () => ({ ...scopeReportFiles(app, scopings), ...imageListFile(ImageMirror.of(app)) }),
         // In the words of the TypeScript API, as the parts added them.
         warnings: () => MeshWarnings.of(app).all.map(formatMeshWarning),
         validation: validationOptions && { ...validationOptions, externalNamespaces: [...validationOptions.externalNamespaces ?? []], externalHosts: [...validationOptions.externalHosts ?? []] },

@@ -76,6 +76,9 @@ export class ImageMirror {
     return ImageMirror.of(scope)?.image(image) ?? image;
   }
 
+  /** Each image moved to the mirror so far, by its source reference. */
+  private readonly copies = new Map<string, string>();
+
   private constructor(
     /** The registry and path prefix images are pulled from. */
     public readonly registry: string,
@@ -84,21 +87,35 @@ export class ImageMirror {
   ) {}
 
   /**
+   * The images the parts pull through this mirror, sorted by source: what to copy into it before
+   * applying (`IMAGES.txt` of the output). Images the parts name by an Istio hub count with their
+   * names under it (pilot, proxyv2, install-cni, ...).
+   */
+  public get images(): ReadonlyArray<{ readonly source: string; readonly mirrored: string }> {
+    return [...this.copies].sort(([a], [b]) => a.localeCompare(b)).map(([source, mirrored]) => ({ source, mirrored }));
+  }
+
+  /**
    * Where the mirror holds `image`, an image reference such as
    * `docker.io/jaegertracing/jaeger:2.14.0`; an image already under the mirror is returned as it is.
    */
   public image(image: string): string {
     assertImageReference('image', image);
-    return this.rewrite(image, true);
+    const mirrored = this.rewrite(image, true);
+    if (mirrored !== image) {
+      this.copies.set(image, mirrored);
+    }
+    return mirrored;
   }
 
   /**
-   * Where the mirror holds the images under `hub`, a repository prefix such as Istio's
-   * `docker.io/istio`; a prefix already under the mirror is returned as it is.
+   * Where the mirror holds `repository`, an image repository or a prefix of repositories such as
+   * Istio's hub `docker.io/istio`; one already under the mirror is returned as it is. Unlike
+   * {@link image}, it lists nothing in {@link images}: a repository names no image to copy.
    */
-  public hub(hub: string): string {
-    assertImageRepository('hub', hub);
-    return this.rewrite(hub, false);
+  public repository(repository: string): string {
+    assertImageRepository('repository', repository);
+    return this.rewrite(repository, false);
   }
 
   /** Whether `image` is pulled from this mirror. */
@@ -134,3 +151,4 @@ function splitDomain(reference: string, isImage: boolean): { readonly domain: st
   const official = isImage && domain === 'docker.io' && !path.includes('/');
   return { domain, path: official ? `library/${path}` : path };
 }
+

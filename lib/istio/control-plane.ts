@@ -238,7 +238,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     // With an app-wide ImageMirror the hub is always written: Sail's pinned digests and the
     // installers' default name docker.io/istio, which the mirror replaces.
     const mirror = ImageMirror.of(this);
-    const chosenHub = mirror ? mirror.hub(props.hub ?? DEFAULT_HUB) : props.hub;
+    const chosenHub = mirror ? mirror.repository(props.hub ?? DEFAULT_HUB) : props.hub;
     this.hub = chosenHub ?? DEFAULT_HUB;
     this.tag = props.tag ?? this.istioVersion.toString();
     assertImageTag('tag', this.tag);
@@ -279,6 +279,15 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     if (this.ztunnel) {
       this.ztunnelNamespace = this.emitNamespace('ZtunnelNamespace', this.ztunnel.namespace, SidecarInjection.none());
       this.emitZtunnelNodeCriticalQuota(this.ztunnel);
+    }
+    if (mirror) {
+      // What the installers pull under the hub: istiod, the proxy of sidecars and gateways, and
+      // the CNI agent, ztunnel and the in-cluster operator where they run.
+      const components = ['pilot', 'proxyv2',
+        ...this.cni ? ['install-cni'] : [],
+        ...AMBIENT_PROFILES.has(this.profile) ? ['ztunnel'] : [],
+        ...this.installPath === InstallPath.IN_CLUSTER_OPERATOR ? ['operator'] : []];
+      components.forEach((component) => mirror.image(`${props.hub ?? DEFAULT_HUB}/${component}:${this.tag}`));
     }
     if (props.egressGateway) {
       this.egressGateway = this.egressGatewayConfig(props.egressGateway);

@@ -406,11 +406,12 @@ export class Kiali extends Construct {
     const mirror = ImageMirror.of(this);
     const spec = image !== undefined
       ? imageSpec(mirror ? mirror.image(image) : image)
-      : mirror ? { imageName: mirror.image(KIALI_REPOSITORY), imageVersion: 'operator_version' } : {};
+      : mirror ? { imageName: mirror.repository(KIALI_REPOSITORY), imageVersion: 'operator_version' } : {};
     if (spec.imageName !== undefined) {
       MeshWarnings.of(this).add(this, {
         code: MeshWarningCode.KIALI_AD_HOC_IMAGE,
-        message: `the Kiali operator installs Kiali ${this.namespace}/${this.name} only if it allows ad hoc images, since the Kiali CR names image ${spec.imageName}:${spec.imageVersion}`,
+        message: `the Kiali operator installs Kiali ${this.namespace}/${this.name} only if it allows ad hoc images, since the Kiali CR names image ${spec.imageName}:${spec.imageVersion}`
+          + (image === undefined ? ` (copy ${KIALI_REPOSITORY} at the operator's own release, such as ${Kiali.DEFAULT_IMAGE.split(':')[1]}, to ${spec.imageName}: the output's IMAGES.txt cannot name that release)` : ''),
         fix: 'run the Kiali operator with ALLOW_AD_HOC_KIALI_IMAGE=true (Helm chart value allowAdHocKialiImage=true)',
       });
     }

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import {
   GrafanaInstance, ImageMirror, InstallPath, IstioControlPlane, IstioVersion, Jaeger, JaegerStorage, JaegerStrategy, JaegerV2, Kiali,
-  KialiDeployment, Manifest, MeshWarningCode, MeshWarnings, PrometheusServer, buildMesh, loadMeshConfig, validateMesh,
+  KialiDeployment, Manifest, MeshSynthesis, MeshWarningCode, MeshWarnings, PrometheusServer, buildMesh, loadMeshConfig, validateMesh,
 } from '../../lib';
 import { backends } from '../kiali/fixtures';
 import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
@@ -81,14 +81,30 @@ const configs = ['mesh.yaml', ...fs.readdirSync(path.join(root, 'examples')).sor
   .map((name) => path.join('examples', name, 'mesh.yaml'))
   .filter((file) => fs.existsSync(path.join(root, file)))];
 
-/** A mesh.yaml with `imageMirror` added, built and checked, with the istioctl input file. */
-function buildMirrored(file: string): Manifest[] {
+/** A mesh.yaml with `imageMirror` added, built and checked, with the istioctl input file; and its IMAGES.txt. */
+function buildMirroredWithList(file: string): { manifests: Manifest[]; imageList: string } {
   const configPath = path.join(root, file);
   const spec = { ...loadMeshConfig(configPath), imageMirror: { registry: MIRROR } };
   const mesh = buildMesh(Testing.app(), spec, { file: configPath });
   const manifests = [...mesh.charts, ...mesh.istioctlApp?.charts ?? []].flatMap((chart) => chart.toJson() as Manifest[]);
   expect(validateMesh(manifests, { externalNamespaces: mesh.externalNamespaces, crds: mesh.validation.crds, uncheckedKinds: mesh.validation.uncheckedKinds, declaredWorkloads: mesh.scoping?.declaredWorkloads })).toEqual([]);
-  return manifests;
+  return { manifests, imageList: mesh.extraFiles['IMAGES.txt'] };
+}
+
+function buildMirrored(file: string): Manifest[] {
+  return buildMirroredWithList(file).manifests;
+}
+
+/**
+ * The images of the output that IMAGES.txt does not list: every image an object names, and
+ * istiod's and the proxy's under each hub. The Kiali CR's repository (at the operator's release)
+ * is the warning's to name.
+ */
+function missingFromList(manifests: readonly Manifest[], imageList: string): string[] {
+  const listed = new Set(imageList.split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.split(' ')[1]));
+  const references = manifests.flatMap(imageReferences).filter((ref) => !ref.field.endsWith('image_name'));
+  const needed = references.flatMap((ref) => /(^|\.)hub$/.test(ref.field) ? [`${ref.image}/pilot:`, `${ref.image}/proxyv2:`] : [ref.image]);
+  return [...new Set(needed)].filter((image) => image.endsWith(':') ? ![...listed].some((entry) => entry.startsWith(image)) : !listed.has(image));
 }
 
 describe('ImageMirror', () => {
@@ -108,8 +124,8 @@ describe('ImageMirror', () => {
     const mirror = ImageMirror.at('mirror.internal', { keepSourceRegistry: true });
     expect(mirror.image('quay.io/kiali/kiali:v2.29.0')).toBe('mirror.internal/quay.io/kiali/kiali:v2.29.0');
     expect(mirror.image('busybox')).toBe('mirror.internal/docker.io/library/busybox');
-    expect(mirror.hub('docker.io/istio')).toBe('mirror.internal/docker.io/istio');
-    expect(ImageMirror.at('mirror.internal').hub('istio')).toBe('mirror.internal/istio');
+    expect(mirror.repository('docker.io/istio')).toBe('mirror.internal/docker.io/istio');
+    expect(ImageMirror.at('mirror.internal').repository('istio')).toBe('mirror.internal/istio');
   });
 
   test.each(['https://registry.example.com', 'registry.example.com/', 'Registry.example.com', 'registry.example.com:tag/x'])('refuses registry %s', (registry) => {
@@ -141,6 +157,12 @@ describe('ImageMirror', () => {
     test('leaves no pod-running object to its operator\'s default image', () => {
       expectEveryPodKindNamesItsImages(manifests);
     });
+
+    test('lists every image it pulls in IMAGES.txt, with its source', () => {
+      const { manifests: built, imageList } = buildMirroredWithList(file);
+      expect(imageList).toMatch(/^# The images this output pulls/);
+      expect(missingFromList(built, imageList)).toEqual([]);
+    });
   });
 
   test('the guide\'s mesh.yaml: Istio\'s hub, Jaeger v2 and Kiali from the mirror, at the releases they default to', () => {
@@ -158,8 +180,30 @@ describe('ImageMirror', () => {
       kiali: { deployment: KialiDeployment.OPERATOR_CR },
     });
     expect(mesh.warnings.filter((warning) => warning.includes('ad hoc'))).toEqual([expect.stringMatching(
-      new RegExp(`names image ${MIRROR}/kiali/kiali:operator_version: run the Kiali operator with ALLOW_AD_HOC_KIALI_IMAGE=true .*which kiali.image and imageMirror need with kiali.deployment operator-cr$`),
+      new RegExp(`names image ${MIRROR}/kiali/kiali:operator_version \\(copy quay.io/kiali/kiali at the operator's own release, such as v2.29.0, to ${MIRROR}/kiali/kiali: .*\\): run the Kiali operator with ALLOW_AD_HOC_KIALI_IMAGE=true .*which kiali.image and imageMirror need with kiali.deployment operator-cr$`),
     )]);
+  });
+
+  test('MeshSynthesis.ofApp writes IMAGES.txt beside the manifests; without a mirror there is none', () => {
+    const workdir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'image-list-'));
+    try {
+      const synth = (mirror?: ImageMirror) => {
+        const app = new App();
+        if (mirror) {
+          ImageMirror.use(app, mirror);
+        }
+        new JaegerV2(new Chart(app, 'tracing'), 'jaeger');
+        const outdir = path.join(workdir, mirror ? 'mirrored' : 'plain');
+        expect(MeshSynthesis.ofApp(app, { outdir }).synthesize().exitCode).toBe(0);
+        return fs.readdirSync(outdir);
+      };
+      expect(synth(ImageMirror.at(MIRROR))).toContain('IMAGES.txt');
+      expect(fs.readFileSync(path.join(workdir, 'mirrored', 'IMAGES.txt'), 'utf8').split('\n').filter((line) => !line.startsWith('#')))
+        .toEqual([`docker.io/jaegertracing/jaeger:2.14.0 ${MIRROR}/jaegertracing/jaeger:2.14.0`, '']);
+      expect(synth()).not.toContain('IMAGES.txt');
+    } finally {
+      fs.rmSync(workdir, { recursive: true, force: true });
+    }
   });
 
   test('mesh.yaml: a bad imageMirror.registry is refused at its key path', () => {
@@ -170,9 +214,11 @@ describe('ImageMirror', () => {
   });
 
   describe('TypeScript parts', () => {
+    let manifestsApp: Chart | undefined;
     /** Every part with images, in one app that uses the mirror; Jaeger v1 in each strategy and storage. */
     function renderAll(): Manifest[] {
       const chart = fragmentChart();
+      manifestsApp = chart;
       ImageMirror.use(chart, ImageMirror.at(MIRROR));
       new IstioControlPlane(chart, 'istio', { version: IstioVersion.of('1.23.6'), installPath: InstallPath.IN_CLUSTER_OPERATOR });
       new Jaeger(chart, 'memory', { namespace: 'jaeger-memory' });
@@ -188,9 +234,14 @@ describe('ImageMirror', () => {
       return synthValid(chart);
     }
 
-    test('each one pulls from the mirror, chosen images included', () => {
+    test('each one pulls from the mirror, chosen images included; the mirror lists what to copy', () => {
       const manifests = renderAll();
       expect(outsideMirror(manifests)).toEqual([]);
+      const listed = ImageMirror.of(manifestsApp!)!.images;
+      expect(listed.map(({ source, mirrored }) => `${source} -> ${mirrored.slice(MIRROR.length + 1)}`)).toMatchSnapshot();
+      expect(listed.filter(({ source }) => source.startsWith('docker.io/istio/')).map(({ source }) => source))
+        .toEqual(['docker.io/istio/operator:1.23.6', 'docker.io/istio/pilot:1.23.6', 'docker.io/istio/proxyv2:1.23.6']);
+      expect(missingFromList(manifests, listed.map(({ source, mirrored }) => `${source} ${mirrored}`).join('\n'))).toEqual([]);
       expectEveryPodKindNamesItsImages(manifests);
       expect(manifests.flatMap(imageReferences).map((ref) => `${ref.object} ${ref.field}: ${ref.image.slice(MIRROR.length + 1)}`)).toMatchSnapshot();
     });
