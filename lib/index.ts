@@ -13,6 +13,7 @@ export * from './config/mesh-synthesis';
 export * from './core/cluster-platform';
 export * from './core/endpoint';
 export * from './core/extension-providers';
+export * from './core/data-plane-mode';
 export * from './core/generated-types';
 export * from './core/image-mirror';
 export * from './core/mesh-namespace';

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
+import { DataPlaneMode } from '../core/data-plane-mode';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, isDnsLabel } from '../core/names';
 import { ClusterPlatform } from '../core/cluster-platform';
@@ -66,7 +67,7 @@ import { didYouMean, joinPath } from './key-paths';
 import { parseDurationString } from './duration-string';
 import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
-  CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DashboardsSpec, DisruptionBudgetSpec, GatewayListenerProtocolSpec,
+  CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DataPlaneSpec, DashboardsSpec, DisruptionBudgetSpec, GatewayListenerProtocolSpec,
   GatewayListenerSpec, GatewayRouteSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewayRouteSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
   JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, PrometheusServerSpec, PrometheusStorageSpec, TracingProtocolSpec, TracingSpec, WorkloadsSpec, AuthorizationSpec, CallSpec, ServiceAccountSpec,
 } from './mesh-spec';
@@ -122,6 +123,8 @@ export interface MeshBuild {
 const CHART_IDS = { observability: 'observability', istio: 'istio', monitoring: 'monitoring', dashboards: 'dashboards', kiali: 'kiali', workloads: 'workloads' };
 /** Sub-folder of the istioctl input file: read by `istioctl install -f`, never by `kubectl apply`. */
 const ISTIOCTL_FOLDER = 'istioctl';
+/** controlPlane.profile values that run ztunnel, so that namespaces may be ambient. */
+const AMBIENT_PROFILE_SPECS: readonly string[] = ['ambient', 'openshift-ambient'];
 /** Where Jaeger (v1 and v2), the rendered Prometheus and Grafana and the ingress gateway live unless told otherwise: their constructs' defaults. */
 const DEFAULT_NAMESPACES = { tracing: 'observability', prometheus: 'monitoring', grafana: 'grafana', ingressGateway: 'istio-ingress' };
 
@@ -1015,7 +1018,23 @@ class MeshBuilder {
 
   private buildWorkloads(spec: WorkloadsSpec, controlPlane: ControlPlaneFacts, extensionProviders: IstioControlPlane | undefined): SidecarScoping | undefined {
     const chart = this.chart(CHART_IDS.workloads);
+    const ambientProfile = AMBIENT_PROFILE_SPECS.includes(this.spec.controlPlane?.profile as string);
+    const dataPlaneOf = (at: string, dataPlane: DataPlaneSpec | undefined): DataPlaneMode | undefined => {
+      if (dataPlane === DataPlaneSpec.AMBIENT && !ambientProfile) {
+        this.problems.push({
+          path: at,
+          message: `is ambient, which needs ztunnel, and controlPlane.profile is ${this.spec.controlPlane?.profile ?? 'default'}: `
+            + 'set controlPlane.profile: ambient (openshift-ambient on OpenShift; sidecar namespaces keep working beside ambient ones), or use dataPlane: sidecar',
+        });
+        return undefined;
+      }
+      return dataPlane === undefined ? undefined : dataPlane === DataPlaneSpec.AMBIENT ? DataPlaneMode.AMBIENT : DataPlaneMode.SIDECAR;
+    };
+    const defaultDataPlane = spec.dataPlane === undefined
+      ? ambientProfile ? DataPlaneMode.AMBIENT : DataPlaneMode.SIDECAR
+      : dataPlaneOf('workloads.dataPlane', spec.dataPlane) ?? DataPlaneMode.SIDECAR;
     const scoping = this.attempt('workloads', spec, () => new SidecarScoping(chart, 'scoping', defined({
+      dataPlane: defaultDataPlane,
       rootNamespace: controlPlane.rootNamespace,
       controlPlaneNamespace: controlPlane.namespace,
       revision: controlPlane.revision,
@@ -1047,13 +1066,33 @@ class MeshBuilder {
     }
     for (const [name, namespaceSpec] of Object.entries(spec.namespaces ?? {})) {
       const at = joinPath('workloads.namespaces', name);
+      const dataPlane = (namespaceSpec.dataPlane === undefined ? undefined : dataPlaneOf(joinPath(at, 'dataPlane'), namespaceSpec.dataPlane))
+        ?? scoping.dataPlane;
+      if (dataPlane.ambient && (namespaceSpec.injection === InjectionSpec.ENABLED || namespaceSpec.injection === InjectionSpec.REVISION
+        || namespaceSpec.revisionTag !== undefined)) {
+        const key = namespaceSpec.revisionTag !== undefined ? 'revisionTag' : 'injection';
+        this.problems.push({
+          path: joinPath(at, key),
+          message: `is ${key === 'revisionTag' ? namespaceSpec.revisionTag : namespaceSpec.injection}, but the namespace is ambient: an injected pod keeps its sidecar and ztunnel does not capture it, `
+            + `so its pods would be in neither data plane: leave ${key} out for ambient, or set dataPlane: sidecar`,
+        });
+        failed.add(name);
+        continue;
+      }
+      if (dataPlane.ambient && namespaceSpec.sidecars !== undefined) {
+        this.problems.push({
+          path: joinPath(at, 'sidecars'),
+          message: 'are Sidecar resources, but the namespace is ambient and its pods have no sidecar to read them: remove sidecars, or set dataPlane: sidecar',
+        });
+      }
       const revisionTag = namespaceSpec.revisionTag;
       if (revisionTag !== undefined && !this.revisionSelector(joinPath(at, 'revisionTag'), revisionTag, namespaceSpec.injection, controlPlane.revisions)) {
         failed.add(name);
         continue;
       }
       const revisions = controlPlane.revisions;
-      if (revisions && revisionTag === undefined && (namespaceSpec.injection ?? InjectionSpec.ENABLED) !== InjectionSpec.NONE
+      // Ambient namespaces are injected by no revision: they need no tag.
+      if (revisions && !dataPlane.ambient && revisionTag === undefined && (namespaceSpec.injection ?? InjectionSpec.ENABLED) !== InjectionSpec.NONE
         && namespaceSpec.injection !== InjectionSpec.DISABLED && !revisions.selects('default')) {
         this.problems.push({
           path: joinPath(at, 'revisionTag'),
@@ -1064,6 +1103,7 @@ class MeshBuilder {
       }
       const namespace = this.attempt(at, namespaceSpec, () => scoping.addNamespace(name, defined({
         name,
+        dataPlane: namespaceSpec.dataPlane === undefined ? undefined : dataPlane,
         labels: namespaceSpec.labels,
         injection: revisionTag !== undefined ? SidecarInjection.revision(revisionTag)
           : namespaceSpec.injection && sidecarInjection(namespaceSpec.injection, controlPlane.revision),
@@ -1078,7 +1118,7 @@ class MeshBuilder {
         const mtls = namespaceSpec.mtls;
         this.attempt(joinPath(at, 'mtls'), mtls, () => new NamespaceMtls(namespace, 'Mtls', defined({ namespace, mode: mtls.mode })));
       }
-      for (const [sidecarName, sidecarSpec] of Object.entries(namespaceSpec.sidecars ?? {})) {
+      for (const [sidecarName, sidecarSpec] of Object.entries(namespace.ambient ? {} : namespaceSpec.sidecars ?? {})) {
         const sidecar = this.attempt(joinPath(joinPath(at, 'sidecars'), sidecarName), sidecarSpec, () => new SidecarScope(namespace, `Sidecar-${sidecarName}`, {
           namespace: name, name: sidecarName, egressHosts: sidecarSpec.egressHosts, workloadSelector: sidecarSpec.workloadSelector,
         }));

@@ -63,6 +63,16 @@ export enum InjectionSpec {
   NONE = 'none',
 }
 
+/**
+ * How a namespace's pods join the mesh: `sidecar` (an injected proxy each) or `ambient`
+ * (`istio.io/dataplane-mode=ambient`: no sidecars, the node's ztunnel carries their traffic;
+ * needs `controlPlane.profile: ambient` or `openshift-ambient`).
+ */
+export enum DataPlaneSpec {
+  SIDECAR = 'sidecar',
+  AMBIENT = 'ambient',
+}
+
 /** Where the Kubernetes distribution keeps CNI binaries and configuration (`binDir`/`confDir` override it). */
 export enum CniPlatformSpec {
   DEFAULT = 'default',
@@ -718,7 +728,14 @@ export interface RootServiceSpec extends Pick<MeshServiceProps, 'ports'> {}
 
 /** A namespace of the app's workloads, with its own Sidecar derived from its calls. */
 export interface WorkloadNamespaceSpec {
-  /** Sidecar injection of the namespace. @default - enabled, or revision when the control plane has a revision */
+  /**
+   * How the namespace's pods join the mesh. `ambient` namespaces get no injection label and no
+   * Sidecar (they have no sidecars), so `injection` (but `disabled`/`none`) and `sidecars` are
+   * refused beside it.
+   * @default - workloads.dataPlane
+   */
+  readonly dataPlane?: DataPlaneSpec;
+  /** Sidecar injection of the namespace. @default - enabled, or revision when the control plane has a revision; none for ambient namespaces */
   readonly injection?: InjectionSpec;
   /**
    * Revision tag (or revision name) of `controlPlane.revisions` that injects the namespace's
@@ -772,6 +789,12 @@ export interface AuthorizationSpec {
 export interface WorkloadsSpec {
   /** Authorization policies derived from `calls` for every namespace. @default - none */
   readonly authorization?: AuthorizationSpec;
+  /**
+   * How the namespaces join the mesh unless one says otherwise (`workloads.namespaces.<name>.dataPlane`):
+   * `sidecar` or `ambient`. A mesh may mix both.
+   * @default - ambient when controlPlane.profile is ambient or openshift-ambient, else sidecar
+   */
+  readonly dataPlane?: DataPlaneSpec;
   /** The app's namespaces, by name. @default - none */
   readonly namespaces?: Record<string, WorkloadNamespaceSpec>;
   /** Services in the root namespace, by name. @default - none */

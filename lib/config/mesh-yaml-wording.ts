@@ -34,6 +34,18 @@ export const MESH_YAML_WORDING: ReadonlyArray<readonly [typescript: string, mesh
     'declare the calling service (addService, with its serviceAccount), or declare the namespace external if another repository runs the caller',
     'declare the calling service under workloads.namespaces (with its serviceAccount), or list the namespace in workloads.externalNamespaces if another repository runs the caller',
   ],
+  [
+    'remove the injection label (SidecarInjection.none()) or the ambient mode (DataPlaneMode.SIDECAR)',
+    'leave workloads.namespaces.<namespace>.injection out, or set its dataPlane: sidecar',
+  ],
+  [
+    'or make the namespace a sidecar namespace (DataPlaneMode.SIDECAR)',
+    'or set the namespace\'s dataPlane: sidecar (workloads.namespaces.<namespace>.dataPlane)',
+  ],
+  [
+    'use an ambient profile (IstioProfile.AMBIENT)',
+    'set controlPlane.profile: ambient',
+  ],
 ];
 
 /** `finding` with its fix in mesh.yaml words. */

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { DataPlaneMode } from './data-plane-mode';
 import { assertDnsLabel } from './names';
 import { SharedNamespace, requestNamespace } from './namespace-registry';
 
@@ -52,6 +53,12 @@ export interface MeshNamespaceProps {
   readonly name: string;
   /** Sidecar injection of the namespace's pods. @default SidecarInjection.none() */
   readonly injection?: SidecarInjection;
+  /**
+   * How the namespace's pods join the mesh. Ambient (`istio.io/dataplane-mode=ambient`) takes no
+   * injection label: an injected pod keeps its sidecar and ztunnel leaves it alone.
+   * @default DataPlaneMode.SIDECAR
+   */
+  readonly dataPlane?: DataPlaneMode;
   /** Extra labels. @default - none */
   readonly labels?: Record<string, string>;
 }
@@ -71,15 +78,26 @@ export class MeshNamespace extends Construct {
   public readonly name: string;
   /** The injection this part asked for; {@link labels} tells what the shared namespace gets. */
   public readonly injection: SidecarInjection;
+  /** How this part's pods join the mesh. */
+  public readonly dataPlane: DataPlaneMode;
   private readonly shared: SharedNamespace;
 
-  /** @throws if another MeshNamespace of the app with this name wants a label with another value */
+  /**
+   * @throws if another MeshNamespace of the app with this name wants a label with another value,
+   * or if an ambient namespace asks for sidecar injection
+   */
   constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
     super(scope, id);
     assertDnsLabel('namespace name', props.name);
     this.name = props.name;
     this.injection = props.injection ?? SidecarInjection.none();
-    this.shared = requestNamespace(this, props.name, { ...props.labels, ...this.injection.labels });
+    this.dataPlane = props.dataPlane ?? DataPlaneMode.SIDECAR;
+    if (this.dataPlane.ambient && this.injection.injects) {
+      throw new Error(`namespace ${props.name} is ambient (istio.io/dataplane-mode=ambient) but has injection ${this.injection.description}: `
+        + 'an injected pod keeps its sidecar and ztunnel does not capture it, so the namespace would be neither: leave injection out '
+        + '(SidecarInjection.none()) for ambient, or use DataPlaneMode.SIDECAR');
+    }
+    this.shared = requestNamespace(this, props.name, { ...props.labels, ...this.injection.labels, ...this.dataPlane.labels });
   }
 
   /**

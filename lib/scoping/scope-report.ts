@@ -76,11 +76,12 @@ export interface ScopeReportOptions {
 export class ScopeReport {
   /** Computes the report in time linear in namespaces, services and declared dependencies. */
   public static of(scoping: SidecarScoping, options: ScopeReportOptions = {}): ScopeReport {
-    const namespaces = scoping.namespaces;
+    // Ambient namespaces have no sidecars to scope; their services still count for the others.
+    const namespaces = scoping.namespaces.filter((ns) => !ns.ambient);
     const undeclared = undeclaredServicesByNamespace(scoping, options.otherServices ?? []);
     const countIn = (ns: WorkloadNamespace) => ns.serviceCount + (undeclared.get(ns.name) ?? 0);
     const rootServices = scoping.rootServices.length + (undeclared.get(scoping.rootNamespace) ?? 0);
-    const totalServices = scoping.rootServices.length + namespaces.reduce((sum, ns) => sum + ns.serviceCount, 0)
+    const totalServices = scoping.rootServices.length + scoping.namespaces.reduce((sum, ns) => sum + ns.serviceCount, 0)
       + [...undeclared.values()].reduce((sum, count) => sum + count, 0);
     const scopes = namespaces.map((ns) => namespaceScope(ns, countIn, rootServices, totalServices));
     const without = scopes.reduce((sum, s) => sum + s.servicesWithoutScoping, 0);
@@ -89,7 +90,7 @@ export class ScopeReport {
       servicesWithoutScoping: without,
       servicesWithScoping: withScoping,
       reductionPercent: reductionPercent(without, withScoping),
-    });
+    }, scoping.ambientNamespaces.map((ns) => ns.name));
   }
 
   private constructor(
@@ -99,9 +100,15 @@ export class ScopeReport {
     public readonly totalServices: number,
     /** Services declared in the root namespace, which every namespace sees. */
     public readonly rootServices: number,
-    /** One entry per workload namespace, sorted by name. */
+    /** One entry per sidecar workload namespace, sorted by name. */
     public readonly namespaces: readonly NamespaceScope[],
+    /** Sums over {@link namespaces}. */
     public readonly totals: ScopeTotals,
+    /**
+     * The ambient workload namespaces, sorted: no sidecars, so no Sidecar resource and nothing
+     * to scope (ztunnel and waypoints get their configuration from istiod without Sidecar scoping).
+     */
+    public readonly ambientNamespaces: readonly string[] = [],
   ) {}
 
   /** The report as JSON, keys in a fixed order, two-space indented, with a final newline. */
@@ -125,6 +132,8 @@ export class ScopeReport {
         servicesWithScoping: this.totals.servicesWithScoping,
         reductionPercent: this.totals.reductionPercent,
       },
+      // Only in mixed and ambient meshes, so that a sidecar mesh's report keeps its shape.
+      ...(this.ambientNamespaces.length > 0 && { ambientNamespaces: [...this.ambientNamespaces] }),
     };
     return `${JSON.stringify(data, null, 2)}\n`;
   }
@@ -150,6 +159,12 @@ export class ScopeReport {
       ...this.namespaces.map((s) => `| ${s.namespace} | ${s.ownServices} | ${s.rootServices} | ${s.dependencyServices} | ${formatHosts(s.externalHosts)} | ${s.servicesWithoutScoping} | ${s.servicesWithScoping} | ${formatPercent(s.reductionPercent)} |`),
       `| **total** | | | | | ${this.totals.servicesWithoutScoping} | ${this.totals.servicesWithScoping} | ${formatPercent(this.totals.reductionPercent)} |`,
       '',
+      ...(this.ambientNamespaces.length > 0 ? [
+        `Ambient namespaces (not in the table): ${this.ambientNamespaces.map((name) => `\`${name}\``).join(', ')}. Their pods have no`,
+        'sidecar, so they get no Sidecar resource and there is nothing to scope: the node\'s ztunnel carries',
+        'their traffic at layer 4, and a waypoint, where the namespace has one, at layer 7.',
+        '',
+      ] : []),
     ];
     return lines.join('\n');
   }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { AuthorizationMode } from '../authorization/authorization-mode';
 import { DEFAULT_TRUST_DOMAIN, ITrustDomainSource } from '../authorization/workload-identity';
 import { ExtensionProviderService, IExtensionProviderSource, extensionProviderEgressHost } from '../core/extension-providers';
+import { DataPlaneMode } from '../core/data-plane-mode';
 import { SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel } from '../core/names';
 import { IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
@@ -25,6 +26,13 @@ export interface SidecarScopingProps {
    * @default - none: the default revision, `istio-injection=enabled`
    */
   readonly revision?: string;
+  /**
+   * How the workload namespaces join the mesh, unless a namespace says otherwise: ambient
+   * namespaces get `istio.io/dataplane-mode=ambient`, no injection label and no Sidecar (they
+   * have no sidecars to scope). Needs a control plane with an ambient profile.
+   * @default DataPlaneMode.SIDECAR
+   */
+  readonly dataPlane?: DataPlaneMode;
   /**
    * Namespace of istiod, which no workload namespace may be: it holds the control plane's
    * secrets and root certificate.
@@ -77,6 +85,8 @@ export class SidecarScoping extends Construct {
   public readonly controlPlaneNamespace: string;
   /** Injection labels of the workload namespaces, unless a namespace says otherwise. */
   public readonly injection: SidecarInjection;
+  /** Data plane mode of the workload namespaces, unless a namespace says otherwise. */
+  public readonly dataPlane: DataPlaneMode;
   /** The mesh-wide default Sidecar (`./*` and `<root namespace>/*`), unless turned off. */
   public readonly defaultSidecar?: SidecarScope;
   /** The authorization mode of namespaces that do not choose one; undefined: authorization off. */
@@ -94,6 +104,7 @@ export class SidecarScoping extends Construct {
     this.controlPlaneNamespace = props.controlPlaneNamespace ?? this.rootNamespace;
     assertDnsLabel('controlPlaneNamespace', this.controlPlaneNamespace);
     this.injection = props.revision === undefined ? SidecarInjection.enabled() : SidecarInjection.revision(props.revision);
+    this.dataPlane = props.dataPlane ?? DataPlaneMode.SIDECAR;
     this.extensionProviderSource = props.extensionProviders;
     this.trustDomainSource = props.trustDomain;
     this.authorization = props.authorization;
@@ -139,6 +150,11 @@ export class SidecarScoping extends Construct {
     })));
   }
 
+  /** The ambient workload namespaces, sorted by name. */
+  public get ambientNamespaces(): WorkloadNamespace[] {
+    return this.namespaces.filter((namespace) => namespace.ambient);
+  }
+
   /** The workload namespaces, sorted by name. */
   public get namespaces(): WorkloadNamespace[] {
     return [...this.namespaceMap.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -178,7 +194,8 @@ export class SidecarScoping extends Construct {
   }
 
   /**
-   * Adds a workload namespace (a child of this construct) with the scoping's injection labels.
+   * Adds a workload namespace (a child of this construct) with the scoping's injection labels
+   * (the scoping's data plane mode, unless `props.dataPlane` says otherwise).
    * An `id` that names a member of JavaScript objects (`constructor`, a valid namespace name) is
    * suffixed with '_': the constructs library keeps children in a plain object, where it would
    * collide with that member.

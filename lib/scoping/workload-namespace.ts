@@ -5,7 +5,8 @@ import { AuthorizationMode } from '../authorization/authorization-mode';
 import { LimitedCall, LimitedCallOptions } from '../authorization/limited-call';
 import { ServiceAuthorizationPolicy } from '../authorization/service-authorization-policy';
 import { ICaller } from '../authorization/workload-identity';
-import { MeshNamespace, MeshNamespaceProps } from '../core/mesh-namespace';
+import { DataPlaneMode } from '../core/data-plane-mode';
+import { MeshNamespace, MeshNamespaceProps, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { IEgressTarget } from './egress-target';
 import { AcceptedCall, IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
@@ -40,11 +41,16 @@ export interface WorkloadNamespaceProps extends WorkloadNamespaceOptions {
  * services' ServiceAccounts are rendered (unless declared existing).
  *
  * Injection defaults to the scoping's (`istio-injection=enabled`, or `istio.io/rev=<revision>`).
+ *
+ * An ambient namespace ({@link DataPlaneMode.AMBIENT}, the scoping's mode unless `dataPlane`
+ * says otherwise) has `istio.io/dataplane-mode=ambient`, no injection label and no Sidecar: its
+ * pods have no sidecar, ztunnel (and a waypoint) get their configuration from istiod without
+ * Sidecar scoping. Its declared calls are still recorded, for the diagram and for policies.
  */
 export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, IEgressTarget, ICaller {
   public readonly scoping: SidecarScoping;
-  /** The namespace's default Sidecar. */
-  public readonly sidecar: SidecarScope;
+  /** The namespace's default Sidecar; none for an ambient namespace, whose pods have no sidecar. */
+  public readonly sidecar?: SidecarScope;
   /** How the namespace's AuthorizationPolicies act; undefined when authorization is off here. */
   public readonly authorizationMode?: AuthorizationMode;
   /** The namespace's default-deny policy, when authorization is on. */
@@ -74,22 +80,30 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
       throw new Error(`namespace ${props.name} is the namespace of istiod, which holds the control plane's secrets and root certificate: run the app's workloads in a namespace of their own`);
     }
     assertLabels('labels', props.labels);
-    const injection = props.injection ?? props.scoping.injection;
-    if (injection.labels['istio-injection'] === 'disabled') {
+    const dataPlane = props.dataPlane ?? props.scoping.dataPlane;
+    const injection = props.injection ?? (dataPlane.ambient ? SidecarInjection.none() : props.scoping.injection);
+    if (!dataPlane.ambient && injection.labels['istio-injection'] === 'disabled') {
       throw new Error(`namespace ${props.name} has injection disabled, so its pods get no proxy and a Sidecar would scope nothing: use SidecarInjection.enabled() or SidecarInjection.revision(...), or a plain MeshNamespace for namespaces outside the mesh`);
     }
-    super(scope, id, { ...props, injection });
+    super(scope, id, { ...props, injection, dataPlane });
     this.scoping = props.scoping;
     this.scoping.registerNamespace(this);
-    this.sidecar = new SidecarScope(this, 'Sidecar', {
-      namespace: this.name,
-      egressHosts: ['./*', `${this.scoping.rootNamespace}/*`],
-    });
-    this.scoping.reachExtensionProviders(this.sidecar);
+    if (!dataPlane.ambient) {
+      this.sidecar = new SidecarScope(this, 'Sidecar', {
+        namespace: this.name,
+        egressHosts: ['./*', `${this.scoping.rootNamespace}/*`],
+      });
+      this.scoping.reachExtensionProviders(this.sidecar);
+    }
     this.authorizationMode = props.authorizationMode ?? this.scoping.authorization;
     if (this.authorizationMode !== undefined) {
       this.allowNothingPolicy = new AllowNothingPolicy(this, 'AllowNothing', { namespace: this.name, mode: this.authorizationMode });
     }
+  }
+
+  /** Whether the namespace is in the ambient data plane (no sidecars, no Sidecar resource). */
+  public get ambient(): boolean {
+    return this.dataPlane.ambient;
   }
 
   /** Undefined: a namespace-level call allows every workload of the namespace (`namespaces`). */
@@ -227,7 +241,7 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
     if (target.namespaceName === this.name || target.namespaceName === this.scoping.rootNamespace) {
       return;
     }
-    this.sidecar.addEgressHost(target.egressHost);
+    this.sidecar?.addEgressHost(target.egressHost);
     if (target instanceof WorkloadNamespace) {
       this.namespaceDependencies.set(target.name, target);
     } else if (target instanceof MeshService) {

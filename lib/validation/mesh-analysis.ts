@@ -57,6 +57,11 @@ export enum MeshRule {
   AUTHZ_PRINCIPAL = 'authz-principal',
   /** An AuthorizationPolicy allows a port that none of the workloads it selects listens on. */
   AUTHZ_PORT = 'authz-port',
+  /**
+   * An ambient namespace (`istio.io/dataplane-mode=ambient`) that also asks for sidecar injection
+   * or has a Sidecar, or that no ztunnel of the output serves.
+   */
+  AMBIENT_NAMESPACE = 'ambient-namespace',
 }
 
 /**
@@ -111,6 +116,11 @@ export interface MeshAnalysisOptions {
   /** Tells which custom resources are namespaced. @default CrdSchemaValidator.shared() */
   readonly crdValidator?: CrdSchemaValidator;
 }
+
+/** The Namespace label of the ambient data plane. */
+const DATAPLANE_MODE = 'istio.io/dataplane-mode';
+/** Istio profiles that install ztunnel. */
+const AMBIENT_PROFILES: readonly unknown[] = ['ambient', 'openshift-ambient'];
 
 /** Namespaces every Kubernetes cluster has. */
 const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -186,7 +196,12 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
  * - an AuthorizationPolicy's selector matches a workload of its namespace (a pod template of the
  *   output or a declared workload), its `ports` are ports those workloads listen on, and each
  *   principal names a service account of the output, a declared workload's, or one an operator
- *   creates (principals in namespaces declared external are not checked further).
+ *   creates (principals in namespaces declared external are not checked further);
+ * - an ambient namespace (`istio.io/dataplane-mode=ambient`) has no injection label
+ *   (`istio-injection=enabled`, `istio.io/rev`: an injected pod keeps its sidecar and ztunnel
+ *   leaves it alone) and no Sidecar (no proxy reads it), and when the output installs the control
+ *   plane (a Sail `Istio`, an `IstioOperator`) it installs ztunnel too (a Sail `ZTunnel`, an
+ *   ambient profile or ztunnel component).
  *
  * Runs in time linear in the size of the output: everything is looked up in maps.
  *
@@ -291,6 +306,7 @@ class MeshAnalysis {
     }
     this.checkRevisionsExist();
     this.authorizationPolicies.forEach((policy) => this.checkAuthorizationPolicy(policy));
+    this.checkAmbientNamespaces();
     return this.findings;
   }
 
@@ -315,6 +331,42 @@ class MeshAnalysis {
               + '(ClusterPlatform.use(app, ClusterPlatform.OPENSHIFT) makes the parts of this library do so)');
           }
         }
+      }
+    }
+  }
+
+  private checkAmbientNamespaces(): void {
+    const ambient = [...this.namespaces.values()].filter((namespace) => labelsOf(namespace)[DATAPLANE_MODE] === 'ambient');
+    if (ambient.length === 0) {
+      return;
+    }
+    for (const namespace of ambient) {
+      const labels = labelsOf(namespace);
+      const injection = labels['istio-injection'] === 'enabled' ? 'istio-injection' : labels['istio.io/rev'] !== undefined ? 'istio.io/rev' : undefined;
+      if (injection) {
+        this.report(MeshRule.AMBIENT_NAMESPACE, namespace, `metadata.labels['${injection}']`,
+          `namespace '${namespace.metadata?.name}' is ambient (istio.io/dataplane-mode=ambient) and labelled ${injection}=${labels[injection]}: `
+          + 'its pods would get a sidecar, which ztunnel does not capture, so they are in neither data plane: remove the injection label '
+          + '(SidecarInjection.none()) or the ambient mode (DataPlaneMode.SIDECAR)');
+      }
+    }
+    const ambientNames = new Set(ambient.map((namespace) => namespace.metadata?.name));
+    for (const sidecar of this.sidecars) {
+      if (ambientNames.has(sidecar.metadata?.namespace)) {
+        this.report(MeshRule.AMBIENT_NAMESPACE, sidecar, 'metadata.namespace',
+          `is in the ambient namespace '${sidecar.metadata?.namespace}', whose pods have no sidecar to read it: remove it, `
+          + 'or make the namespace a sidecar namespace (DataPlaneMode.SIDECAR)');
+      }
+    }
+    const installs = this.manifests.filter((m) => m.kind === 'Istio' && m.apiVersion.startsWith('sailoperator.io/')
+      || m.kind === 'IstioOperator' && m.apiVersion.startsWith('install.istio.io/'));
+    const ztunnel = this.manifests.some((m) => m.kind === 'ZTunnel' && m.apiVersion.startsWith('sailoperator.io/')
+      || m.kind === 'IstioOperator' && (AMBIENT_PROFILES.includes(spec(m).profile) || spec(m).components?.ztunnel?.enabled === true));
+    if (installs.length > 0 && !ztunnel) {
+      for (const namespace of ambient) {
+        this.report(MeshRule.AMBIENT_NAMESPACE, namespace, `metadata.labels['${DATAPLANE_MODE}']`,
+          `namespace '${namespace.metadata?.name}' is ambient, but the control plane the output installs (${installs.map(describeObject).join(', ')}) `
+          + 'runs no ztunnel, so its pods are in no mesh: use an ambient profile (IstioProfile.AMBIENT), or make the namespace a sidecar namespace (DataPlaneMode.SIDECAR)');
       }
     }
   }
@@ -960,6 +1012,10 @@ function podSpecsOf(manifest: Manifest): Array<{ path: string; podSpec: Record<s
     add('spec', objectSpec);
   }
   return found;
+}
+
+function labelsOf(manifest: Manifest): Record<string, string> {
+  return (manifest.metadata?.labels ?? {}) as Record<string, string>;
 }
 
 function spec(manifest: Manifest): Record<string, any> {

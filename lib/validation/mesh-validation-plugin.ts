@@ -107,6 +107,10 @@ const RULES: Record<MeshRule, { readonly recommendation: string; readonly fix: s
     recommendation: 'An AuthorizationPolicy may allow only ports its workloads listen on',
     fix: 'Allow a port the callee declares (its target port)',
   },
+  [MeshRule.AMBIENT_NAMESPACE]: {
+    recommendation: 'An ambient namespace has no sidecars: no injection label, no Sidecar, and a ztunnel to carry its traffic',
+    fix: 'Remove the injection label or the Sidecar, or install ztunnel (an ambient profile); or make the namespace a sidecar namespace',
+  },
 };
 
 /**
