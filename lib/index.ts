@@ -1,3 +1,4 @@
+export * from './ambient/waypoint';
 export * from './authorization/access-matrix';
 export * from './authorization/allow-nothing-policy';
 export * from './authorization/authorization-mode';
@@ -11,9 +12,9 @@ export * from './config/mesh-config-validation-plugin';
 export * from './config/mesh-spec';
 export * from './config/mesh-synthesis';
 export * from './core/cluster-platform';
+export * from './core/data-plane-mode';
 export * from './core/endpoint';
 export * from './core/extension-providers';
-export * from './core/data-plane-mode';
 export * from './core/generated-types';
 export * from './core/image-mirror';
 export * from './core/mesh-namespace';

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
+import { Waypoint, WaypointTraffic } from '../ambient/waypoint';
 import { DataPlaneMode } from '../core/data-plane-mode';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, isDnsLabel } from '../core/names';
@@ -69,7 +70,7 @@ import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
   CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DataPlaneSpec, DashboardsSpec, DisruptionBudgetSpec, GatewayListenerProtocolSpec,
   GatewayListenerSpec, GatewayRouteSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewayRouteSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
-  JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, PrometheusServerSpec, PrometheusStorageSpec, TracingProtocolSpec, TracingSpec, WorkloadsSpec, AuthorizationSpec, CallSpec, ServiceAccountSpec,
+  JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, PrometheusServerSpec, PrometheusStorageSpec, TracingProtocolSpec, TracingSpec, WaypointSpec, WaypointTrafficSpec, WorkloadsSpec, AuthorizationSpec, CallSpec, ServiceAccountSpec,
 } from './mesh-spec';
 
 /** Options of {@link buildMesh}. */
@@ -123,6 +124,12 @@ export interface MeshBuild {
 const CHART_IDS = { observability: 'observability', istio: 'istio', monitoring: 'monitoring', dashboards: 'dashboards', kiali: 'kiali', workloads: 'workloads' };
 /** Sub-folder of the istioctl input file: read by `istioctl install -f`, never by `kubectl apply`. */
 const ISTIOCTL_FOLDER = 'istioctl';
+const WAYPOINT_TRAFFIC: Record<WaypointTrafficSpec, WaypointTraffic> = {
+  [WaypointTrafficSpec.SERVICE]: WaypointTraffic.SERVICE,
+  [WaypointTrafficSpec.WORKLOAD]: WaypointTraffic.WORKLOAD,
+  [WaypointTrafficSpec.ALL]: WaypointTraffic.ALL,
+  [WaypointTrafficSpec.NONE]: WaypointTraffic.NONE,
+};
 /** controlPlane.profile values that run ztunnel, so that namespaces may be ambient. */
 const AMBIENT_PROFILE_SPECS: readonly string[] = ['ambient', 'openshift-ambient'];
 /** Where Jaeger (v1 and v2), the rendered Prometheus and Grafana and the ingress gateway live unless told otherwise: their constructs' defaults. */
@@ -1146,6 +1153,9 @@ class MeshBuilder {
           failed.add(`${name}/${serviceName}`);
         }
       }
+      if (namespaceSpec.waypoint) {
+        this.buildWaypoint(joinPath(at, 'waypoint'), namespace, namespaceSpec.waypoint);
+      }
     }
 
     const resolve = (callerNamespace: string, target: string): IEgressTarget | undefined => {
@@ -1220,6 +1230,40 @@ class MeshBuilder {
       throw new Error('there is no ingress gateway to expose the service through: add ingressGateway, or leave exposed out');
     }
     return gateway;
+  }
+
+  private buildWaypoint(at: string, namespace: WorkloadNamespace, spec: WaypointSpec): void {
+    const suggestion = (name: string | undefined) => (name === undefined ? '' : `; did you mean '${name}'?`);
+    if (!namespace.ambient) {
+      this.problems.push({
+        path: at,
+        message: `is for ambient namespaces, and ${namespace.name} is a sidecar namespace, whose sidecars do layer 7 themselves: `
+          + 'set its dataPlane: ambient (with controlPlane.profile: ambient), or remove the waypoint',
+      });
+      return;
+    }
+    const services: MeshService[] = [];
+    (spec.services ?? []).forEach((serviceName, index) => {
+      const service = namespace.services.find((declared) => declared.name === serviceName);
+      if (service) {
+        services.push(service);
+      } else if (!this.failedDeclarations.has(`${namespace.name}/${serviceName}`)) {
+        this.problems.push({
+          path: `${at}.services[${index}]`,
+          message: `names service '${serviceName}', which workloads.namespaces.${namespace.name}.services does not declare`
+            + `${suggestion(didYouMean(serviceName, namespace.services.map((declared) => declared.name)))}: declare it there, or fix the name`,
+        });
+      }
+    });
+    const waypoint = this.attempt(at, spec, () => new Waypoint(namespace, 'Waypoint', defined({
+      namespace,
+      name: spec.name,
+      trafficFor: spec.trafficFor && WAYPOINT_TRAFFIC[spec.trafficFor],
+      enrollNamespace: spec.services === undefined ? undefined : false,
+    })));
+    for (const service of services) {
+      this.attempt(at, undefined, () => waypoint?.useFor(service));
+    }
   }
 
   private buildIstioctlFile(spec: ControlPlaneSpec, controlPlane: IstioControlPlane): App | undefined {

@@ -744,6 +744,12 @@ export interface WorkloadNamespaceSpec {
    * @default - per injection
    */
   readonly revisionTag?: string;
+  /**
+   * A waypoint (layer 7 proxy) for this ambient namespace: HTTP routing, L7 authorization, HTTP
+   * metrics and spans. Refused on sidecar namespaces.
+   * @default - none: ztunnel alone, layer 4
+   */
+  readonly waypoint?: WaypointSpec;
   /** Extra labels of the Namespace. @default - none */
   readonly labels?: Record<string, string>;
   /** The Services it runs, by name. @default - none */
@@ -765,6 +771,29 @@ export interface WorkloadNamespaceSpec {
    * @default - none
    */
   readonly sidecars?: Record<string, WorkloadSidecarSpec>;
+}
+
+/** Which traffic a waypoint takes (`istio.io/waypoint-for`). */
+export enum WaypointTrafficSpec {
+  SERVICE = 'service',
+  WORKLOAD = 'workload',
+  ALL = 'all',
+  NONE = 'none',
+}
+
+/** An ambient namespace's waypoint: a Gateway of class istio-waypoint that istiod deploys. */
+export interface WaypointSpec {
+  /** Name of the Gateway, and of the Deployment and Service istiod creates for it. @default 'waypoint' */
+  readonly name?: string;
+  /** Which traffic it takes: traffic to the services, to the pods, both, or none. @default 'service' */
+  readonly trafficFor?: WaypointTrafficSpec;
+  /**
+   * Enroll only these services of the namespace (each Service must then carry
+   * `istio.io/use-waypoint=<name>`, a synth warning says so); without it the whole namespace is
+   * labelled `istio.io/use-waypoint=<name>`.
+   * @default - the whole namespace
+   */
+  readonly services?: string[];
 }
 
 /** A Sidecar for the workloads with the given labels. */

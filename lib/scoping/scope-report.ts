@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { Waypoint } from '../ambient/waypoint';
 import { GatewayApiIngress } from '../gateway/gateway-api-ingress';
 import { SidecarScoping } from './sidecar-scoping';
 import { WorkloadNamespace } from './workload-namespace';
@@ -43,12 +44,15 @@ export interface ServiceReference {
 /**
  * The Services of the app below `scope` that proxies see unless scoped: the Service objects it
  * renders (Kiali, Jaeger, the injected gateway), and those istiod creates for its Gateway API
- * gateways (`<name>-istio`), which are in no manifest.
+ * gateways (`<name>-istio`) and waypoints (`<name>`), which are in no manifest.
  */
 export function renderedServices(scope: IConstruct): ServiceReference[] {
   return scope.node.findAll().flatMap((node): ServiceReference[] => {
     if (ApiObject.isApiObject(node) && node.kind === 'Service') {
       return [{ namespace: node.metadata.namespace ?? 'default', name: node.name }];
+    }
+    if (node instanceof Waypoint) {
+      return [{ namespace: node.namespace.name, name: node.serviceName }];
     }
     return node instanceof GatewayApiIngress ? [{ namespace: node.namespace.name, name: node.serviceName }] : [];
   });

@@ -85,6 +85,8 @@ export class SidecarScoping extends Construct {
   public readonly controlPlaneNamespace: string;
   /** Injection labels of the workload namespaces, unless a namespace says otherwise. */
   public readonly injection: SidecarInjection;
+  /** The control plane revision that serves the workload namespaces (and deploys their waypoints), if not the default. */
+  public readonly revision?: string;
   /** Data plane mode of the workload namespaces, unless a namespace says otherwise. */
   public readonly dataPlane: DataPlaneMode;
   /** The mesh-wide default Sidecar (`./*` and `<root namespace>/*`), unless turned off. */
@@ -105,6 +107,7 @@ export class SidecarScoping extends Construct {
     assertDnsLabel('controlPlaneNamespace', this.controlPlaneNamespace);
     this.injection = props.revision === undefined ? SidecarInjection.enabled() : SidecarInjection.revision(props.revision);
     this.dataPlane = props.dataPlane ?? DataPlaneMode.SIDECAR;
+    this.revision = props.revision;
     this.extensionProviderSource = props.extensionProviders;
     this.trustDomainSource = props.trustDomain;
     this.authorization = props.authorization;

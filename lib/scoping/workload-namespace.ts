@@ -12,6 +12,7 @@ import { IEgressTarget } from './egress-target';
 import { AcceptedCall, IServiceOwner, MeshService, MeshServiceProps } from './mesh-service';
 import { SidecarScope } from './sidecar-scope';
 import type { SidecarScoping } from './sidecar-scoping';
+import type { Waypoint } from '../ambient/waypoint';
 
 /** Options of a workload namespace, as {@link SidecarScoping.addNamespace} takes them. */
 export interface WorkloadNamespaceOptions extends MeshNamespaceProps {
@@ -62,6 +63,7 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
   private readonly namespaceDependencies = new Map<string, WorkloadNamespace>();
   private readonly serviceDependencies = new Map<string, MeshService>();
   private readonly externalDependencies = new Map<string, string>();
+  private readonly waypointMap = new Map<string, Waypoint>();
 
   /**
    * @throws if the name is not a DNS-1123 label or is one of Kubernetes' own (`kube-*`), if a
@@ -99,6 +101,40 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
     if (this.authorizationMode !== undefined) {
       this.allowNothingPolicy = new AllowNothingPolicy(this, 'AllowNothing', { namespace: this.name, mode: this.authorizationMode });
     }
+  }
+
+  /** The waypoints that run in this namespace, in declaration order. */
+  public get waypoints(): Waypoint[] {
+    return [...this.waypointMap.values()];
+  }
+
+  /** The waypoint that enrolls the whole namespace, if one does. */
+  public get namespaceWaypoint(): Waypoint | undefined {
+    return this.waypoints.find((waypoint) => waypoint.enrollsNamespace);
+  }
+
+  /**
+   * The waypoint that serves `service` at layer 7: the one it is enrolled with itself, else the
+   * namespace's; none for a service that only ztunnel serves (or a sidecar namespace's).
+   */
+  public waypointFor(service: MeshService): Waypoint | undefined {
+    return this.waypoints.find((waypoint) => waypoint.services.includes(service)) ?? this.namespaceWaypoint;
+  }
+
+  /**
+   * Called by each {@link Waypoint} of this namespace as it is created.
+   * @throws if the namespace has a waypoint of that name, or a second one enrolling the whole namespace
+   */
+  public registerWaypoint(waypoint: Waypoint): void {
+    if (this.waypointMap.has(waypoint.name)) {
+      throw new Error(`namespace ${this.name} already has a waypoint named ${waypoint.name}; ${waypoint.node.path} needs another name`);
+    }
+    const enrolling = this.namespaceWaypoint;
+    if (waypoint.enrollsNamespace && enrolling) {
+      throw new Error(`namespace ${this.name} is enrolled with waypoint ${enrolling.name} already (istio.io/use-waypoint takes one value): `
+        + `give waypoint ${waypoint.name} enrollNamespace: false and enroll single services with useFor()`);
+    }
+    this.waypointMap.set(waypoint.name, waypoint);
   }
 
   /** Whether the namespace is in the ambient data plane (no sidecars, no Sidecar resource). */

@@ -33,6 +33,8 @@ export enum MeshWarningCode {
   ISTIO_DASHBOARDS_UNPINNED = 'istio-dashboards-unpinned',
   /** A mesh-wide default Sidecar scopes namespaces outside the app. */
   MESH_DEFAULT_SIDECAR = 'mesh-default-sidecar',
+  /** A service enrolled with a waypoint needs a label on its Service, which is not part of the output. */
+  WAYPOINT_SERVICE_LABEL = 'waypoint-service-label',
 }
 
 /** What a construct tells {@link MeshWarnings.add}. */
