@@ -66,6 +66,7 @@ export * from './metrics/prometheus-backend';
 export * from './metrics/prometheus-merge';
 export * from './metrics/prometheus-server';
 export * from './metrics/prometheus-storage';
+export * from './metrics/ztunnel-pod-monitor';
 export * from './output/apply-phase';
 export * from './output/argocd-sync-waves';
 export * from './output/atomic-output';

@@ -37,6 +37,7 @@ import { IIstioControlPlaneRef } from '../metrics/istio-control-plane-ref';
 import { IstioRecordingRules, PodIdentityLabels } from '../metrics/istio-recording-rules';
 import { IstioScrapeConfig } from '../metrics/istio-scrape-config';
 import { IstiodServiceMonitor } from '../metrics/istiod-service-monitor';
+import { ZtunnelPodMonitor } from '../metrics/ztunnel-pod-monitor';
 import { IPrometheusBackend } from '../metrics/prometheus-backend';
 import { PrometheusMerge } from '../metrics/prometheus-merge';
 import { assertPrometheusLabelName } from '../metrics/prometheus-duration';
@@ -734,7 +735,8 @@ class MeshBuilder {
   private buildMetrics(controlPlane: ControlPlaneFacts): IPrometheusBackend | undefined {
     const metrics = this.spec.metrics!;
     const rendersObjects = metrics.prometheus.server !== undefined || metrics.scrapeConfig !== undefined
-      || metrics.envoyStatsMonitor !== undefined || metrics.istiodMonitor !== undefined || metrics.recordingRules !== undefined;
+      || metrics.envoyStatsMonitor !== undefined || metrics.istiodMonitor !== undefined || metrics.recordingRules !== undefined
+      || metrics.ztunnelMonitor !== undefined;
     const monitoring = rendersObjects ? this.chart(CHART_IDS.monitoring) : undefined;
     const source = metrics.prometheus;
     let prometheus: IPrometheusBackend | undefined;
@@ -803,6 +805,28 @@ class MeshBuilder {
         namespace: spec.namespace,
         scrapeInterval: optionalDuration('scrapeInterval', spec.scrapeInterval),
       })));
+    }
+    if (metrics.ztunnelMonitor) {
+      const spec = metrics.ztunnelMonitor;
+      if (controlPlane.ztunnelNamespace === undefined) {
+        this.problems.push({
+          path: 'metrics.ztunnelMonitor',
+          message: 'scrapes ztunnel, which runs only with an ambient controlPlane.profile (ambient, openshift-ambient): set the profile, or remove ztunnelMonitor',
+        });
+      } else if (metrics.scrapeConfig) {
+        this.problems.push({
+          path: 'metrics.ztunnelMonitor',
+          message: 'scrapes ztunnel, which the ztunnel job of metrics.scrapeConfig scrapes already: the same targets under two job labels double every sum; keep one form',
+        });
+      } else {
+        this.attempt('metrics.ztunnelMonitor', spec, () => new ZtunnelPodMonitor(monitoring!, 'ztunnel', defined({
+          prometheus: backend,
+          controlPlane,
+          name: spec.name,
+          namespace: spec.namespace,
+          scrapeInterval: optionalDuration('scrapeInterval', spec.scrapeInterval),
+        })));
+      }
     }
     if (metrics.recordingRules) {
       const spec = metrics.recordingRules;
@@ -1426,7 +1450,8 @@ function fallbackFacts(spec: ControlPlaneSpec): ControlPlaneFacts {
   const valid = (name: unknown): name is string => typeof name === 'string' && isDnsLabel(name);
   const namespace = valid(spec.namespace) ? spec.namespace : 'istio-system';
   const rootNamespace = spec.meshConfig?.rootNamespace;
-  return { namespace, rootNamespace: valid(rootNamespace) ? rootNamespace : namespace, revision: valid(spec.revision) ? spec.revision : undefined };
+  const ztunnelNamespace = AMBIENT_PROFILE_SPECS.includes(spec.profile as string) ? (valid(spec.ztunnel?.namespace) ? spec.ztunnel!.namespace : 'ztunnel') : undefined;
+  return { namespace, rootNamespace: valid(rootNamespace) ? rootNamespace : namespace, revision: valid(spec.revision) ? spec.revision : undefined, ztunnelNamespace };
 }
 
 /**

@@ -18,6 +18,7 @@ import { ExistingPrometheusProps, ExternalPrometheusProps } from '../metrics/exi
 import { IstioRecordingRulesProps } from '../metrics/istio-recording-rules';
 import { IstioScrapeConfigOptions } from '../metrics/istio-scrape-config';
 import { IstiodServiceMonitorProps } from '../metrics/istiod-service-monitor';
+import { ZtunnelPodMonitorProps } from '../metrics/ztunnel-pod-monitor';
 import { PrometheusServerProps } from '../metrics/prometheus-server';
 import { MeshMtlsProps } from '../scoping/mesh-mtls';
 import { MeshServiceProps } from '../scoping/mesh-service';
@@ -494,6 +495,12 @@ export interface EnvoyStatsMonitorSpec extends Pick<EnvoyStatsPodMonitorProps, '
   readonly scrapeInterval?: DurationString;
 }
 
+/** The PodMonitor for ztunnel. */
+export interface ZtunnelMonitorSpec extends Pick<ZtunnelPodMonitorProps, 'name' | 'namespace'> {
+  /** How often each ztunnel is scraped. @default '15s' */
+  readonly scrapeInterval?: DurationString;
+}
+
 /** The ServiceMonitor for istiod. */
 export interface IstiodMonitorSpec extends Pick<IstiodServiceMonitorProps, 'name' | 'namespace'> {
   /** How often istiod is scraped. @default '15s' */
@@ -527,6 +534,12 @@ export interface MetricsSpec {
   readonly envoyStatsMonitor?: EnvoyStatsMonitorSpec;
   /** A ServiceMonitor for istiod. @default - none */
   readonly istiodMonitor?: IstiodMonitorSpec;
+  /**
+   * A PodMonitor for ztunnel (its layer 4 metrics on 15020), with an ambient controlPlane.profile;
+   * `envoyStatsMonitor` covers the waypoints. `scrapeConfig` has a ztunnel job by itself.
+   * @default - none
+   */
+  readonly ztunnelMonitor?: ZtunnelMonitorSpec;
   /** Istio's workload-level recording rules. @default - none */
   readonly recordingRules?: RecordingRulesSpec;
 }

@@ -178,7 +178,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
    */
   public readonly ambient: boolean;
   /** ztunnel's namespace, with an ambient profile. */
-  public readonly ztunnelNamespace?: MeshNamespace;
+  public readonly ztunnelNamespace?: string;
   /** The egress gateway's namespace, when an egress gateway is enabled. */
   public readonly egressGatewayNamespace?: MeshNamespace;
   /** The object that installs the control plane (Sail `Istio` or `IstioOperator`); none for ISTIOCTL. */
@@ -277,7 +277,8 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     }
     this.ztunnel = this.ztunnelInstall(props);
     if (this.ztunnel) {
-      this.ztunnelNamespace = this.emitNamespace('ZtunnelNamespace', this.ztunnel.namespace, SidecarInjection.none());
+      this.ztunnelNamespace = this.ztunnel.namespace;
+      this.emitNamespace('ZtunnelNamespace', this.ztunnel.namespace, SidecarInjection.none());
       this.emitZtunnelNodeCriticalQuota(this.ztunnel);
     }
     if (mirror) {

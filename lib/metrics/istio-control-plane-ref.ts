@@ -5,4 +5,10 @@
 export interface IIstioControlPlaneRef {
   /** Namespace istiod runs in. */
   readonly namespace: string;
+  /**
+   * Namespace ztunnel runs in, when the control plane runs the ambient data plane: the scrape
+   * jobs and monitors then cover ztunnel too.
+   * @default - no ztunnel
+   */
+  readonly ztunnelNamespace?: string;
 }

@@ -7,6 +7,7 @@ import { IIstioControlPlaneRef } from './istio-control-plane-ref';
 import {
   checkedNamespaces, ENVOY_PROM_PORT_NAME_REGEX, ENVOY_STATS_PATH, FINISHED_POD_PHASES_REGEX, istioNamespaceOf,
   ISTIOD_MONITORING_PORT_NAME, ISTIOD_SELECTOR_LABELS, ISTIOD_TARGET_LABEL, monitoringNamespaceOf, REVISION_TAG_LABEL,
+  ZTUNNEL_SELECTOR_LABELS, ZTUNNEL_STATS_PORT_NAME,
 } from './istio-scrape-targets';
 import { IPrometheusBackend } from './prometheus-backend';
 import { prometheusDuration } from './prometheus-duration';
@@ -48,9 +49,11 @@ export type ScrapeJob = Readonly<Record<string, unknown>>;
  *   namespace (`istiod`, or `istiod-<revision>`: every revision, each once; revision tag Services
  *   are left out, they front the same pods), with the Service's `app` label (`istiod`) that
  *   Istio's dashboards select by;
- * - `envoy-stats`: every container port named `*-envoy-prom` (sidecars and gateways), on
- *   `/stats/prometheus`.
- * Both jobs add the `namespace` and `pod` labels that prometheus-operator's monitors add, so
+ * - `envoy-stats`: every container port named `*-envoy-prom` (sidecars, gateways and ambient
+ *   waypoints), on `/stats/prometheus`;
+ * - `ztunnel`, when the control plane runs the ambient data plane: the `ztunnel-stats` port
+ *   (15020) of the `app: ztunnel` pods in ztunnel's namespace, on `/stats/prometheus`.
+ * The jobs add the `namespace` and `pod` labels that prometheus-operator's monitors add, so
  * recording rules and dashboards work the same with either form. {@link PrometheusServer} wires
  * the Secret itself; for a Prometheus managed elsewhere, point its `additionalScrapeConfigs` at
  * {@link secretKeyReference}.
@@ -72,6 +75,10 @@ export class IstioScrapeConfig extends Construct {
     assertDnsLabel('secretName', secretName);
     const scrapeInterval = prometheusDuration('scrapeInterval', props.scrapeInterval ?? Duration.seconds(15));
     const istioNamespace = istioNamespaceOf(props.controlPlane);
+    const ztunnelNamespace = props.controlPlane?.ztunnelNamespace;
+    if (ztunnelNamespace !== undefined) {
+      assertDnsLabel('controlPlane.ztunnelNamespace', ztunnelNamespace);
+    }
     const namespaces = checkedNamespaces('namespaces', props.namespaces);
 
     this.jobs = [
@@ -101,6 +108,22 @@ export class IstioScrapeConfig extends Construct {
           ...podIdentityRelabels(),
         ],
       },
+      // ztunnel is no Envoy: its port is not *-envoy-prom, so it gets a job of its own.
+      ...(ztunnelNamespace === undefined ? [] : [{
+        job_name: 'ztunnel',
+        scrape_interval: scrapeInterval,
+        metrics_path: ENVOY_STATS_PATH,
+        kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [ztunnelNamespace] } }],
+        relabel_configs: [
+          {
+            source_labels: [...Object.keys(ZTUNNEL_SELECTOR_LABELS).map((label) => podLabelMeta(label)), '__meta_kubernetes_pod_container_port_name'],
+            action: 'keep',
+            regex: [...Object.values(ZTUNNEL_SELECTOR_LABELS), ZTUNNEL_STATS_PORT_NAME].join(';'),
+          },
+          { source_labels: ['__meta_kubernetes_pod_phase'], action: 'drop', regex: FINISHED_POD_PHASES_REGEX },
+          ...podIdentityRelabels(),
+        ],
+      }]),
     ];
 
     // The key name is the one of prometheus-operator's additional-scrape-config guide.
@@ -110,6 +133,11 @@ export class IstioScrapeConfig extends Construct {
       stringData: { [this.secretKeyReference.key]: yaml.dump(this.jobs, { lineWidth: -1, noRefs: true }) },
     });
   }
+}
+
+/** Kubernetes service discovery's meta label of a pod label. */
+function podLabelMeta(label: string): string {
+  return `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
 }
 
 /** Kubernetes service discovery's meta label of a Service label: characters outside [a-zA-Z0-9_] become `_`. */

@@ -30,7 +30,11 @@ export const ISTIOD_TARGET_LABEL = 'app';
 export const ISTIOD_MONITORING_PORT_NAME = 'http-monitoring';
 /** The injector names the proxy's Prometheus port (15090) `http-envoy-prom` on sidecars and gateways. */
 export const ENVOY_PROM_PORT_NAME_REGEX = '.*-envoy-prom';
-/** Envoy serves its stats in Prometheus format on this path. */
+/** ztunnel's pods carry `app: ztunnel` (its chart's DaemonSet selector). */
+export const ZTUNNEL_SELECTOR_LABELS: Readonly<Record<string, string>> = { app: 'ztunnel' };
+/** ztunnel serves its metrics on 15020, the container port its chart names `ztunnel-stats`. */
+export const ZTUNNEL_STATS_PORT_NAME = 'ztunnel-stats';
+/** Envoy serves its stats in Prometheus format on this path (ztunnel too, on its own port). */
 export const ENVOY_STATS_PATH = '/stats/prometheus';
 /** Pods in these phases have no proxy to scrape. */
 export const FINISHED_POD_PHASES_REGEX = 'Pending|Succeeded|Failed|Completed';

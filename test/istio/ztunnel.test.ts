@@ -12,7 +12,7 @@ describe('ambient data plane on the Sail path', () => {
     const manifests = synthValid(chart);
     expect(manifests).toMatchSnapshot();
     expect(controlPlane.ambient).toBe(true);
-    expect(controlPlane.ztunnelNamespace?.name).toBe('ztunnel');
+    expect(controlPlane.ztunnelNamespace).toBe('ztunnel');
     const istio = findOne(manifests, 'Istio');
     expect(istio.spec.profile).toBe('ambient');
     // istiod trusts only the ztunnel of the namespace it is told about
