@@ -172,6 +172,7 @@ const ISTIO_DASHBOARDS: ReadonlyArray<readonly [keyof IstioDashboardsSpec, Istio
   ['service', IstioDashboard.SERVICE],
   ['workload', IstioDashboard.WORKLOAD],
   ['controlPlane', IstioDashboard.CONTROL_PLANE],
+  ['ztunnel', IstioDashboard.ZTUNNEL],
 ];
 
 /**
@@ -933,7 +934,8 @@ class MeshBuilder {
       scrapeInterval: optionalDuration('scrapeInterval', datasourceSpec.scrapeInterval),
     })));
     if (datasource) {
-      const istioDashboards = spec.istioDashboards && this.attempt('dashboards.istioDashboards', spec.istioDashboards, () => ISTIO_DASHBOARDS
+      const ambient = AMBIENT_PROFILE_SPECS.includes(this.spec.controlPlane?.profile as string);
+      const istioDashboards = spec.istioDashboards === undefined ? (ambient ? [...IstioDashboard.all(), IstioDashboard.ZTUNNEL] : undefined) : this.attempt('dashboards.istioDashboards', spec.istioDashboards, () => ISTIO_DASHBOARDS
         .filter(([key]) => spec.istioDashboards![key] !== undefined)
         .map(([key, dashboard]) => {
           const revision = spec.istioDashboards![key]!.revision;

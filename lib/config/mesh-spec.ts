@@ -652,6 +652,8 @@ export interface IstioDashboardsSpec {
   readonly workload?: IstioDashboardSpec;
   /** Istio Control Plane Dashboard (7645). */
   readonly controlPlane?: IstioDashboardSpec;
+  /** Istio Ztunnel Dashboard (21306), for the ambient data plane. */
+  readonly ztunnel?: IstioDashboardSpec;
 }
 
 /** Dashboards: Grafana, its Prometheus data source and Istio's dashboards. Needs `metrics`. */
@@ -660,7 +662,7 @@ export interface DashboardsSpec {
   readonly grafana: GrafanaSpec;
   /** The Prometheus data source. @default {} */
   readonly datasource?: DatasourceSpec;
-  /** Istio's dashboards to import. @default - all five */
+  /** Istio's dashboards to import. @default - all five, and the ztunnel dashboard with an ambient controlPlane.profile */
   readonly istioDashboards?: IstioDashboardsSpec;
   /** More grafana.com dashboards whose Prometheus input is `DS_PROMETHEUS`. @default - none */
   readonly extraDashboards?: GrafanaComDashboardOptions[];

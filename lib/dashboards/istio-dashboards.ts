@@ -36,6 +36,12 @@ export class IstioDashboard {
   public static readonly WORKLOAD = new IstioDashboard(7630, 'istio-workload');
   /** Istio Control Plane Dashboard: istiod health and xDS pushes. */
   public static readonly CONTROL_PLANE = new IstioDashboard(7645, 'istio-control-plane');
+  /**
+   * Istio Ztunnel Dashboard: the ambient node proxies' versions, resources, connections, bytes,
+   * DNS and xDS (the id Istio's release publishes it under, `ztunnel-dashboard: 21306` in
+   * istio/istio prow/release-commit.sh). Not in {@link all}: only ambient meshes run ztunnel.
+   */
+  public static readonly ZTUNNEL = new IstioDashboard(21306, 'istio-ztunnel');
 
   /** The five dashboards of Istio's Grafana integration guide. */
   public static all(): IstioDashboard[] {

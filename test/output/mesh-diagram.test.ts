@@ -197,3 +197,36 @@ describe('hostile names (property-style: seeded random names from syntax pieces)
     });
   });
 });
+
+describe('renderMeshDiagram of a mixed mesh', () => {
+  // GIVEN a sidecar namespace, an ambient one with its waypoint, and ztunnel
+  const manifests: Manifest[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'legacy', labels: { 'istio-injection': 'enabled' } } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' } } },
+    { apiVersion: 'sailoperator.io/v1', kind: 'ZTunnel', metadata: { name: 'default' }, spec: { namespace: 'ztunnel' } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'waypoint', namespace: 'shop', labels: { 'istio.io/waypoint-for': 'service' } },
+      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'legacy' },
+      spec: { egress: [{ hosts: ['./*', 'shop/*'] }] },
+    },
+  ];
+
+  test('draws ambient namespaces rounded, with their waypoint, and sidecar namespaces as boxes', () => {
+    // WHEN
+    const diagram = renderMeshDiagram(manifests);
+    // THEN Mermaid parses it, and the shapes tell the data planes apart
+    expect(diagram).toMatchSnapshot();
+    const { vertices, edges } = parsed(diagram);
+    expect(vertices).toContainEqual({
+      id: 'ns_shop',
+      lines: ['shop', 'L7 through waypoint waypoint', 'ambient data plane: no sidecars, ztunnel at L4', 'waypoint waypoint (L7 proxy, for service)'],
+    });
+    expect(vertices).toContainEqual({ id: 'ns_ztunnel', lines: ['ztunnel', 'ztunnel node proxy (ambient)'] });
+    expect(diagram).toMatch(/^ {2}ns_shop\(\["<b>shop<\/b>.*"\]\)$/m);
+    expect(diagram).toMatch(/^ {2}ns_legacy\["<b>legacy<\/b>"\]$/m);
+    expect(edges).toEqual([{ from: 'ns_legacy', to: 'ns_shop', text: 'egress' }]);
+  });
+});
