@@ -459,7 +459,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
     if (this.ambient && !this.istioVersion.isAtLeast(1, 24)) {
       const path = this.installPath === InstallPath.IN_CLUSTER_OPERATOR ? ' (the in-cluster operator, which ends with 1.23, has no GA ambient mode)' : '';
       throw new Error(`profile ${this.profile} needs Istio 1.24 or later, where the ambient data plane is generally available, got version ${this.istioVersion}${path}: `
-        + `use version ${IstioVersion.LATEST} with InstallPath.SAIL or InstallPath.ISTIOCTL, or a sidecar profile such as IstioProfile.DEFAULT`);
+        + `use version ${IstioVersion.LATEST} on the Sail or istioctl install path, or a sidecar profile such as default`);
     }
     if (this.installPath === InstallPath.IN_CLUSTER_OPERATOR && this.istioVersion.isAtLeast(1, 24)) {
       throw new Error(`installPath IN_CLUSTER_OPERATOR needs Istio 1.23 or earlier (Istio 1.24 removed the in-cluster operator), got version ${this.istioVersion}: use InstallPath.SAIL (the Sail operator), or InstallPath.ISTIOCTL with an IstioOperatorFile for istioctl install -f`);
@@ -503,7 +503,7 @@ export class IstioControlPlane extends Construct implements IExtensionProviderSo
   private ztunnelInstall(props: IstioControlPlaneProps): IstioZtunnelInstall | undefined {
     if (!this.ambient) {
       if (props.ztunnel) {
-        throw new Error(`ztunnel runs only with an ambient profile, got profile ${this.profile}: set profile: IstioProfile.AMBIENT (IstioProfile.OPENSHIFT_AMBIENT on OpenShift), or leave ztunnel out`);
+        throw new Error(`ztunnel runs only with an ambient profile, got profile ${this.profile}: set the profile to ambient (openshift-ambient on OpenShift), or leave ztunnel out`);
       }
       return undefined;
     }
