@@ -44,7 +44,7 @@ describe('the ambient example', () => {
     expect(findOne(manifests, 'PodMonitor', 'ztunnel').spec).toMatchObject({ namespaceSelector: { matchNames: ['ztunnel'] }, podMetricsEndpoints: [{ port: 'ztunnel-stats' }] });
     // the waypoint is an Envoy with http-envoy-prom: the envoy-stats monitor selects it in every namespace
     expect(findOne(manifests, 'PodMonitor', 'envoy-stats').spec.namespaceSelector).toEqual({ any: true });
-    expect(manifests.filter((m) => m.kind === 'GrafanaDashboard').map((m) => m.spec.grafanaCom.id)).toContain(21306);
+    expect(manifests.filter((m) => m.kind === 'GrafanaDashboard').map((m) => (m as any).spec.grafanaCom.id)).toContain(21306);
     expect(findOne(manifests, 'Istio').spec.values.meshConfig.extensionProviders[0].opentelemetry.port).toBe(4317);
     expect(MeshWarnings.of(mesh.charts[0]).all.map((w) => w.code)).toContain(MeshWarningCode.GATEWAY_API_CRDS);
   });

@@ -138,3 +138,20 @@ describe('IstioDashboards', () => {
     expect(() => new IstioDashboards(chart, 'third', { datasource, resyncPeriod: Duration.seconds(0) })).toThrow(/resyncPeriod.*positive/);
   });
 });
+
+describe('the ztunnel dashboard', () => {
+  test('is grafana.com 21306, not among the five, and never gets the five\'s shared revision', () => {
+    // GIVEN a release whose revision of the five is known
+    const chart = Testing.chart();
+    // WHEN
+    new IstioDashboards(chart, 'dashboards', {
+      datasource: datasourceIn(chart), istioVersion: IstioVersion.of('1.29.0'), dashboards: [IstioDashboard.MESH, IstioDashboard.ZTUNNEL],
+    });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(IstioDashboard.all()).not.toContain(IstioDashboard.ZTUNNEL);
+    expect(findOne(manifests, 'GrafanaDashboard', 'istio-mesh').spec.grafanaCom).toEqual({ id: 7639, revision: 300 });
+    expect(findOne(manifests, 'GrafanaDashboard', 'istio-ztunnel').spec.grafanaCom).toEqual({ id: 21306 });
+    expect(findOne(synthValid(chart), 'GrafanaDashboard', 'istio-ztunnel').spec.datasources[0].inputName).toBe('DS_PROMETHEUS');
+  });
+});
