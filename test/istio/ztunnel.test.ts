@@ -27,6 +27,15 @@ describe('ambient data plane on the Sail path', () => {
     expect(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name)).toEqual(['istio-system', 'istio-cni', 'ztunnel']);
   });
 
+  test('a chosen hub is written into the ZTunnel as into the Istio and IstioCNI', () => {
+    const chart = fragmentChart();
+    new IstioControlPlane(chart, 'istio', { profile: IstioProfile.AMBIENT, hub: 'registry.example.com/istio' });
+    const manifests = synthValid(chart);
+    for (const kind of ['Istio', 'IstioCNI', 'ZTunnel']) {
+      expect({ kind, hub: findOne(manifests, kind).spec.values.global.hub }).toEqual({ kind, hub: 'registry.example.com/istio' });
+    }
+  });
+
   test('a revision names the Istio the ZTunnel targets', () => {
     const chart = fragmentChart();
     new IstioControlPlane(chart, 'istio', { profile: IstioProfile.AMBIENT, revision: 'stable' });

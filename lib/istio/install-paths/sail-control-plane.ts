@@ -203,12 +203,16 @@ function sailIstioCniSpec(model: IstioInstallModel): IstioCniSpec {
 }
 
 function sailZtunnelSpec(model: IstioInstallModel, istioName: string): ZTunnelSpec {
+  const images = chosenImageValues(model);
   return {
     namespace: model.ztunnel!.namespace,
     version: sailVersion(model.istioVersion) as ZTunnelSpecVersion,
-    // The ZTunnel copies global values (hub, tag, platform, istiod's namespace), meshConfig and
-    // revision from the active revision of the Istio it targets: nothing is written twice.
+    // The ZTunnel copies global values (platform, istiod's namespace, hub and tag), meshConfig and
+    // revision from the active revision of the Istio it targets.
     targetRef: { kind: ZTunnelSpecTargetRefKind.ISTIO, name: istioName },
+    // A chosen hub or tag is written here too, as on the IstioCNI: the images of every object
+    // that runs pods are named in that object, whatever the operator copies.
+    values: images && { global: images },
   };
 }
 
