@@ -85,6 +85,7 @@ export * from './scoping/sidecar-scope';
 export * from './scoping/sidecar-scoping';
 export * from './scoping/workload-namespace';
 export * from './testing/mesh-testing';
+export * from './traffic/service-traffic-policy';
 export * from './tracing/external-tracing';
 export * from './tracing/jaeger';
 export * from './tracing/jaeger-v2';

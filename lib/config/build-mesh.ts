@@ -59,6 +59,7 @@ import { WorkloadNamespace } from '../scoping/workload-namespace';
 import { ExternalTracing } from '../tracing/external-tracing';
 import { Jaeger, JaegerStorage } from '../tracing/jaeger';
 import { JaegerV2, JaegerV2Storage } from '../tracing/jaeger-v2';
+import { ServiceTrafficPolicy, ServiceTrafficPolicyProps } from '../traffic/service-traffic-policy';
 import { MeshTracing, TracingMode } from '../tracing/mesh-tracing';
 import { ITracingBackend } from '../tracing/tracing-backend';
 import { MeshValidation } from '../validation/mesh-validation';
@@ -71,7 +72,7 @@ import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
   CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DataPlaneSpec, DashboardsSpec, DisruptionBudgetSpec, GatewayListenerProtocolSpec,
   GatewayListenerSpec, GatewayRouteSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewayRouteSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
-  JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, PrometheusServerSpec, PrometheusStorageSpec, TracingProtocolSpec, TracingSpec, WaypointSpec, WaypointTrafficSpec, WorkloadsSpec, AuthorizationSpec, CallSpec, ServiceAccountSpec,
+  JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, PrometheusServerSpec, PrometheusStorageSpec, TracingProtocolSpec, ServiceTrafficPolicySpec, TracingSpec, WaypointSpec, WaypointTrafficSpec, WorkloadsSpec, AuthorizationSpec, CallSpec, ServiceAccountSpec,
 } from './mesh-spec';
 
 /** Options of {@link buildMesh}. */
@@ -1175,6 +1176,10 @@ class MeshBuilder {
           (serviceSpec.callers ?? []).forEach((caller, index) => {
             this.attempt(`${serviceAt}.callers[${index}]`, undefined, () => service.acceptCallsFrom(externalCaller(caller, externals, Object.keys(spec.namespaces ?? {}))));
           });
+          if (serviceSpec.trafficPolicy) {
+            const policyAt = joinPath(serviceAt, 'trafficPolicy');
+            this.attempt(policyAt, serviceSpec.trafficPolicy, () => new ServiceTrafficPolicy(namespace, `TrafficPolicy-${serviceName}`, trafficPolicy(service, serviceSpec.trafficPolicy!)));
+          }
         } else {
           failed.add(`${name}/${serviceName}`);
         }
@@ -1414,6 +1419,23 @@ function onSail(spec: ControlPlaneSpec): boolean {
 
 /** Stops a step whose problems were reported already, one by one. */
 class AlreadyReported extends Error {}
+
+/** A service's trafficPolicy of mesh.yaml as ServiceTrafficPolicy props: its durations parsed. */
+function trafficPolicy(service: MeshService, spec: ServiceTrafficPolicySpec): ServiceTrafficPolicyProps {
+  const duration = (field: string, text: string | undefined) => text === undefined ? undefined : parseDurationString(field, text);
+  return defined({
+    service,
+    connectTimeout: duration('connectTimeout', spec.connectTimeout),
+    requestTimeout: duration('requestTimeout', spec.requestTimeout),
+    retries: spec.retries && defined({ ...spec.retries, perTryTimeout: duration('retries.perTryTimeout', spec.retries.perTryTimeout) }),
+    outlierDetection: spec.outlierDetection && defined({
+      ...spec.outlierDetection,
+      interval: duration('outlierDetection.interval', spec.outlierDetection.interval),
+      baseEjectionTime: duration('outlierDetection.baseEjectionTime', spec.outlierDetection.baseEjectionTime),
+    }),
+    connectionPool: spec.connectionPool && defined({ ...spec.connectionPool, idleTimeout: duration('connectionPool.idleTimeout', spec.connectionPool.idleTimeout) }),
+  });
+}
 
 function attribute(keyPath: string, section: object | undefined, message: string): ConfigProblem {
   let best: { key: string; index: number } | undefined;

@@ -203,7 +203,9 @@ function schemaProblems(errors: readonly ErrorObject[], document: unknown): Conf
       case 'maxProperties': {
         const choices = Object.keys(parentSchema.properties ?? {});
         const set = Object.keys((error.data ?? {}) as object);
-        return { path, message: `must set exactly one of ${choices.join(', ')}, got ${set.length === 0 ? 'none' : set.join(' and ')}` };
+        // Most such maps are one-of choices (both bounds 1); the rest need at least one key.
+        const exactlyOne = parentSchema.minProperties === 1 && parentSchema.maxProperties === 1;
+        return { path, message: `must set ${exactlyOne ? 'exactly' : 'at least'} one of ${choices.join(', ')}, got ${set.length === 0 ? 'none' : set.join(' and ')}` };
       }
       default:
         return { path, message: `${error.message ?? error.keyword}, got ${showValue(error.data)}` };

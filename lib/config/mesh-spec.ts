@@ -29,6 +29,7 @@ import {
   JaegerCassandraStorageProps, JaegerElasticsearchStorageProps, JaegerKafkaProps, JaegerMemoryStorageProps, JaegerProps,
 } from '../tracing/jaeger';
 import { JaegerV2ElasticsearchStorageProps, JaegerV2MemoryStorageProps, JaegerV2Props } from '../tracing/jaeger-v2';
+import { ServiceConnectionPool, ServiceOutlierDetection, ServiceRetries } from '../traffic/service-traffic-policy';
 import { ZipkinMeshTracingOptions } from '../tracing/mesh-tracing';
 
 // The types of mesh.yaml. Wherever a construct's props are plain data they are reused with
@@ -736,6 +737,49 @@ export interface ServiceSpec extends Pick<MeshServiceProps, 'ports' | 'targetPor
    * @default false
    */
   readonly exposed?: boolean;
+  /**
+   * How the mesh calls the service: a DestinationRule (connect timeout, connection limits,
+   * outlier detection) and, for a request timeout or retries, a mesh VirtualService.
+   * @default - Istio's defaults
+   */
+  readonly trafficPolicy?: ServiceTrafficPolicySpec;
+}
+
+/** Retries of calls to a service. */
+export interface ServiceRetriesSpec extends Pick<ServiceRetries, 'attempts' | 'retryOn'> {
+  /** Time each try may take. @default - the request timeout, if any */
+  readonly perTryTimeout?: DurationString;
+}
+
+/** Ejection of a service's failing endpoints from load balancing. */
+export interface ServiceOutlierDetectionSpec extends Pick<ServiceOutlierDetection, 'consecutive5xxErrors' | 'maxEjectionPercent'> {
+  /** How often endpoints are checked. @default 10s */
+  readonly interval?: DurationString;
+  /** How long an endpoint stays out the first time; longer each time after. @default 30s */
+  readonly baseEjectionTime?: DurationString;
+}
+
+/** Limits of the connections callers keep to a service (a circuit breaker). */
+export interface ServiceConnectionPoolSpec extends Pick<ServiceConnectionPool, 'maxConnections' | 'maxPendingRequests' | 'maxRequests' | 'maxRequestsPerConnection'> {
+  /** A connection without requests for this long is closed. @default 1h, Envoy's */
+  readonly idleTimeout?: DurationString;
+}
+
+/**
+ * How the mesh calls a service (see ServiceTrafficPolicy); at least one key.
+ * @minProperties 1
+ */
+export interface ServiceTrafficPolicySpec {
+  /** Time to open a TCP connection to the service. @default 10s, Istio's */
+  readonly connectTimeout?: DurationString;
+  /** Time a whole request may take, retries included, before the caller gets 504. @default - none, as Istio */
+  readonly requestTimeout?: DurationString;
+  /** How callers retry. @default - Istio's: 2 attempts on connection failures and refused streams */
+  readonly retries?: ServiceRetriesSpec;
+  /** Ejection of failing endpoints. @default - none */
+  readonly outlierDetection?: ServiceOutlierDetectionSpec;
+  /** Connection limits. @default - Envoy's, effectively none */
+  readonly connectionPool?: ServiceConnectionPoolSpec;
 }
 
 /** A service in the root namespace, which every namespace sees. */
