@@ -733,7 +733,8 @@ export interface ServiceSpec extends Pick<MeshServiceProps, 'ports' | 'targetPor
   readonly callers?: string[];
   /**
    * The ingress gateway routes to it, so its AuthorizationPolicy allows the gateway's principal.
-   * A route of `ingressGateway.gatewayApi.routes` implies it.
+   * A route of `ingressGateway.routes` or `ingressGateway.gatewayApi.routes` implies it; say it for
+   * routes made outside the app.
    * @default false
    */
   readonly exposed?: boolean;

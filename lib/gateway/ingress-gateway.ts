@@ -333,6 +333,8 @@ export class IngressGateway extends Construct implements ICaller {
       throw new Error(`pathPrefix ${pathPrefix} of hostname ${options.hostname} goes to ${taken.service} already: expose ${service.name} under another pathPrefix or hostname`);
     }
     host.paths.push({ pathPrefix, service: service.name, destination: { host: service.fqdn, port: { number: backend.port } } });
+    // The route makes the gateway a caller of the service; its policy allows it once authorization is on.
+    service.acceptCallsFrom(this);
     if (options.certificateSecretName !== undefined) {
       MeshWarnings.of(this).add(this, {
         code: MeshWarningCode.GATEWAY_CERTIFICATE_SECRET,

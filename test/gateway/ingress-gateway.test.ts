@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import {
-  GatewayDisruptionBudget, GatewayServiceType, IngressGateway, MeshNamespace, MeshWarningCode, MeshWarnings, SidecarInjection, SidecarScoping,
+  AuthorizationMode, GatewayDisruptionBudget, GatewayServiceType, IngressGateway, MeshNamespace, MeshWarningCode, MeshWarnings, SidecarInjection, SidecarScoping,
 } from '../../lib';
 import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
 
@@ -286,5 +286,22 @@ describe('IngressGateway.expose', () => {
       .toThrow(/pathPrefix \/ of hostname shop\.example\.com goes to productpage already/);
     expect(() => gateway.expose(productpage, { hostname: 'shop.example.com', certificateSecretName: 'shop-tls', pathPrefix: '/a', routeName: 'shop' }))
       .toThrow(/routeName shop: hostname shop\.example\.com has its VirtualService istio-ingressgateway-shop-example-com already/);
+  });
+});
+
+describe('IngressGateway.expose with authorization', () => {
+  test("the route makes the gateway a caller: the service's policy allows the gateway's principal, once", () => {
+    // GIVEN
+    const chart = fragmentChart();
+    const scoping = new SidecarScoping(chart, 'scoping', { rootNamespace: 'istio-system', meshDefaultSidecar: false, authorization: AuthorizationMode.ENFORCE });
+    const productpage = scoping.addNamespace('bookinfo', { name: 'bookinfo' }).addService('productpage', { ports: [9080] });
+    const gateway = new IngressGateway(chart, 'ingress');
+    // WHEN
+    gateway.expose(productpage, { hostname: 'bookinfo.example.com' });
+    gateway.expose(productpage, { hostname: 'www.bookinfo.example.com' });
+    // THEN
+    const policy = findOne(synthValid(chart), 'AuthorizationPolicy', 'productpage-callers');
+    expect(policy.spec.rules.flatMap((rule: any) => rule.from.flatMap((from: any) => from.source.principals ?? [])))
+      .toEqual(['cluster.local/ns/istio-ingress/sa/istio-ingressgateway']);
   });
 });
