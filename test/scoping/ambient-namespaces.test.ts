@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import {
-  DataPlaneMode, IstioControlPlane, IstioProfile, Manifest, MeshNamespace, MeshRule, ScopeReport, SidecarInjection, SidecarScoping, analyzeMesh,
+  AuthorizationMode, DataPlaneMode, IstioControlPlane, LimitedCall, IstioProfile, Manifest, MeshNamespace, MeshRule, ScopeReport, SidecarInjection, SidecarScoping, analyzeMesh,
 } from '../../lib';
 import { findOne, fragmentChart, synthValid } from '../helpers/manifests';
 import { buildValidated, problemsOf } from '../helpers/mesh-build';
@@ -138,5 +138,23 @@ describe('mesh.yaml workloads.dataPlane', () => {
       { path: 'workloads.namespaces.shop.injection', message: expect.stringMatching(/^is enabled, but the namespace is ambient: an injected pod keeps its sidecar/) },
       { path: 'workloads.namespaces.cart.sidecars', message: expect.stringMatching(/^are Sidecar resources, but the namespace is ambient/) },
     ]);
+  });
+});
+
+describe('authorization in ambient namespaces', () => {
+  test('layer 4 calls get their policy; a call limited by methods or paths is refused (ztunnel would deny it all)', () => {
+    // GIVEN an ambient namespace with authorization on
+    const chart = fragmentChart();
+    const scoping = new SidecarScoping(chart, 'scoping', { dataPlane: DataPlaneMode.AMBIENT, authorization: AuthorizationMode.ENFORCE });
+    const shop = scoping.addNamespace('shop', { name: 'shop' });
+    const api = shop.addService('api', { ports: [8080] });
+    const web = shop.addService('web', { ports: [80] });
+    // WHEN
+    web.calls(LimitedCall.to(api, { ports: [8080] }));
+    // THEN
+    const policy = findOne(synthValid(chart), 'AuthorizationPolicy', 'api-callers');
+    expect(policy.spec.rules[0].to).toEqual([{ operation: { ports: ['8080'] } }]);
+    expect(() => web.calls(LimitedCall.to(api, { methods: ['GET'] })))
+      .toThrow(/service shop\/api is in the ambient namespace shop, whose AuthorizationPolicies ztunnel enforces at layer 4: a rule with methods or paths/);
   });
 });
