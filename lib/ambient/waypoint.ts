@@ -139,6 +139,7 @@ export class Waypoint extends Construct {
         + 'set enrollNamespace: false to enroll single services');
     }
     this.serviceMap.set(service.name, service);
+    this.namespace._addWaypointHop(service);
     MeshWarnings.of(this).add(this, {
       code: MeshWarningCode.WAYPOINT_SERVICE_LABEL,
       message: `service ${service.namespaceName}/${service.name} is to use waypoint ${this.name}, but its Service is not part of this output`,

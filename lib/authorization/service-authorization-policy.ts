@@ -4,6 +4,7 @@ import {
   AuthorizationPolicy, AuthorizationPolicyProps, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules, AuthorizationPolicySpecRulesFrom,
 } from '../../imports/istio-security.istio.io';
 import { plainApiObject } from '../core/plain-api-object';
+import type { Waypoint } from '../ambient/waypoint';
 import type { MeshService } from '../scoping/mesh-service';
 import { AuthorizationMode } from './authorization-mode';
 import type { LimitedCallOptions } from './limited-call';
@@ -28,6 +29,18 @@ export interface ServiceAuthorizationPolicyProps {
    * @default - the scoping's ({@link SidecarScoping.trustDomain})
    */
   readonly trustDomain?: () => string;
+  /**
+   * Whether the service runs in an ambient namespace, where ztunnel enforces policies that
+   * select workloads at layer 4 only, and a waypoint enforces those that target the Service.
+   * @default false
+   */
+  readonly ambient?: boolean;
+  /**
+   * The waypoint that serves the service's traffic at layer 7 in an ambient namespace, read at
+   * synthesis.
+   * @default - none
+   */
+  readonly waypoint?: () => Waypoint | undefined;
 }
 
 /**
@@ -51,20 +64,76 @@ export class ServiceAuthorizationPolicy extends Construct {
     this.namespace = service.namespaceName;
     this.mode = props.mode ?? AuthorizationMode.ENFORCE;
     const trustDomain = props.trustDomain ?? (() => service.scoping.trustDomain);
+    // In ambient, a waypoint that takes the service's traffic sees the caller; ztunnel behind it sees only the waypoint.
+    const waypoint = () => (props.ambient ? servingWaypoint(props.waypoint?.()) : undefined);
     this.resource = plainApiObject<AuthorizationPolicyProps>(this, 'Resource', AuthorizationPolicy.GVK, {
       metadata: { name: this.name, namespace: this.namespace, ...modeAnnotations(this.mode) },
       spec: {
-        // By reference: the Service's selector is the set of workloads behind it.
+        // By reference: the Service's selector is the set of workloads behind it; behind a
+        // waypoint the policy targets the Service, which the waypoint enforces.
+        selector: Lazy.any({ produce: () => (waypoint() ? undefined : { matchLabels: { ...service.selector } }) }) as any,
+        targetRefs: Lazy.any({ produce: () => (waypoint() ? [{ group: '', kind: 'Service', name: service.name }] : undefined) }) as any,
+        action: AuthorizationPolicySpecAction.ALLOW,
+        rules: Lazy.any({ produce: () => policyRules(service, trustDomain(), waypoint() !== undefined) }),
+      },
+    });
+    if (props.ambient) {
+      this.node.addValidation({
+        validate: () => {
+          const l7 = service.acceptedCalls.filter(({ operation }) => operation.methods !== undefined || operation.paths !== undefined);
+          if (l7.length === 0 || waypoint()) {
+            return [];
+          }
+          return [`calls to ${service.namespaceName}/${service.name} limit methods or paths, but its namespace is ambient and no waypoint serves the service: `
+            + 'ztunnel enforces layer 4 only, so it would refuse those calls; give the namespace a waypoint (addWaypoint, mesh.yaml workloads.namespaces.<ns>.waypoint) '
+            + 'or drop the methods and paths'];
+        },
+      });
+    }
+  }
+}
+
+/**
+ * The layer-4 hop behind a waypoint: an ALLOW policy `<service>-from-waypoint` selecting the
+ * service's workloads, which ztunnel enforces, that lets the waypoint's own identity through on
+ * the workloads' ports. With the namespace's allow-nothing, nothing else reaches the pods, so a
+ * caller cannot go around the waypoint's rules by calling a pod directly.
+ */
+export class WaypointHopPolicy extends Construct {
+  public readonly name: string;
+  /** The generated AuthorizationPolicy. */
+  public readonly resource: ApiObject;
+
+  constructor(scope: Construct, id: string, props: { readonly service: MeshService; readonly waypoint: () => Waypoint; readonly mode?: AuthorizationMode; readonly trustDomain?: () => string }) {
+    super(scope, id);
+    const { service } = props;
+    this.name = `${service.name}-from-waypoint`;
+    const trustDomain = props.trustDomain ?? (() => service.scoping.trustDomain);
+    this.resource = plainApiObject<AuthorizationPolicyProps>(this, 'Resource', AuthorizationPolicy.GVK, {
+      metadata: { name: this.name, namespace: service.namespaceName, ...modeAnnotations(props.mode ?? AuthorizationMode.ENFORCE) },
+      spec: {
         selector: { matchLabels: { ...service.selector } },
         action: AuthorizationPolicySpecAction.ALLOW,
-        rules: Lazy.any({ produce: () => policyRules(service, trustDomain()) }),
+        rules: Lazy.any({
+          produce: () => {
+            const waypoint = props.waypoint();
+            // istiod runs a waypoint's pods as the service account named like its Gateway.
+            const principal = principalOf(trustDomain(), waypoint.namespace.name, waypoint.name);
+            return [{ from: [{ source: { principals: [principal] } }], to: [{ operation: { ports: service.targetPortsOf(service.ports).map(String) } }] }];
+          },
+        }),
       },
     });
   }
 }
 
+/** The waypoint, if it takes traffic addressed to services (`istio.io/waypoint-for` service or all). */
+export function servingWaypoint(waypoint: Waypoint | undefined): Waypoint | undefined {
+  return waypoint && ['service', 'all'].includes(waypoint.trafficFor.value) ? waypoint : undefined;
+}
+
 /** The rules of `service`'s policy: one per distinct operation, callers and values sorted. */
-function policyRules(service: MeshService, trustDomain: string): AuthorizationPolicySpecRules[] {
+function policyRules(service: MeshService, trustDomain: string, atWaypoint: boolean): AuthorizationPolicySpecRules[] {
   const groups = new Map<string, { operation: LimitedCallOptions; principals: Set<string>; namespaces: Set<string> }>();
   for (const { caller, operation } of service.acceptedCalls) {
     const key = JSON.stringify([operation.ports ?? null, operation.methods ?? null, operation.paths ?? null]);
@@ -89,8 +158,9 @@ function policyRules(service: MeshService, trustDomain: string): AuthorizationPo
     }
     const { methods, paths } = group.operation;
     // Istio matches `ports` against the port the workload receives the connection on: the
-    // Service's targetPort, not the Service port.
-    const ports = service.targetPortsOf(group.operation.ports ?? service.ports).map(String);
+    // Service's targetPort, not the Service port; a waypoint receives it on the Service's port.
+    const servicePorts = group.operation.ports ?? service.ports;
+    const ports = (atWaypoint ? [...servicePorts] : service.targetPortsOf(servicePorts)).map(String);
     return {
       from,
       to: [{ operation: { ports, ...(methods ? { methods: [...methods] } : {}), ...(paths ? { paths: [...paths] } : {}) } }],

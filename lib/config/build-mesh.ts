@@ -47,6 +47,7 @@ import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
 import { AccessMatrix } from '../authorization/access-matrix';
 import { AuthorizationMode } from '../authorization/authorization-mode';
 import { LimitedCall } from '../authorization/limited-call';
+import { servingWaypoint } from '../authorization/service-authorization-policy';
 import { ICaller, WorkloadIdentity, WorkloadServiceAccount } from '../authorization/workload-identity';
 import { ExternalNamespace, IEgressTarget } from '../scoping/egress-target';
 import { MeshMtls } from '../scoping/mesh-mtls';
@@ -1234,7 +1235,10 @@ class MeshBuilder {
           }
           return found as MeshService | WorkloadNamespace | undefined;
         });
-        const limited = target && this.attempt(callAt, call, () => LimitedCall.to(target, defined({ ports: call.ports, methods: call.methods, paths: call.paths })));
+        const limited = target && this.attempt(callAt, call, () => {
+          assertLayer7Reachable(target, call, (name) => namespaces.get(name));
+          return LimitedCall.to(target, defined({ ports: call.ports, methods: call.methods, paths: call.paths }));
+        });
         if (limited && caller) {
           this.attempt(callAt, undefined, () => caller.calls(limited));
         }
@@ -1419,6 +1423,24 @@ function onSail(spec: ControlPlaneSpec): boolean {
 
 /** Stops a step whose problems were reported already, one by one. */
 class AlreadyReported extends Error {}
+
+/**
+ * @throws if a call with methods or paths goes to an ambient service (or namespace) that no
+ * waypoint serves: ztunnel enforces layer 4 only and would refuse every such call
+ */
+function assertLayer7Reachable(target: MeshService | WorkloadNamespace, call: CallSpec, namespaceOf: (name: string) => WorkloadNamespace | undefined): void {
+  const namespace = target instanceof WorkloadNamespace ? target : namespaceOf(target.namespaceName);
+  if ((call.methods === undefined && call.paths === undefined) || !namespace) {
+    return;
+  }
+  const services = target instanceof WorkloadNamespace ? target.services : [target];
+  const unserved = services.filter((service) => !servingWaypoint(namespace.waypointFor(service)));
+  if (namespace.ambient && (unserved.length > 0 || services.length === 0)) {
+    throw new Error(`${call.methods !== undefined ? 'methods' : 'paths'} need a waypoint: namespace ${namespace.name} is ambient, where ztunnel enforces layer 4 only `
+      + `and would refuse every such call${unserved.length > 0 ? ` to ${unserved.map((service) => service.name).join(', ')}` : ''}; `
+      + `give it workloads.namespaces.${namespace.name}.waypoint, or drop methods and paths`);
+  }
+}
 
 /** A service's trafficPolicy of mesh.yaml as ServiceTrafficPolicy props: its durations parsed. */
 function trafficPolicy(service: MeshService, spec: ServiceTrafficPolicySpec): ServiceTrafficPolicyProps {

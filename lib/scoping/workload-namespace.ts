@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AllowNothingPolicy } from '../authorization/allow-nothing-policy';
 import { AuthorizationMode } from '../authorization/authorization-mode';
 import { LimitedCall, LimitedCallOptions } from '../authorization/limited-call';
-import { ServiceAuthorizationPolicy } from '../authorization/service-authorization-policy';
+import { servingWaypoint, ServiceAuthorizationPolicy, WaypointHopPolicy } from '../authorization/service-authorization-policy';
 import { ICaller } from '../authorization/workload-identity';
 import { DataPlaneMode } from '../core/data-plane-mode';
 import { MeshNamespace, MeshNamespaceProps, SidecarInjection } from '../core/mesh-namespace';
@@ -58,6 +58,8 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
   public readonly allowNothingPolicy?: AllowNothingPolicy;
   private readonly serviceMap = new Map<string, MeshService>();
   private readonly policies = new Map<string, ServiceAuthorizationPolicy>();
+  /** Called services with a waypoint hop policy. */
+  private readonly waypointHops = new Set<string>();
   private readonly serviceAccounts = new Map<string, MeshService>();
   private readonly namespaceCalls: AcceptedCall[] = [];
   private readonly namespaceDependencies = new Map<string, WorkloadNamespace>();
@@ -135,6 +137,7 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
         + `give waypoint ${waypoint.name} enrollNamespace: false and enroll single services with useFor()`);
     }
     this.waypointMap.set(waypoint.name, waypoint);
+    this.policies.forEach((_policy, serviceName) => this._addWaypointHop(this.serviceMap.get(serviceName)!));
   }
 
   /** Whether the namespace is in the ambient data plane (no sidecars, no Sidecar resource). */
@@ -249,7 +252,26 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
     if (this.authorizationMode === undefined || this.policies.has(service.name)) {
       return;
     }
-    this.policies.set(service.name, new ServiceAuthorizationPolicy(this, `AuthorizationPolicy-${service.name}`, { service, mode: this.authorizationMode }));
+    this.policies.set(service.name, new ServiceAuthorizationPolicy(this, `AuthorizationPolicy-${service.name}`, {
+      service, mode: this.authorizationMode, ambient: this.ambient, waypoint: () => this.waypointFor(service),
+    }));
+    this._addWaypointHop(service);
+  }
+
+  /**
+   * The layer-4 policy that lets the waypoint serving a called service reach its pods, once both
+   * the policy and the waypoint exist (either may come first).
+   * @internal
+   */
+  public _addWaypointHop(service: MeshService): void {
+    if (!this.ambient || this.authorizationMode === undefined || !this.policies.has(service.name) || this.waypointHops.has(service.name)) {
+      return;
+    }
+    if (!servingWaypoint(this.waypointFor(service))) {
+      return;
+    }
+    this.waypointHops.add(service.name);
+    new WaypointHopPolicy(this, `WaypointHop-${service.name}`, { service, mode: this.authorizationMode, waypoint: () => this.waypointFor(service)! });
   }
 
   /**

@@ -154,8 +154,12 @@ const OPERATOR_SERVICES: Record<string, (name: string, manifest: Manifest) => st
 
 /** ServiceAccounts that operators create for their custom resources, keyed by `apiVersion/kind`. */
 const OPERATOR_SERVICE_ACCOUNTS: Record<string, (name: string, manifest: Manifest) => string[]> = {
-  // istiod's gateway deployment controller runs a Gateway of class istio as `<name>-istio`.
-  'gateway.networking.k8s.io/v1/Gateway': (name, manifest) => (spec(manifest).gatewayClassName === 'istio' ? [`${name}-istio`] : []),
+  // istiod's gateway deployment controller runs a Gateway of class istio as `<name>-istio`, and a
+  // waypoint (class istio-waypoint) under the Gateway's own name.
+  'gateway.networking.k8s.io/v1/Gateway': (name, manifest) => {
+    const gatewayClass = spec(manifest).gatewayClassName;
+    return gatewayClass === 'istio' ? [`${name}-istio`] : gatewayClass === 'istio-waypoint' ? [name] : [];
+  },
 };
 
 /** A principal as AuthorizationPolicies write it: `<trust domain>/ns/<namespace>/sa/<service account>`. */

@@ -98,6 +98,11 @@ export const BAD_INPUTS: ReadonlyArray<readonly [string, BadInput, RegExp]> = [
   ['an injected gateway route with a wildcard-only hostname', edit((m) => { m.ingressGateway.routes = [{ service: 'istio-demo/productpage', hostname: '*' }]; }), /bad\.yaml: ingressGateway\.routes\[0\]\.hostname: must be a lower-case DNS name/],
   ['an empty traffic policy', edit((m) => { m.workloads.namespaces['istio-demo'].services.reviews.trafficPolicy = {}; }), /bad\.yaml: workloads\.namespaces\.istio-demo\.services\.reviews\.trafficPolicy: must set at least one of connectTimeout, requestTimeout, retries, outlierDetection, connectionPool, got none/],
   ['a retry condition Envoy does not know', edit((m) => { m.workloads.namespaces['istio-demo'].services.reviews.trafficPolicy = { retries: { attempts: 2, retryOn: ['500'] } }; }), /bad\.yaml: workloads\.namespaces\.istio-demo\.services\.reviews\.trafficPolicy\.retries\.retryOn\[0\]: must be one of 5xx, gateway-error, .*got '500'/],
+  ['an L7 call to an ambient namespace without a waypoint', edit((m) => {
+    m.controlPlane.profile = 'ambient';
+    m.workloads.authorization = {};
+    m.workloads.namespaces['istio-demo'].services.productpage.calls = [{ to: 'details', methods: ['GET'] }, 'reviews'];
+  }), /bad\.yaml: workloads\.namespaces\.istio-demo\.services\.productpage\.calls\[0\]\.methods: methods need a waypoint: namespace istio-demo is ambient/],
   ['a gateway externalTrafficPolicy in lower case', edit((m) => { m.ingressGateway.externalTrafficPolicy = 'local'; }), /bad\.yaml: ingressGateway\.externalTrafficPolicy: must be one of Cluster, Local, got 'local'/],
   ['a gateway topology spread that does not exist', edit((m) => { m.ingressGateway.placement = { topologySpread: 'zones' }; }), /bad\.yaml: ingressGateway\.placement\.topologySpread: must be one of preferred, requiredAcrossZones, none, got 'zones'/],
   ['a gateway toleration value without its key', edit((m) => { m.ingressGateway.placement = { tolerations: [{ value: 'edge' }] }; }), /bad\.yaml: ingressGateway\.placement\.tolerations\[0\]\.value: needs a key/],
