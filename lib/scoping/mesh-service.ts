@@ -157,14 +157,6 @@ export class MeshService implements IEgressTarget, ICaller {
    * @internal
    */
   public _acceptCall(caller: ICaller, operation: LimitedCallOptions): void {
-    const owner = this.owner as { readonly ambient?: boolean; readonly authorizationMode?: unknown };
-    if (owner.ambient === true && owner.authorizationMode !== undefined && (operation.methods !== undefined || operation.paths !== undefined)) {
-      // ztunnel enforces selector-bound policies at layer 4 only, and turns an ALLOW policy with
-      // HTTP attributes into a DENY: the L7 rule would cut every call to the service.
-      throw new Error(`service ${this.namespaceName}/${this.name} is in the ambient namespace ${this.namespaceName}, whose AuthorizationPolicies ztunnel enforces at layer 4: `
-        + 'a rule with methods or paths bound to it by selector becomes a DENY of every request there. Limit the call to ports only, '
-        + 'or make the namespace a sidecar namespace; policies on the namespace\'s waypoint (targetRefs) are not rendered yet');
-    }
     this.ownAcceptedCalls.push({ caller, operation });
     this.owner._serviceCalled(this);
   }
