@@ -127,6 +127,10 @@ function renderMeshYamlReference(schema) {
     if (Array.isArray(resolved.enum)) {
       return resolved.enum.map(code).join(' \\| ');
     }
+    // A key that takes one of several forms, such as a call's string or `{ to, ... }` object.
+    if (Array.isArray(resolved.anyOf)) {
+      return resolved.anyOf.map((form) => typeText(form, keyPath)).join(' or ');
+    }
     if (isObject(node)) {
       return `[object](#${anchor(sectionOf.get(node.$ref ?? keyPath) ?? keyPath)})`;
     }
@@ -183,8 +187,10 @@ function renderMeshYamlReference(schema) {
           break;
         }
       }
-      if (isObject(child)) {
-        visit(childPath, child);
+      for (const form of definitionOf(child).anyOf ?? [child]) {
+        if (isObject(form)) {
+          visit(childPath, form);
+        }
       }
     }
   };

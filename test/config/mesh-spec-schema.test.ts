@@ -67,6 +67,16 @@ describe('lib/config/mesh-spec.schema.json and docs/mesh-yaml.md', () => {
     }
   });
 
+  test('a key of several forms names each, and each object form has its section', () => {
+    // GIVEN the reference, WHEN a key takes a string or an object (a service's calls)
+    const reference = fs.readFileSync(generator.DOCS_FILE, 'utf8');
+    // THEN its type names both forms and links the object's keys, and no type reads 'undefined'
+    expect(reference).toContain('| `calls` | list of string or [object](#workloads-namespaces-name-services-name-calls) |');
+    expect(reference).toContain('## workloads.namespaces.<name>.services.<name>.calls[]\n');
+    expect(reference).toContain('| `to` | string | **required** |');
+    expect(reference).not.toMatch(/\| [^|]*\bundefined\b[^|]* \| [^|]* \| [^|]* \|$/m);
+  });
+
   test('mesh.yaml passes the schema', () => {
     const parsed = parseMeshConfig(fs.readFileSync(path.join(root, 'mesh.yaml'), 'utf8'), 'mesh.yaml');
     expect(parsed.problems).toEqual([]);
