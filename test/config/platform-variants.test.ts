@@ -30,6 +30,24 @@ describe("the guide's mesh on GKE", () => {
   });
 });
 
+describe("the guide's mesh in ambient on GKE", () => {
+  test('IstioCNI and ZTunnel in namespaces of their own, and the platform in the Istio values the ZTunnel takes through its targetRef', () => {
+    // GIVEN / WHEN
+    const { manifests } = buildValidated(guideMeshOn(CniPlatformSpec.GKE, { profile: 'ambient' as any }));
+    // THEN
+    expect(manifests.filter((m) => ['Istio', 'IstioCNI', 'ZTunnel', 'ResourceQuota'].includes(m.kind))).toMatchSnapshot();
+    const cni = findOne(manifests, 'IstioCNI');
+    expect([cni.spec.namespace, cni.spec.profile, cni.spec.values.global]).toEqual(['istio-cni', 'ambient', { platform: 'gke' }]);
+    const ztunnel = findOne(manifests, 'ZTunnel');
+    expect([ztunnel.spec.namespace, ztunnel.spec.targetRef]).toEqual(['ztunnel', { kind: 'Istio', name: 'default' }]);
+    // From Istio 1.26 the charts' GKE profile renders the system-node-critical quota; the Istio carries the platform
+    expect(findOne(manifests, 'Istio').spec.values.global.platform).toBe('gke');
+    expect(manifests.filter((m) => m.kind === 'ResourceQuota')).toEqual([]);
+    expect(findOne(manifests, 'Namespace', 'istio-demo').metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
+    expect(manifests.filter((m) => m.kind === 'Sidecar' && m.metadata?.namespace === 'istio-demo')).toEqual([]);
+  });
+});
+
 describe("the guide's mesh on k3s", () => {
   test('the CNI binaries go to the directory k3s keeps across upgrades', () => {
     // GIVEN / WHEN
@@ -60,6 +78,21 @@ describe("the guide's mesh on OpenShift", () => {
     const cni = findOne(manifests, 'IstioCNI');
     expect(cni.spec.values.cni).toMatchObject({ provider: 'multus', chained: false });
     expect(findOne(manifests, 'Istio').spec.values.global.platform).toBe('openshift');
+  });
+
+  test('openshift-ambient: CNI through Multus for ztunnel, no fixed ids', () => {
+    // GIVEN
+    const guide = loadMeshConfig(path.resolve(__dirname, '../../mesh.yaml'));
+    const { cni: _cni, ...controlPlane } = guide.controlPlane ?? {};
+    // WHEN
+    const { manifests } = buildValidated({ ...guide, platform: PlatformSpec.OPENSHIFT, controlPlane: { ...controlPlane, profile: 'openshift-ambient' as any } });
+    // THEN
+    expect(manifests.filter((m) => ['Istio', 'IstioCNI', 'ZTunnel'].includes(m.kind))).toMatchSnapshot();
+    const cni = findOne(manifests, 'IstioCNI');
+    expect(cni.spec.profile).toBe('openshift-ambient');
+    expect(cni.spec.values.cni).toMatchObject({ provider: 'multus', chained: false });
+    expect(findOne(manifests, 'ZTunnel').spec.namespace).toBe('ztunnel');
+    expect(findOne(manifests, 'Deployment', 'istio-ingressgateway').spec.template.spec.containers[0].securityContext.runAsUser).toBeUndefined();
   });
 
   test('controlPlane.profile: openshift alone makes the platform OpenShift', () => {
