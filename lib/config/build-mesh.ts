@@ -3,6 +3,7 @@ import { App, Chart, Duration, Size, YamlOutputType } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Waypoint, WaypointTraffic } from '../ambient/waypoint';
 import { DataPlaneMode } from '../core/data-plane-mode';
+import { defined } from '../core/defined';
 import { MeshNamespace, SidecarInjection } from '../core/mesh-namespace';
 import { assertDnsLabel, isDnsLabel } from '../core/names';
 import { ClusterPlatform } from '../core/cluster-platform';
@@ -1619,14 +1620,6 @@ function containerResources(spec: ContainerResourcesSpec) {
     limit: spec.memoryLimitMebibytes === undefined ? undefined : Size.mebibytes(spec.memoryLimitMebibytes),
   });
   return defined({ cpu: Object.keys(cpu).length > 0 ? cpu : undefined, memory: Object.keys(memory).length > 0 ? memory : undefined });
-}
-
-/**
- * Drops keys whose value is undefined: a key spelled out as undefined would override a default
- * that constructs apply by spreading (`{ platform: OPENSHIFT, ...props.cni }`).
- */
-function defined<T extends object>(props: T): T {
-  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as T;
 }
 
 /** The mode of an `authorization` key: on (ENFORCE unless said) when the key is there. */

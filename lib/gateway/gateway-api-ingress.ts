@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { ICaller } from '../authorization/workload-identity';
+import { defined } from '../core/defined';
 import { MeshNamespace } from '../core/mesh-namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { ServiceEndpoint } from '../core/service-endpoint';
@@ -475,8 +476,4 @@ function toYaml(value: unknown): string {
   return yaml.dump(value, { sortKeys: true, lineWidth: -1 });
 }
 
-
-function defined<T extends object>(props: T): T {
-  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as T;
-}
 

@@ -1,5 +1,6 @@
 import { IstioCniSpecValuesCni } from '../../imports/sail-istiocni-sailoperator.io';
 import { assertDnsLabel } from '../core/names';
+import { defined } from '../core/defined';
 import { IstioVersion } from './istio-version';
 
 /**
@@ -142,7 +143,7 @@ export function istioCniValues(options: IstioCniOptions, istioVersion: IstioVers
     cniConfDir: options.confDir ?? platformValues.cniConfDir,
     excludeNamespaces: options.excludeNamespaces,
   };
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as IstioCniSpecValuesCni;
+  return defined(values) as IstioCniSpecValuesCni;
 }
 
 function assertAbsolutePath(field: string, path: string | undefined): void {

@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { defined } from '../core/defined';
 import { MeshService } from '../scoping/mesh-service';
 import { DestinationRule, VirtualService } from '../../imports/istio-networking.istio.io';
 
@@ -198,8 +199,4 @@ function percent(field: string, value: number): number {
     throw new Error(`${field} must be a whole percentage from 0 to 100, got ${value}`);
   }
   return value;
-}
-
-function defined<T extends object>(props: T): T {
-  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as T;
 }
