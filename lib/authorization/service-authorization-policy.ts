@@ -36,8 +36,8 @@ export interface ServiceAuthorizationPolicyProps {
    */
   readonly ambient?: boolean;
   /**
-   * The waypoint that serves the service's traffic at layer 7 in an ambient namespace, read at
-   * synthesis.
+   * The waypoint that takes the service's traffic in an ambient namespace
+   * ({@link WorkloadNamespace.layer7WaypointFor}), read at synthesis.
    * @default - none
    */
   readonly waypoint?: () => Waypoint | undefined;
@@ -65,7 +65,7 @@ export class ServiceAuthorizationPolicy extends Construct {
     this.mode = props.mode ?? AuthorizationMode.ENFORCE;
     const trustDomain = props.trustDomain ?? (() => service.scoping.trustDomain);
     // In ambient, a waypoint that takes the service's traffic sees the caller; ztunnel behind it sees only the waypoint.
-    const waypoint = () => (props.ambient ? servingWaypoint(props.waypoint?.()) : undefined);
+    const waypoint = () => props.waypoint?.();
     this.resource = plainApiObject<AuthorizationPolicyProps>(this, 'Resource', AuthorizationPolicy.GVK, {
       metadata: { name: this.name, namespace: this.namespace, ...modeAnnotations(this.mode) },
       spec: {
@@ -127,10 +127,6 @@ export class WaypointHopPolicy extends Construct {
   }
 }
 
-/** The waypoint, if it takes traffic addressed to services (`istio.io/waypoint-for` service or all). */
-export function servingWaypoint(waypoint: Waypoint | undefined): Waypoint | undefined {
-  return waypoint && ['service', 'all'].includes(waypoint.trafficFor.value) ? waypoint : undefined;
-}
 
 /** The rules of `service`'s policy: one per distinct operation, callers and values sorted. */
 function policyRules(service: MeshService, trustDomain: string, atWaypoint: boolean): AuthorizationPolicySpecRules[] {

@@ -48,7 +48,6 @@ import { addArgoCdSyncWaves } from '../output/argocd-sync-waves';
 import { AccessMatrix } from '../authorization/access-matrix';
 import { AuthorizationMode } from '../authorization/authorization-mode';
 import { LimitedCall } from '../authorization/limited-call';
-import { servingWaypoint } from '../authorization/service-authorization-policy';
 import { ICaller, WorkloadIdentity, WorkloadServiceAccount } from '../authorization/workload-identity';
 import { ExternalNamespace, IEgressTarget } from '../scoping/egress-target';
 import { MeshMtls } from '../scoping/mesh-mtls';
@@ -1435,7 +1434,7 @@ function assertLayer7Reachable(target: MeshService | WorkloadNamespace, call: Ca
     return;
   }
   const services = target instanceof WorkloadNamespace ? target.services : [target];
-  const unserved = services.filter((service) => !servingWaypoint(namespace.waypointFor(service)));
+  const unserved = services.filter((service) => !namespace.layer7WaypointFor(service));
   if (namespace.ambient && (unserved.length > 0 || services.length === 0)) {
     throw new Error(`${call.methods !== undefined ? 'methods' : 'paths'} need a waypoint: namespace ${namespace.name} is ambient, where ztunnel enforces layer 4 only `
       + `and would refuse every such call${unserved.length > 0 ? ` to ${unserved.map((service) => service.name).join(', ')}` : ''}; `

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AllowNothingPolicy } from '../authorization/allow-nothing-policy';
 import { AuthorizationMode } from '../authorization/authorization-mode';
 import { LimitedCall, LimitedCallOptions } from '../authorization/limited-call';
-import { servingWaypoint, ServiceAuthorizationPolicy, WaypointHopPolicy } from '../authorization/service-authorization-policy';
+import { ServiceAuthorizationPolicy, WaypointHopPolicy } from '../authorization/service-authorization-policy';
 import { ICaller } from '../authorization/workload-identity';
 import { DataPlaneMode } from '../core/data-plane-mode';
 import { MeshNamespace, MeshNamespaceProps, SidecarInjection } from '../core/mesh-namespace';
@@ -140,6 +140,16 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
     this.policies.forEach((_policy, serviceName) => this._addWaypointHop(this.serviceMap.get(serviceName)!));
   }
 
+  /**
+   * The waypoint that enforces layer 7 rules of calls to `service`: in an ambient namespace, the
+   * one serving it if it takes traffic addressed to services (`istio.io/waypoint-for` service or
+   * all); none in a sidecar namespace, whose sidecars do it themselves.
+   */
+  public layer7WaypointFor(service: MeshService): Waypoint | undefined {
+    const waypoint = this.ambient ? this.waypointFor(service) : undefined;
+    return waypoint && ['service', 'all'].includes(waypoint.trafficFor.value) ? waypoint : undefined;
+  }
+
   /** Whether the namespace is in the ambient data plane (no sidecars, no Sidecar resource). */
   public get ambient(): boolean {
     return this.dataPlane.ambient;
@@ -253,7 +263,7 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
       return;
     }
     this.policies.set(service.name, new ServiceAuthorizationPolicy(this, `AuthorizationPolicy-${service.name}`, {
-      service, mode: this.authorizationMode, ambient: this.ambient, waypoint: () => this.waypointFor(service),
+      service, mode: this.authorizationMode, ambient: this.ambient, waypoint: () => this.layer7WaypointFor(service),
     }));
     this._addWaypointHop(service);
   }
@@ -264,14 +274,11 @@ export class WorkloadNamespace extends MeshNamespace implements IServiceOwner, I
    * @internal
    */
   public _addWaypointHop(service: MeshService): void {
-    if (!this.ambient || this.authorizationMode === undefined || !this.policies.has(service.name) || this.waypointHops.has(service.name)) {
-      return;
-    }
-    if (!servingWaypoint(this.waypointFor(service))) {
+    if (this.authorizationMode === undefined || !this.policies.has(service.name) || this.waypointHops.has(service.name) || !this.layer7WaypointFor(service)) {
       return;
     }
     this.waypointHops.add(service.name);
-    new WaypointHopPolicy(this, `WaypointHop-${service.name}`, { service, mode: this.authorizationMode, waypoint: () => this.waypointFor(service)! });
+    new WaypointHopPolicy(this, `WaypointHop-${service.name}`, { service, mode: this.authorizationMode, waypoint: () => this.layer7WaypointFor(service)! });
   }
 
   /**
