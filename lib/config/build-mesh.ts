@@ -72,7 +72,7 @@ import { parseDurationString } from './duration-string';
 import { toIstioMeshConfig, toIstioValues } from './istio-values';
 import {
   CniPlatformSpec, ContainerResourcesSpec, ControlPlaneSpec, DashboardFileSpec, DataPlaneSpec, DashboardsSpec, DisruptionBudgetSpec, GatewayListenerProtocolSpec,
-  GatewayListenerSpec, GatewayRouteSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewayRouteSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
+  GatewayListenerSpec, GatewaySpec, GrafanaCredentialsSpec, IngressGatewaySpec, InjectionSpec, IstioDashboardsSpec, JaegerStorageSpec,
   JaegerV2StorageSpec, MeshSpec, MetricsSpec, PlatformSpec, PrometheusServerSpec, PrometheusStorageSpec, TracingProtocolSpec, ServiceTrafficPolicySpec, TracingSpec, WaypointSpec, WaypointTrafficSpec, WorkloadsSpec, AuthorizationSpec, CallSpec, ServiceAccountSpec,
 } from './mesh-spec';
 
@@ -267,9 +267,13 @@ class MeshBuilder {
     }
     const scoping = spec.workloads && !this.skipped('workloads') ? this.buildWorkloads(spec.workloads, facts, controlPlane) : undefined;
     if (spec.ingressGateway?.gatewayApi && !this.skipped('ingressGateway') && !this.skipped('workloads')) {
-      this.exposeGatewayRoutes(spec.ingressGateway.gatewayApi.routes ?? []);
+      this.exposeRoutes('ingressGateway.gatewayApi.routes', spec.ingressGateway.gatewayApi.routes ?? [], (service, route) => this.gatewayApiIngress?.expose(service, defined({
+        hostname: route.hostname, pathPrefix: route.pathPrefix, port: route.port, listeners: route.listeners, routeName: route.routeName,
+      })));
     } else if (spec.ingressGateway?.routes && !this.skipped('ingressGateway') && !this.skipped('workloads')) {
-      this.exposeIngressGatewayRoutes(spec.ingressGateway.routes);
+      this.exposeRoutes('ingressGateway.routes', spec.ingressGateway.routes, (service, route) => this.ingressGateway?.expose(service, defined({
+        hostname: route.hostname, pathPrefix: route.pathPrefix, port: route.port, certificateSecretName: route.certificateSecretName, routeName: route.routeName,
+      })));
     }
     if (!this.skipped('externalNamespaces')) {
       (spec.externalNamespaces ?? []).forEach((name, index) => {
@@ -662,40 +666,17 @@ class MeshBuilder {
     }
   }
 
-  /** One HTTPRoute per route of the Gateway API gateway, to a service declared under workloads. */
-  private exposeGatewayRoutes(routes: readonly GatewayRouteSpec[]): void {
+  /**
+   * The gateway's routes (`at`: their mesh.yaml key), each to a service declared under workloads:
+   * an HTTPRoute each for the Gateway API gateway, a VirtualService per hostname for the injected one.
+   */
+  private exposeRoutes<R extends { readonly service: string; readonly port?: number }>(at: string, routes: readonly R[], expose: (service: MeshService, route: R) => void): void {
     routes.forEach((route, index) => {
-      this.attempt(`ingressGateway.gatewayApi.routes[${index}]`, route, () => {
+      this.attempt(`${at}[${index}]`, route, () => {
         const service = this.routedService(route.service, route.port);
-        if (!service) {
-          return;
+        if (service) {
+          expose(service, route);
         }
-        this.gatewayApiIngress?.expose(service, defined({
-          hostname: route.hostname,
-          pathPrefix: route.pathPrefix,
-          port: route.port,
-          listeners: route.listeners,
-          routeName: route.routeName,
-        }));
-      });
-    });
-  }
-
-  /** The injected gateway's routes: a VirtualService per hostname, to services declared under workloads. */
-  private exposeIngressGatewayRoutes(routes: readonly IngressGatewayRouteSpec[]): void {
-    routes.forEach((route, index) => {
-      this.attempt(`ingressGateway.routes[${index}]`, route, () => {
-        const service = this.routedService(route.service, route.port);
-        if (!service) {
-          return;
-        }
-        this.ingressGateway?.expose(service, defined({
-          hostname: route.hostname,
-          pathPrefix: route.pathPrefix,
-          port: route.port,
-          certificateSecretName: route.certificateSecretName,
-          routeName: route.routeName,
-        }));
       });
     });
   }
