@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { AuthorizationMode, LimitedCall, Manifest, MeshService, MeshValidation, SidecarScoping, WorkloadNamespace } from '../../lib';
+import { seededRandom } from '../helpers/random';
 
 /**
  * The agreement of the two things the declared calls become: the Sidecar egress hosts (what each
@@ -178,20 +179,9 @@ function meshOfExample(spec: any): Mesh {
   return { services, calls, namespaces: Object.keys(namespaces) };
 }
 
-/** A seeded generator (mulberry32): the same mesh on every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A mesh of `count` namespaces with calls of every kind, built through the TypeScript API, and its calls as declared. */
 function generatedMesh(count: number): { chart: Chart; mesh: Mesh } {
-  const next = random(13);
+  const next = seededRandom(13);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
   const app = Testing.app();
   // istio-system is the root namespace the Sidecars name; this chart does not render it.

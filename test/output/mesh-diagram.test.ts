@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { MESH_DIAGRAM_FILE, Manifest, renderMeshDiagram } from '../../lib';
 import { mermaidBlock, parseFlowcharts } from '../helpers/mermaid';
+import { seededRandom } from '../helpers/random';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -121,17 +122,6 @@ describe('MESH.md renders in Mermaid', () => {
   });
 });
 
-/** A small seeded generator (mulberry32): the same hostile names in every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Pieces that are syntax somewhere in Mermaid, HTML or Markdown, and text from other scripts. */
 const HOSTILE = [
   '(', ')', '[', ']', '{', '}', '((', '))', '[[', '>]', '|', '||', '"', '\'', '`', '#', '#quot;', '#35;', '&', '&amp;', ';', ':', ':::',
@@ -149,7 +139,7 @@ function hostileName(next: () => number, allowSlash: boolean): string {
 describe('hostile names (property-style: seeded random names from syntax pieces)', () => {
   test('every diagram parses, and Mermaid reads back each name, component and edge label as written', () => {
     // GIVEN 150 meshes whose namespace, workload and provider names are built from syntax pieces
-    const next = random(20261202);
+    const next = seededRandom(20261202);
     const cases = Array.from({ length: 150 }, () => {
       // Not a namespace the control plane or the tracing edge use, which would hold their components too.
       let namespace = hostileName(next, false);
